@@ -1,0 +1,21 @@
+"""pzk-kit: a workshop kit for building a Partnerski Zespół Kooperacyjny (Kooperacje 3D).
+
+The package holds all logic; notebooks only tell the story and call it. The public entry points
+are re-exported here so that a notebook needs one import line.
+"""
+
+from pzk_kit.dictionaries import Dictionary, load_dictionaries
+from pzk_kit.reading import GminaData, read_gmina
+from pzk_kit.validation import Problem, ValidationReport
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Dictionary",
+    "GminaData",
+    "Problem",
+    "ValidationReport",
+    "__version__",
+    "load_dictionaries",
+    "read_gmina",
+]
