@@ -26,6 +26,11 @@ def example_dir() -> Path:
     return data_path("przyklad", EXAMPLE_NAME)
 
 
+def resolve_input(path: str | Path | None) -> Path:
+    """The gmina a notebook or command should read: the given path, or the example when none is given."""
+    return Path(path) if path else example_dir()
+
+
 def example_rows() -> dict[str, list[list[Any]]]:
     """The example's rows per sheet, in the template's column order, values as a user typed them."""
     rows: dict[str, list[list[Any]]] = {}

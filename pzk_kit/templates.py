@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pzk_kit.cells import Bad, parse_date
 from pzk_kit.dictionaries import dictionary, load_dictionaries
 from pzk_kit.files import atomic_dir, atomic_file
 from pzk_kit.resources import data_path
@@ -32,11 +33,12 @@ MEASUREMENTS = ("T0", "T1", "T2", "T3")
 CSV_DELIMITER = ";"
 CSV_ENCODING = "utf-8-sig"  # Excel opens a UTF-8 CSV with Polish letters correctly only with the BOM
 
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_FONT = "Calibri"
+_HEADER_FONT = Font(name=_FONT, bold=True, color="FFFFFF")
 _REQUIRED_FILL = PatternFill("solid", fgColor="1F3864")
 _OPTIONAL_FILL = PatternFill("solid", fgColor="4472C4")
-_EXAMPLE_FONT = Font(italic=True, color="808080")
-_TITLE_FONT = Font(bold=True, size=14)
+_EXAMPLE_FONT = Font(name=_FONT, italic=True, color="808080")
+_TITLE_FONT = Font(name=_FONT, bold=True, size=14)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -104,6 +106,8 @@ def build_workbook(rows: dict[str, list[list[Any]]]) -> Workbook:
         else:
             _write_table_sheet(sheet, spec, rows.get(spec.name), list_ranges)
     _write_instruction(instruction, schema)
+    for sheet in workbook.worksheets:
+        _print_setup(sheet)
     lists.sheet_state = "hidden"
     workbook.move_sheet(lists, offset=len(workbook.sheetnames))
     # Fixed metadata keeps regenerated templates comparable.
@@ -137,11 +141,12 @@ def _header(sheet: Worksheet, column: ColumnSpec, col: int, row: int = 1) -> Non
 def _write_table_sheet(
     sheet: Worksheet, spec: SheetSpec, data: list[list[Any]] | None, list_ranges: dict[str, str]
 ) -> None:
+    body = data if data is not None else [example_row(spec)]
     for col, column in enumerate(spec.columns, start=1):
         _header(sheet, column, col)
-        width = max(len(column.name) + 4, min(len(column.example) + 2, 45), 10)
+        longest = max((len(str(r[col - 1])) for r in body if col <= len(r) and r[col - 1] is not None), default=0)
+        width = max(len(column.name) + 4, min(max(longest, len(column.example)) + 2, 45), 10)
         sheet.column_dimensions[get_column_letter(col)].width = width
-    body = data if data is not None else [example_row(spec)]
     for r, values in enumerate(body, start=2):
         for col, (column, value) in enumerate(zip(spec.columns, values, strict=False), start=1):
             cell = sheet.cell(row=r, column=col, value=_cell_value(column, value))
@@ -169,7 +174,7 @@ def _write_gmina_sheet(
         cell.font, cell.fill = _HEADER_FONT, _REQUIRED_FILL
         sheet.column_dimensions[get_column_letter(col)].width = width
     for r, column in enumerate(spec.columns, start=2):
-        sheet.cell(row=r, column=1, value=column.name).font = Font(bold=column.required)
+        sheet.cell(row=r, column=1, value=column.name).font = Font(name=_FONT, bold=column.required)
         value_cell = sheet.cell(row=r, column=2, value=_cell_value(column, values.get(column.name)))
         if column.kind == "date":
             value_cell.number_format = "yyyy-mm-dd"
@@ -234,43 +239,60 @@ def _cell_value(column: ColumnSpec, value: Any) -> Any:
     if value is None or value == "":
         return None
     if column.kind == "date" and isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
+        parsed = parse_date(value)
+        return value if isinstance(parsed, Bad) else parsed
     if column.kind in {"int", "scale", "survey_item"} and isinstance(value, str) and value.isdigit():
         return int(value)
     return value
 
 
 def _write_instruction(sheet: Worksheet, schema: dict[str, SheetSpec]) -> None:
-    lines = instruction_lines()
+    widths = (14, 22, 11, 60, 60, 34)
     row = 1
-    for line in lines:
-        if line.startswith("# "):
-            sheet.cell(row=row, column=1, value=line[2:]).font = _TITLE_FONT
-        else:
-            sheet.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=False)
+    for line in instruction_lines():
+        # Intro paragraphs span the table's width, wrapped; merged rows need an explicit height in Excel.
+        cell = sheet.cell(row=row, column=1, value=line[2:] if line.startswith("# ") else line)
+        cell.font = _TITLE_FONT if line.startswith("# ") else Font(name=_FONT)
+        cell.alignment = _WRAP
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+        sheet.row_dimensions[row].height = 20 * (1 + len(line) // int(sum(widths) * 1.1))
         row += 1
     row += 1
     headers = ("Arkusz", "Kolumna", "Wymagana", "Opis", "Dozwolone wartości", "Przykład")
-    for col, (title, width) in enumerate(zip(headers, (14, 22, 11, 60, 60, 34), strict=True), start=1):
+    for col, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = sheet.cell(row=row, column=col, value=title)
         cell.font, cell.fill = _HEADER_FONT, _REQUIRED_FILL
         sheet.column_dimensions[get_column_letter(col)].width = width
     header_row = row
     for spec in schema.values():
         row += 1
-        sheet.cell(row=row, column=1, value=spec.name).font = Font(bold=True)
+        sheet.cell(row=row, column=1, value=spec.name).font = Font(name=_FONT, bold=True)
         sheet.cell(row=row, column=4, value=spec.description).alignment = _WRAP
-        sheet.cell(row=row, column=3, value="arkusz wymagany" if spec.required else "arkusz opcjonalny")
+        sheet.row_dimensions[row].height = _wrapped_height(("", "", "", spec.description), widths)
+        sheet.cell(row=row, column=3, value="wymagany" if spec.required else "opcjonalny")
         for column in spec.columns:
             row += 1
             values = (spec.name, column.name, "tak" if column.required else "nie", column.description,
                       allowed_values_text(column), column.example)
             for col, value in enumerate(values, start=1):
                 sheet.cell(row=row, column=col, value=value).alignment = _WRAP
+            sheet.row_dimensions[row].height = _wrapped_height(values, widths)
     sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
+def _wrapped_height(values: Iterable[str], widths: Iterable[int]) -> float:
+    """Row height (points) that shows every wrapped line; Excel and LibreOffice do not grow rows on open."""
+    lines = max(1 + len(str(v)) // max(int(w * 1.1), 1) for v, w in zip(values, widths, strict=False))
+    return 15.0 * lines
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """Landscape, one page wide: the template is printed for meetings where not everyone has a laptop."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 # -- CSV -------------------------------------------------------------------------------------------------------

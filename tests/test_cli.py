@@ -1,0 +1,73 @@
+"""The `pzk` command: exit codes, Polish output, no tracebacks, no overwritten user files."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from pzk_kit import cli
+from pzk_kit.example import EXAMPLE_NAME, example_dir
+from pzk_kit.reading import read_gmina
+
+
+def test_validate_example_is_valid(capsys):
+    assert cli.main(["validate", str(example_dir())]) == 0
+    out = capsys.readouterr().out
+    assert "Dane są poprawne." in out
+    assert "SANEPID" in out  # the partner without a declaration is a warning, not an error
+
+
+def test_validate_json(capsys):
+    assert cli.main(["validate", str(example_dir()), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["ok"] is True
+    assert {p["Rodzaj"] for p in payload["problems"]} == {"ostrzeżenie"}
+
+
+def test_validate_missing_path(capsys, tmp_path):
+    assert cli.main(["validate", str(tmp_path / "nie_ma.xlsx")]) == 2
+    assert "Nie znaleziono pliku" in capsys.readouterr().out
+
+
+def test_demo_writes_example_and_refuses_to_overwrite(tmp_path, capsys):
+    out = tmp_path / "demo"
+    assert cli.main(["demo", str(out)]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert {f"{EXAMPLE_NAME}.xlsx", f"{EXAMPLE_NAME}_csv", "szablon_pzk.xlsx", "walidacja.txt"} <= names
+    assert "Gmina Przykładowa" in capsys.readouterr().out
+    assert read_gmina(out / f"{EXAMPLE_NAME}_csv").report.ok
+    (out / "moje_notatki.txt").write_text("ważne", encoding="utf-8")
+    assert cli.main(["demo", str(out)]) == 1
+    assert "już istnieje" in capsys.readouterr().err
+    assert (out / "moje_notatki.txt").read_text(encoding="utf-8") == "ważne"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary leftovers"
+
+
+def test_unexpected_error_is_a_polish_sentence(monkeypatch, capsys, tmp_path):
+    def boom(_args):
+        raise RuntimeError("coś poszło nie tak")
+
+    monkeypatch.setattr(cli, "cmd_template", boom)
+    assert cli.main(["template", str(tmp_path / "x.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert "Nieoczekiwany błąd" in err and "Traceback" not in err
+
+
+def test_unknown_command_and_help_are_polish():
+    proc = subprocess.run(
+        [sys.executable, "-m", "pzk_kit", "bledne"], capture_output=True, text=True, encoding="utf-8"
+    )
+    assert proc.returncode == 2
+    assert "nieznane polecenie" in proc.stderr and "Traceback" not in proc.stderr
+    help_text = subprocess.run(
+        [sys.executable, "-m", "pzk_kit", "--help"], capture_output=True, text=True, encoding="utf-8"
+    ).stdout
+    for command in ("template", "validate", "slowniki", "demo"):
+        assert command in help_text
+    assert "polecenia" in help_text
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).with_name("pzk")
+    proc = subprocess.run([str(script), "validate", str(example_dir())], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

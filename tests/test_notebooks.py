@@ -1,0 +1,52 @@
+"""The three notebooks run headless under papermill on the example and on a minimal gmina."""
+
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NAMES = ["01_mapowanie_partnerow.ipynb", "02_koszyk_uslug.ipynb", "03_ewaluacja.ipynb"]
+
+
+def outputs_text(notebook) -> str:
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            parts.extend(str(v) for v in output.get("data", {}).values())
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_without_outputs_and_with_parameters_cell(name):
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+
+
+@pytest.fixture(scope="module")
+def minimal_gmina(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("minimal")
+    (folder / "gmina.csv").write_text("pole;wartosc\nnazwa;Gmina Mała\n", encoding="utf-8")
+    (folder / "partnerzy.csv").write_text(
+        "id;nazwa;sektor;rola\nOPS;Ośrodek Pomocy Społecznej;Pomoc społeczna;lider\nSP;Szkoła;Edukacja;\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("which", ["example", "minimal"])
+def test_notebook_runs_under_papermill(name, which, minimal_gmina, tmp_path):
+    dane = "" if which == "example" else str(minimal_gmina)
+    out = tmp_path / name
+    pm.execute_notebook(
+        str(NOTEBOOKS / name), str(out), parameters={"dane": dane, "wyniki": str(tmp_path / "wyniki")},
+        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
+    )
+    text = outputs_text(nbformat.read(out, as_version=4))
+    assert ("Gmina Przykładowa" if which == "example" else "Gmina Mała") in text
