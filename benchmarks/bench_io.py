@@ -70,12 +70,15 @@ SMALL_FACTOR = 10
 # Synthetic data
 # ---------------------------------------------------------------------------------------------------------------
 
-# Towns in the locative case ("w Łęcznej") with their postal codes: diacritics on purpose.
+# Towns: the locative case for names ("w Łęcznej"), the nominative for addresses; diacritics on purpose.
 TOWNS = [
-    ("Łęcznej", "21-010"), ("Żyrardowie", "96-300"), ("Świdniku", "21-040"), ("Kórniku", "62-035"),
-    ("Mińsku Mazowieckim", "05-300"), ("Głogówku", "48-250"), ("Pszczynie", "43-200"), ("Łańcucie", "37-100"),
-    ("Żninie", "88-400"), ("Ślesinie", "62-561"), ("Końskich", "26-200"), ("Zduńskiej Woli", "98-220"),
-    ("Gołdapi", "19-500"), ("Środzie Wielkopolskiej", "63-000"), ("Kłodzku", "57-300"), ("Bełchatowie", "97-400"),
+    ("Łęcznej", "Łęczna", "21-010"), ("Żyrardowie", "Żyrardów", "96-300"), ("Świdniku", "Świdnik", "21-040"),
+    ("Kórniku", "Kórnik", "62-035"), ("Mińsku Mazowieckim", "Mińsk Mazowiecki", "05-300"),
+    ("Głogówku", "Głogówek", "48-250"), ("Pszczynie", "Pszczyna", "43-200"), ("Łańcucie", "Łańcut", "37-100"),
+    ("Żninie", "Żnin", "88-400"), ("Ślesinie", "Ślesin", "62-561"), ("Końskich", "Końskie", "26-200"),
+    ("Zduńskiej Woli", "Zduńska Wola", "98-220"), ("Gołdapi", "Gołdap", "19-500"),
+    ("Środzie Wielkopolskiej", "Środa Wielkopolska", "63-000"), ("Kłodzku", "Kłodzko", "57-300"),
+    ("Bełchatowie", "Bełchatów", "97-400"),
 ]
 STREETS = [
     "Kościuszki", "Mickiewicza", "Słowackiego", "Żeromskiego", "Piłsudskiego", "Łąkowa", "Świętokrzyska",
@@ -194,26 +197,26 @@ def generate(sizes: Sizes, seed: int = DEFAULT_SEED) -> Gmina:
     ids: list[str] = []
     sector_of: dict[str, str] = {}
     leader = "OPS"
-    town, postal = TOWNS[0]
+    town, city, postal = TOWNS[0]
     partners.append([leader, f"Ośrodek Pomocy Społecznej w {town}", "Pomoc społeczna", "Gmina", "Publiczna", "Lider",
-                     "Podpisana", dt.date(2024, 3, 15), f"ul. Rynek 1, {postal} Łęczna", "81 752 10 00",
+                     "Podpisana", dt.date(2024, 3, 15), f"ul. Rynek 1, {postal} {city}", "81 752 10 00",
                      "sekretariat@ops.leczna.pl", "https://ops.leczna.pl", "Koordynator PZK"])
     ids.append(leader)
     sector_of[leader] = "Pomoc społeczna"
     for number in range(1, sizes.partners):
         prefix, template, sector, level, kind = rng.choice(INSTITUTIONS)
-        town, postal = rng.choice(TOWNS)
+        town, city, postal = rng.choice(TOWNS)
         pid = f"{prefix}{number}" if rng.random() < 0.5 else f"{prefix}-{number:04d}"
         name = template.format(m=town, n=rng.randint(1, 12), p=rng.choice(PROPER), pat=rng.choice(PATRONS),
                                s=rng.choice(SAINTS))
         role = "Partner" if rng.random() < 0.7 else "Kandydat"
         declaration = (rng.choice(["Podpisana", "Podpisana", "List intencyjny"]) if role == "Partner"
                        else rng.choice(["Brak", "List intencyjny", None]))
-        domain = f"{_ascii(prefix)}{number}.{_ascii(town.split()[0])}.pl"
+        domain = f"{_ascii(prefix)}{number}.{_ascii(city.split()[0])}.pl"
         partners.append([
             pid, name, sector, level, kind, role, declaration,
             _date_cell(rng, dt.date(2023, 1, 1), 900) if declaration else None,
-            f"ul. {rng.choice(STREETS)} {rng.randint(1, 120)}, {postal} {town}",
+            f"ul. {rng.choice(STREETS)} {rng.randint(1, 120)}, {postal} {city}",
             f"{rng.randint(12, 95)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
             f"{rng.choice(['sekretariat', 'biuro', 'kontakt'])}@{domain}",
             f"https://{domain}" if rng.random() < 0.8 else None,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pzk_kit.text import clean_cell_text
 
 DONT_KNOW = 0
+MAX_INTEGER = 10**9  # counts of people or places; anything larger is a typo (and would overflow Int64)
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y.%m.%d", "%Y/%m/%d", "%d.%m.%y")
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -35,6 +36,8 @@ def normalize_raw(value: object) -> object:
     if value is None:
         return None
     if isinstance(value, str):
+        if value.isascii() and value.isprintable() and value.strip() == value and "  " not in value:
+            return value or None  # already clean: the common case, checked without a regex
         text = clean_cell_text(value)
         return text or None
     if isinstance(value, bool):
@@ -77,7 +80,7 @@ def parse_number(value: object) -> float | None:
 def parse_int(value: object, minimum: float | None = None, maximum: float | None = None) -> int | Bad:
     number = parse_number(value)
     expected = _range_text(minimum, maximum)
-    if number is None or not number.is_integer():
+    if number is None or not number.is_integer() or abs(number) > MAX_INTEGER:
         return Bad(expected)
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
         return Bad(expected)
@@ -104,8 +107,8 @@ def parse_date(value: object) -> dt.date | Bad:
         date = _EXCEL_EPOCH + dt.timedelta(days=int(number))
         return date if 1950 <= date.year <= 2100 else Bad(expected)
     if isinstance(value, str):
-        text = value.strip()
-        candidate = text.split(" ")[0] if re.match(r"^\S+ \d{1,2}:\d{2}", text) else text
+        text = re.sub(r"\s*r\.?$", "", value.strip())  # "15.03.2024 r." as in Polish letters
+        candidate = re.split(r"[ T](?=\d{1,2}:\d{2})", text)[0]  # drop a time: "2024-03-15T10:00"
         for fmt in _DATE_FORMATS:
             try:
                 date = dt.datetime.strptime(candidate, fmt).date()
@@ -121,7 +124,9 @@ def parse_pomiar(value: object) -> str | Bad:
     text = as_text(value).upper().replace(" ", "")
     if text.isdigit():
         text = f"T{text}"
-    return text if _POMIAR.match(text) else Bad("oznaczenie pomiaru: T0, T1, T2 …")
+    if not _POMIAR.match(text):
+        return Bad("oznaczenie pomiaru: T0, T1, T2 …")
+    return f"T{int(text[1:])}"  # T01 and T1 are the same measurement
 
 
 def parse_teryt(value: object) -> str | Bad:

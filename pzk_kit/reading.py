@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pzk_kit.cells import (
@@ -32,7 +33,7 @@ from pzk_kit.schema import ColumnSpec, SheetSpec, load_schema, match_sheet
 from pzk_kit.sources import RawTable, load_tables
 from pzk_kit.survey_instrument import load_instrument
 from pzk_kit.text import closest, normalize_code
-from pzk_kit.validation import ValidationReport
+from pzk_kit.validation import Severity, ValidationReport
 
 ROW_COLUMN = "wiersz"
 DEFAULT_MEASUREMENT = "T0"
@@ -64,6 +65,7 @@ class GminaData:
     report: ValidationReport
     collected: frozenset[str] = frozenset()
     sheet_names: dict[str, str] = field(default_factory=dict)
+    field_rows: dict[str, int] = field(default_factory=dict)  # gmina field → its Excel row
 
     @property
     def name(self) -> str:
@@ -104,6 +106,7 @@ def read_gmina(path: str | Path) -> GminaData:
     report = ValidationReport(source=str(path))
     schema = load_schema()
     tables = _assign_sheets(load_tables(path, report), report)
+    unreadable = not tables and bool(report.errors)  # the file itself failed: sheet-by-sheet errors are noise
     reader = _SheetReader(report)
 
     info: dict[str, Any] = {}
@@ -112,7 +115,7 @@ def read_gmina(path: str | Path) -> GminaData:
     for name, spec in schema.items():
         table = tables.get(name)
         if table is None:
-            if spec.required:
+            if spec.required and not unreadable:
                 report.error(
                     f"Brakuje wymaganego arkusza „{name}”.",
                     hint=f"Dodaj arkusz (lub plik {name}.csv): {spec.description}",
@@ -127,9 +130,9 @@ def read_gmina(path: str | Path) -> GminaData:
             if info:
                 collected.add(name)
             continue
-        records = reader.read_table(spec, table)
-        frames[name] = _to_frame(spec, records)
-        if records:
+        parsed = reader.read_table(spec, table)
+        frames[name] = _to_frame(spec, parsed)
+        if len(frames[name]):
             collected.add(name)
         elif spec.required:
             report.error(f"Arkusz „{table.source_name}” nie zawiera żadnego wiersza danych.", sheet=table.source_name)
@@ -143,7 +146,7 @@ def read_gmina(path: str | Path) -> GminaData:
     data = GminaData(
         source=path, info=info, partners=frames["partnerzy"], cooperation=frames["wspolpraca"],
         services=frames["uslugi"], needs=frames["potrzeby"], survey=frames["ankieta"], report=report,
-        collected=frozenset(collected), sheet_names=names,
+        collected=frozenset(collected), sheet_names=names, field_rows=reader.field_rows,
     )
     _CrossChecks(data, names).run()
     return data
@@ -156,7 +159,7 @@ def _assign_sheets(tables: list[RawTable], report: ValidationReport) -> dict[str
     for table in tables:
         name = match_sheet(table.source_name)
         if name is None:
-            if normalize_code(table.source_name).strip("_") in IGNORED_SHEETS or not table.rows:
+            if normalize_code(table.source_name).strip("_") in IGNORED_SHEETS or table.cells.empty:
                 continue
             guess = closest(table.source_name, known)
             report.warning(
@@ -167,10 +170,15 @@ def _assign_sheets(tables: list[RawTable], report: ValidationReport) -> dict[str
             )
             continue
         if name in assigned:
+            kept, other = assigned[name], table
+            if normalize_code(table.source_name) == name != normalize_code(kept.source_name):
+                kept, other = table, kept  # the exact name wins over an alias ("partnerzy" over "instytucje")
             report.error(
-                f"Dwa arkusze odpowiadają „{name}”: „{assigned[name].source_name}” i „{table.source_name}”.",
-                sheet=table.source_name, hint="Zostaw jeden z nich (albo połącz ich wiersze).",
+                f"Dwa arkusze odpowiadają „{name}”: „{kept.source_name}” i „{other.source_name}” — "
+                f"czytam „{kept.source_name}”.",
+                sheet=other.source_name, hint="Zostaw jeden z nich (albo połącz ich wiersze).",
             )
+            assigned[name] = kept
             continue
         assigned[name] = table
     return assigned
@@ -181,6 +189,7 @@ class _SheetReader:
 
     def __init__(self, report: ValidationReport) -> None:
         self.report = report
+        self.field_rows: dict[str, int] = {}
         instrument = load_instrument()
         self.survey_items = set(instrument.item_codes) if instrument else set()
         self.instrument_version = instrument.version if instrument else ""
@@ -212,10 +221,12 @@ class _SheetReader:
                 )
                 continue
             seen_rows[name] = row_number
+            self.field_rows[name] = row_number
             column = spec.column(name)
             if value is None:
                 continue
-            parsed = self._parse(column, value, sheet, row_number, f"wartosc ({name})")
+            parsed, issues = self._interpret(column, value)
+            self._emit(issues, sheet, row_number, f"wartosc ({name})")
             if parsed is not None:
                 info[name] = parsed
         for column in spec.columns:
@@ -238,14 +249,16 @@ class _SheetReader:
             values = rows[1] if len(rows) > 1 else ()
             number = table.row_numbers[1] if len(rows) > 1 else table.row_numbers[0] + 1
             return [(number, key, values[i] if i < len(values) else None) for i, key in enumerate(first) if key]
+        start = next((i + 1 for i, row in enumerate(rows[:HEADER_SCAN_ROWS]) if normalize_code(row[0]) == "pole"), 0)
         return [
-            (number, row[0], row[1] if len(row) > 1 else None)
-            for number, row in zip(table.row_numbers, rows, strict=True)
+            (int(number), row[0], row[1] if len(row) > 1 else None)
+            for number, row in zip(table.row_numbers[start:], rows[start:], strict=True)
             if row and row[0] is not None
         ]
 
     # -- ordinary sheets: one header row, one record per row ------------------------------------------------
-    def read_table(self, spec: SheetSpec, table: RawTable) -> list[dict[str, Any]]:
+    def read_table(self, spec: SheetSpec, table: RawTable) -> dict[str, np.ndarray] | None:
+        """Columns of typed values (plus ``wiersz``) keyed by column code; None when there is no header."""
         sheet = table.source_name
         header_index = self._find_header(spec, table)
         if header_index is None:
@@ -253,9 +266,9 @@ class _SheetReader:
                 f"Nie znaleziono wiersza nagłówków w arkuszu „{sheet}”.", sheet=sheet,
                 hint=f"Pierwszy wiersz powinien zawierać nazwy kolumn, m.in.: {', '.join(spec.required_columns)}.",
             )
-            return []
-        header_row = table.row_numbers[header_index]
-        columns = self._map_header(spec, table.rows[header_index], sheet, header_row)
+            return None
+        header_row = int(table.row_numbers[header_index])
+        columns = self._map_header(spec, table.head(header_index + 1)[header_index], sheet, header_row)
         present = {name for name, _ in columns.values()}
         for column in spec.columns:
             if column.required and column.name not in present:
@@ -263,47 +276,84 @@ class _SheetReader:
                     f"Brakuje wymaganej kolumny „{column.name}”.", sheet=sheet, row=header_row, column=column.name,
                     hint=f"Dodaj ją w wierszu nagłówków: {column.description}",
                 )
-        example = self._example_row(spec)
-        records: list[dict[str, Any]] = []
-        seen: dict[tuple, int] = {}
-        for number, row in zip(
-            table.row_numbers[header_index + 1 :], table.rows[header_index + 1 :], strict=True
-        ):
-            raw = {name: row[i] if i < len(row) else None for i, (name, _) in columns.items()}
-            if all(v is None for v in raw.values()):
-                continue
-            signature = tuple((k, as_text(v)) for k, v in raw.items() if v is not None)
-            if example and {k: normalize_code(as_text(v)) for k, v in raw.items() if v is not None} == example:
-                self.report.info(
-                    "Pominięto wiersz przykładowy z szablonu. Zastąp go własnymi danymi albo usuń.",
-                    sheet=sheet, row=number,
-                )
-                continue
-            if signature in seen:
-                self.report.warning(
-                    f"Wiersz jest identyczny z wierszem {seen[signature]} — liczę go raz.", sheet=sheet, row=number,
-                )
-                continue
-            seen[signature] = number
-            record: dict[str, Any] = {ROW_COLUMN: number}
-            for name, header_text in columns.values():
-                value = raw[name]
-                column = spec.column(name)
-                if value is None:
-                    if column.required:
-                        self.report.error(
-                            "Brak wartości w wymaganej kolumnie.", sheet=sheet, row=number, column=header_text,
-                            hint=f"Uzupełnij: {column.description}",
-                        )
-                    record[name] = None
-                    continue
-                record[name] = self._parse(column, value, sheet, number, header_text)
-            records.append(record)
-        return records
+        body = table.cells.iloc[header_index + 1 :].reset_index(drop=True)
+        numbers = table.row_numbers[header_index + 1 :]
+        raw = pd.DataFrame(
+            {name: body[i] if i in body.columns else pd.Series([None] * len(body), dtype=object)
+             for i, (name, _) in columns.items()},
+            index=body.index, columns=[name for name, _ in columns.values()],
+        )
+        keep = raw.notna().any(axis=1).to_numpy() & ~self._example_rows(spec, raw, sheet, numbers)
+        keep &= ~self._duplicate_rows(raw, keep, sheet, numbers)
+        raw, numbers = raw[keep].reset_index(drop=True), numbers[keep]
+        parsed: dict[str, np.ndarray] = {ROW_COLUMN: numbers}
+        for name, header_text in columns.values():
+            parsed[name] = self._parse_column(spec.column(name), raw[name], sheet, header_text, numbers)
+        return parsed
+
+    def _parse_column(
+        self, column: ColumnSpec, values: pd.Series, sheet: str, header: str, numbers: np.ndarray
+    ) -> np.ndarray:
+        """Typed values of one column: each distinct value interpreted once, problems reported per row."""
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        result = np.empty(len(uniques) + 1, dtype=object)  # the last slot (code -1) stays None: empty cells
+        for k, value in enumerate(uniques):
+            result[k], issues = self._interpret(column, value)
+            if issues:
+                for row in numbers[codes == k]:
+                    self._emit(issues, sheet, int(row), header)
+        if column.required:
+            for row in numbers[codes == -1]:
+                self.report.error("Brak wartości w wymaganej kolumnie.", sheet=sheet, row=int(row), column=header,
+                                  hint=f"Uzupełnij: {column.description}")
+        return result[codes]
+
+    def _example_rows(self, spec: SheetSpec, raw: pd.DataFrame, sheet: str, numbers: np.ndarray) -> np.ndarray:
+        """Rows equal to the template's example row (compared leniently): skipped, with a note."""
+        example = {c.name: normalize_code(c.example) for c in spec.columns if c.example}
+        matches = np.ones(len(raw), dtype=bool)
+        for name in raw.columns:
+            wanted = example.get(name)
+            column = raw[name]
+            if wanted is None:
+                matches &= column.isna().to_numpy()
+            else:
+                codes, uniques = pd.factorize(column, use_na_sentinel=True)
+                hit = np.array([normalize_code(as_text(v)) == wanted for v in uniques] + [False], dtype=bool)
+                matches &= hit[codes]
+            if not matches.any():
+                return matches
+        if not set(example) <= set(raw.columns):
+            return np.zeros(len(raw), dtype=bool)
+        for row in numbers[matches]:
+            self.report.info("Pominięto wiersz przykładowy z szablonu. Zastąp go własnymi danymi albo usuń.",
+                             sheet=sheet, row=int(row))
+        return matches
+
+    def _duplicate_rows(self, raw: pd.DataFrame, keep: np.ndarray, sheet: str, numbers: np.ndarray) -> np.ndarray:
+        """Exact repeats of an earlier row (all cells equal as text): counted once, with a warning."""
+        if raw.empty:
+            return np.zeros(len(raw), dtype=bool)
+        # Compare factorized codes: C speed, and equal cells get equal codes whatever their type.
+        codes = pd.DataFrame({name: pd.factorize(raw[name], use_na_sentinel=True)[0] for name in raw.columns})[keep]
+        flags = np.zeros(len(raw), dtype=bool)
+        if not codes.duplicated(keep="first").any():
+            return flags
+        involved = codes[codes.duplicated(keep=False)]
+        first_row: dict[tuple, int] = {}
+        for index, row in zip(involved.index, involved.itertuples(index=False, name=None), strict=True):
+            key = tuple(row)
+            if key in first_row:
+                self.report.warning(f"Wiersz jest identyczny z wierszem {first_row[key]} — liczę go raz.",
+                                    sheet=sheet, row=int(numbers[index]))
+                flags[index] = True
+            else:
+                first_row[key] = int(numbers[index])
+        return flags
 
     def _find_header(self, spec: SheetSpec, table: RawTable) -> int | None:
         """First of the top rows that names at least one known column (title rows above it are skipped)."""
-        for index, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
+        for index, row in enumerate(table.head(HEADER_SCAN_ROWS)):
             if any(self._header_name(spec, cell) for cell in row if cell is not None):
                 return index
         return None
@@ -349,34 +399,33 @@ class _SheetReader:
             mapped[index] = (name, text)
         return mapped
 
-    @staticmethod
-    def _example_row(spec: SheetSpec) -> dict[str, str]:
-        return {c.name: normalize_code(c.example) for c in spec.columns if c.example}
+    # -- one value ---------------------------------------------------------------------------------------------
+    def _interpret(self, column: ColumnSpec, value: object) -> tuple[Any, list[_Issue]]:
+        """Typed value of one cell and the problems it has, without a location (added per row by the caller).
 
-    # -- one cell --------------------------------------------------------------------------------------------
-    def _parse(self, column: ColumnSpec, value: object, sheet: str, row: int, header: str) -> Any:
+        Called once per distinct value of a column, so a sector typed 10,000 times is looked up once.
+        """
+        issues: list[_Issue] = []
         kind = column.kind
         if kind in {"text", "id", "partner_ref", "phone"}:
-            return as_text(value)
+            return (value if isinstance(value, str) else as_text(value)), issues
         if kind == "email":
             text = as_text(value)
             if not looks_like_email(text):
-                self.report.warning(
-                    f"„{text}” nie wygląda na adres e-mail.", sheet=sheet, row=row, column=header, value=text,
-                    hint="Oczekiwano adresu w rodzaju sekretariat@ops.example.pl.",
-                )
-            return text
+                issues.append(_Issue(Severity.WARNING, f"„{text}” nie wygląda na adres e-mail.", text,
+                                     "Oczekiwano adresu w rodzaju sekretariat@ops.example.pl."))
+            return text, issues
         if kind == "dict":
-            return self._resolve(column, value, sheet, row, header)
+            return self._resolve(column, value, issues), issues
         if kind == "multidict":
             codes: list[str] = []
             for piece in split_multi(value):
-                code = self._resolve(column, piece, sheet, row, header)
+                code = self._resolve(column, piece, issues)
                 if code is not None and code not in codes:
                     codes.append(code)
-            return tuple(codes)
+            return tuple(codes), issues
         if kind == "scale":
-            return self._scale(column, value, sheet, row, header)
+            return self._scale(column, value, issues), issues
         parsers = {
             "int": lambda v: parse_int(v, column.minimum, column.maximum),
             "date": parse_date,
@@ -386,17 +435,18 @@ class _SheetReader:
         }
         result = parsers[kind](value)
         if isinstance(result, Bad):
-            self._bad(value, result.expected, sheet, row, header)
-            return None
-        return result
+            issues.append(_bad(value, result.expected))
+            return None, issues
+        return result, issues
 
-    def _scale(self, column: ColumnSpec, value: object, sheet: str, row: int, header: str) -> int | None:
+    @staticmethod
+    def _scale(column: ColumnSpec, value: object, issues: list[_Issue]) -> int | None:
         """A number on a labelled scale; the label (``koordynacja``) or ``3 – koordynacja`` is accepted too."""
         result = parse_int(value, column.minimum, column.maximum)
         if not isinstance(result, Bad):
             return result
         if isinstance(value, str):
-            lead = re.match(r"^\s*(\d+)\s*[-–—.:)]", value)
+            lead = re.match(r"^\s*(\d+)\s*[-–—.:)]\s*[^\d\s]", value)  # "3 – koordynacja", not "2.5"
             code = lead.group(1) if lead else dictionary(column.dictionary).resolve(value)
             if code is not None:
                 retry = parse_int(code, column.minimum, column.maximum)
@@ -404,10 +454,11 @@ class _SheetReader:
                     return retry
         dic = dictionary(column.dictionary)
         scale = "; ".join(f"{e.code} {e.label.lower()}" for e in dic.entries)
-        self._bad(value, f"{result.expected} ({scale})", sheet, row, header)
+        issues.append(_bad(value, f"{result.expected} ({scale})"))
         return None
 
-    def _resolve(self, column: ColumnSpec, value: object, sheet: str, row: int, header: str) -> str | None:
+    @staticmethod
+    def _resolve(column: ColumnSpec, value: object, issues: list[_Issue]) -> str | None:
         dic = dictionary(column.dictionary)
         code = dic.resolve(value)
         if code is None:
@@ -415,17 +466,26 @@ class _SheetReader:
             hint = f"Dozwolone: {dic.allowed_text()}."
             if suggestion:
                 hint = f"Czy chodziło o „{suggestion}”? {hint}"
-            self.report.error(
-                f"Nieznana wartość „{as_text(value)}”.", sheet=sheet, row=row, column=header,
-                value=as_text(value), hint=hint,
-            )
+            issues.append(_Issue(Severity.ERROR, f"Nieznana wartość „{as_text(value)}”.", as_text(value), hint))
         return code
 
-    def _bad(self, value: object, expected: str, sheet: str, row: int, header: str) -> None:
-        self.report.error(
-            f"Niepoprawna wartość „{as_text(value)}”.", sheet=sheet, row=row, column=header, value=as_text(value),
-            hint=f"Oczekiwano: {expected}.",
-        )
+    def _emit(self, issues: list[_Issue], sheet: str, row: int | None, column: str) -> None:
+        for issue in issues:
+            self.report.add(issue.severity, issue.message, sheet=sheet, row=row, column=column, value=issue.value,
+                            hint=issue.hint)
+
+
+@dataclass(frozen=True)
+class _Issue:
+    severity: Severity
+    message: str
+    value: str | None = None
+    hint: str | None = None
+
+
+def _bad(value: object, expected: str) -> _Issue:
+    text = as_text(value)
+    return _Issue(Severity.ERROR, f"Niepoprawna wartość „{text}”.", text, f"Oczekiwano: {expected}.")
 
 
 def _frame_columns(spec: SheetSpec) -> list[str]:
@@ -433,28 +493,32 @@ def _frame_columns(spec: SheetSpec) -> list[str]:
 
 
 def _empty_frame(spec: SheetSpec) -> pd.DataFrame:
-    return _to_frame(spec, [])
+    return _to_frame(spec, None)
 
 
-def _to_frame(spec: SheetSpec, records: list[dict[str, Any]]) -> pd.DataFrame:
-    columns = _frame_columns(spec)
-    frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
+def _to_frame(spec: SheetSpec, parsed: dict[str, np.ndarray] | None) -> pd.DataFrame:
+    """The sheet's typed table with every column of the schema (absent ones empty) and ``wiersz``."""
+    parsed = parsed or {}
+    n = len(parsed.get(ROW_COLUMN, ()))
+    empty = np.full(n, None, dtype=object)
+    data: dict[str, Any] = {}
     for column in spec.columns:
-        series = frame[column.name]
+        values = parsed.get(column.name, empty)
         if column.kind in {"int", "scale", "survey_item"}:
-            frame[column.name] = pd.array([None if pd.isna(v) else int(v) for v in series], dtype="Int64")
+            data[column.name] = pd.array(values, dtype="Int64")
         elif column.kind == "date":
-            frame[column.name] = pd.to_datetime(series, errors="coerce")
+            data[column.name] = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
         elif column.kind == "multidict":
-            frame[column.name] = [v if isinstance(v, tuple) else () for v in series]
+            data[column.name] = pd.Series([v if isinstance(v, tuple) else () for v in values], dtype=object)
         else:
-            frame[column.name] = series.astype(object).where(series.notna(), None)
-    frame[ROW_COLUMN] = frame[ROW_COLUMN].astype("Int64")
+            data[column.name] = pd.Series(values, dtype=object)
+    data[ROW_COLUMN] = pd.array(parsed.get(ROW_COLUMN, np.zeros(0, dtype=int)), dtype="Int64")
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
     if spec.name == "partnerzy":
-        frame["rola"] = frame["rola"].fillna("partner")
+        frame["rola"] = frame["rola"].where(frame["rola"].notna(), "partner")
     if spec.name == "wspolpraca":
-        frame["pomiar"] = frame["pomiar"].fillna(DEFAULT_MEASUREMENT)
-    return frame
+        frame["pomiar"] = frame["pomiar"].where(frame["pomiar"].notna(), DEFAULT_MEASUREMENT)
+    return frame[_frame_columns(spec)]
 
 
 class _CrossChecks:
@@ -482,12 +546,13 @@ class _CrossChecks:
 
     def _partner_ids(self) -> None:
         partners = self.data.partners
+        first_rows: dict[str, int] = {}
         for pid, row in zip(partners["id"], partners[ROW_COLUMN], strict=True):
             if pid is None:
                 continue
             key = normalize_code(pid) or pid
             if key in self.ids:
-                first = partners.loc[partners["id"] == self.ids[key], ROW_COLUMN].iloc[0]
+                first = first_rows[key]
                 self.report.error(
                     f"Identyfikator „{pid}” powtarza się (pierwszy raz w wierszu {first}).",
                     sheet=self.sheet("partnerzy"), row=int(row), column="id", value=pid,
@@ -495,6 +560,7 @@ class _CrossChecks:
                 )
                 continue
             self.ids[key] = pid
+            first_rows[key] = int(row)
 
     def resolve_partner(self, value: object) -> str | None:
         return self.ids.get(normalize_code(value) or str(value))
@@ -505,29 +571,33 @@ class _CrossChecks:
             frame = self.data.table(sheet)
             if frame.empty:
                 continue
-            resolved = []
-            for value, row in zip(frame[column], frame[ROW_COLUMN], strict=True):
-                resolved.append(self._check_reference(value, sheet, int(row), column))
-            frame[column] = resolved
+            codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+            resolved = np.empty(len(uniques) + 1, dtype=object)
+            rows = frame[ROW_COLUMN].to_numpy()
+            for k, value in enumerate(uniques):
+                resolved[k] = self.resolve_partner(value)
+                if resolved[k] is None and self.ids:
+                    hint = self._partner_hint(str(value))
+                    for row in rows[codes == k]:
+                        self._unknown_partner(value, sheet, int(row), column, hint)
+            frame[column] = resolved[codes]
         leader = self.data.info.get("lider")
         if leader is not None:
-            canonical = self._check_reference(leader, "gmina", None, "lider")
+            canonical = self.resolve_partner(leader)
             if canonical is None:
+                if self.ids:
+                    self._unknown_partner(leader, "gmina", self.data.field_rows.get("lider"), "wartosc (lider)",
+                                          self._partner_hint(str(leader)))
                 self.data.info.pop("lider")
             else:
                 self.data.info["lider"] = canonical
 
-    def _check_reference(self, value: object, sheet: str, row: int | None, column: str) -> str | None:
-        if value is None:
-            return None
-        canonical = self.resolve_partner(value)
-        if canonical is None and self.ids:
-            hint = self._partner_hint(str(value))
-            self.report.error(
-                f"Nieznany partner „{value}” — nie ma go w arkuszu „{self.sheet('partnerzy')}”.",
-                sheet=self.sheet(sheet), row=row, column=column, value=str(value), hint=hint,
-            )
-        return canonical
+    def _unknown_partner(self, value: object, sheet: str, row: int | None, column: str, hint: str) -> None:
+        """Only called when a partner list exists: without one, its absence is the single error to report."""
+        self.report.error(
+            f"Nieznany partner „{value}” — nie ma go w arkuszu „{self.sheet('partnerzy')}”.",
+            sheet=self.sheet(sheet), row=row, column=column, value=str(value), hint=hint,
+        )
 
     def _partner_hint(self, value: str) -> str:
         partners = self.data.partners

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
 
 # ł/Ł do not decompose under NFKD, so they are mapped by hand; the rest of Polish diacritics do.
 _EXTRA = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "ß": "ss"})
@@ -19,6 +20,8 @@ _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\ufeff]+")
 
 def strip_diacritics(text: str) -> str:
     """Remove Polish (and other Latin) diacritics: ``Łódź`` → ``Lodz``."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -31,8 +34,13 @@ def normalize_code(text: object) -> str:
     """
     if text is None:
         return ""
-    plain = strip_diacritics(str(text)).lower()
-    return _NON_WORD.sub("_", plain).strip("_")
+    return _normalize_text(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalize_text(text: str) -> str:
+    # Cached: the same labels and ids repeat thousands of times in one workbook.
+    return _NON_WORD.sub("_", strip_diacritics(text).lower()).strip("_")
 
 
 def clean_cell_text(text: str) -> str:

@@ -17,10 +17,6 @@ import pytest
 
 from pzk_kit.validation import Problem, ValidationReport
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLE_CSV = REPO / "pzk_kit" / "data" / "przyklad" / "gmina_przykladowa"
-EXAMPLE_XLSX = REPO / "data" / "przyklad" / "gmina_przykladowa.xlsx"
-
 # A small valid gmina: no errors and no warnings. Values are written the way users type them.
 MINIMAL_GMINA: dict[str, list[list[object]]] = {
     "gmina": [
@@ -134,6 +130,6 @@ def gmina_rows() -> dict[str, list[list[object]]]:
 
 
 @pytest.fixture(scope="session")
-def minimal_gmina() -> dict[str, list[list[object]]]:
+def gmina_blueprint() -> dict[str, list[list[object]]]:
     """The same gmina for hypothesis tests (session scope): copy it before changing it."""
     return MINIMAL_GMINA
