@@ -10,7 +10,7 @@ either side reported level ≥ 1 in that measurement, and its level is the highe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import networkx as nx
@@ -33,7 +33,6 @@ class Network:
     reports: pd.DataFrame  # od, do, poziom, zaufanie, wartosc, formy of this measurement
     partners: pd.DataFrame  # the partnerzy table, indexed by id
     leader: str | None
-    _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -153,3 +152,196 @@ def network_summary(data: GminaData, measurement: str = DEFAULT_MEASUREMENT, net
 
 def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(float(value), digits)
+
+
+# -- tables for the meeting -------------------------------------------------------------------------------------
+
+
+def _label(dictionary_name: str, code: object) -> str:
+    return dictionary(dictionary_name).label(code) if isinstance(code, str) else ""
+
+
+def partner_table(net: Network) -> pd.DataFrame:
+    """One row per partner: ties, brokerage, reports made and received, trust and value others gave it.
+
+    Trust and value are the PARTNER-style "how others see us": the mean of what the other partners reported
+    about this one (1–4), so a partner cannot raise its own score.
+    """
+    reports = net.reports
+    made = reports.groupby("od").size()
+    received = reports.groupby("do").size()
+    trust = reports.groupby("do")["zaufanie"].mean()
+    value = reports.groupby("do")["wartosc"].mean()
+    by_level = {level: dict.fromkeys(net.graph.nodes, 0) for level in range(1, 6)}
+    for a, b, d in net.graph.edges(data=True):
+        by_level[d["level"]][a] += 1
+        by_level[d["level"]][b] += 1
+    rows = []
+    for pid, attrs in net.graph.nodes(data=True):
+        row = {
+            "id": pid,
+            "Nazwa": attrs["nazwa"],
+            "Sektor": _label("sektory", attrs["sektor"]),
+            "Rola": _label("role", attrs["rola"]),
+            "Deklaracja": _label("deklaracje", attrs["deklaracja"]) or "—",
+            "Powiązania": net.graph.degree(pid),
+            "Pośrednictwo": round(net.betweenness.get(pid, 0.0), 3),
+        }
+        row.update({f"Poziom {level}": by_level[level][pid] for level in range(1, 6)})
+        row["Zgłoszenia wysłane"] = int(made.get(pid, 0))
+        row["Zgłoszenia otrzymane"] = int(received.get(pid, 0))
+        row["Zaufanie innych"] = _mean_or_none(trust.get(pid))
+        row["Wartość wg innych"] = _mean_or_none(value.get(pid))
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    return table.sort_values(["Powiązania", "Pośrednictwo", "id"], ascending=[False, False, True], ignore_index=True)
+
+
+def _mean_or_none(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 2)
+
+
+def sector_matrix(net: Network) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sector × sector: number of ties and their mean level (diagonal = ties inside one sector)."""
+    order = [c for c in dictionary("sektory").codes if any(d["sektor"] == c for _, d in net.graph.nodes(data=True))]
+    labels = [_label("sektory", c) for c in order]
+    counts = pd.DataFrame(0, index=labels, columns=labels, dtype="int64")
+    sums = pd.DataFrame(0.0, index=labels, columns=labels)
+    for a, b, d in net.graph.edges(data=True):
+        sa, sb = _label("sektory", net.graph.nodes[a]["sektor"]), _label("sektory", net.graph.nodes[b]["sektor"])
+        for x, y in {(sa, sb), (sb, sa)}:
+            counts.loc[x, y] += 1
+            sums.loc[x, y] += d["level"]
+    means = (sums / counts.where(counts > 0)).round(2)
+    return counts, means
+
+
+def level_distribution(net: Network) -> pd.Series:
+    """Number of ties at each level 1–5, labelled in Polish ("3 koordynacja")."""
+    levels = net.tie_levels().value_counts()
+    entries = [e for e in dictionary("poziomy_wspolpracy").entries if e.code != "0"]
+    return pd.Series(
+        [int(levels.get(float(e.code), 0)) for e in entries],
+        index=[f"{e.code} {e.label.lower()}" for e in entries], name="Liczba powiązań",
+    )
+
+
+def members_without_declaration(data: GminaData) -> pd.DataFrame:
+    partners = data.partners
+    members = partners[partners["rola"].isin(MEMBER_ROLES)]
+    missing = members[members["deklaracja"].isna() | (members["deklaracja"] == "brak")]
+    return pd.DataFrame({
+        "id": missing["id"], "Nazwa": missing["nazwa"],
+        "Sektor": [_label("sektory", s) for s in missing["sektor"]],
+        "Wiersz w arkuszu": missing["wiersz"],
+    }).reset_index(drop=True)
+
+
+def candidates(net: Network) -> pd.DataFrame:
+    """Candidates and the members who could bring them in: those already tied to them, strongest first."""
+    rows = []
+    for pid, attrs in net.graph.nodes(data=True):
+        if attrs["rola"] != "kandydat":
+            continue
+        links = sorted(
+            ((net.graph.edges[pid, other]["level"], other) for other in net.graph.neighbors(pid)
+             if net.graph.nodes[other]["rola"] in MEMBER_ROLES),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        rows.append({
+            "Kandydat": pid, "Nazwa": attrs["nazwa"], "Sektor": _label("sektory", attrs["sektor"]),
+            "Kto może zaprosić": ", ".join(f"{other} (poziom {level})" for level, other in links) or
+            "nikt — potrzebny pierwszy kontakt lidera",
+            "Liczba znajomych w PZK": len(links),
+        })
+    return pd.DataFrame(rows, columns=["Kandydat", "Nazwa", "Sektor", "Kto może zaprosić", "Liczba znajomych w PZK"])
+
+
+def disagreements(net: Network, threshold: int = DISAGREEMENT_LEVELS) -> pd.DataFrame:
+    """Pairs whose two reports differ by ``threshold`` levels or more: "do omówienia na spotkaniu"."""
+    reports = net.reports.dropna(subset=["poziom"])
+    level = {(a, b): int(p) for a, b, p in zip(reports["od"], reports["do"], reports["poziom"], strict=True)}
+    rows = []
+    for (a, b), level_ab in level.items():
+        level_ba = level.get((b, a))
+        if level_ba is None or a > b or abs(level_ab - level_ba) < threshold:
+            continue
+        rows.append({"Partner A": a, "Partner B": b, "A o B": level_ab, "B o A": level_ba,
+                     "Różnica": abs(level_ab - level_ba)})
+    columns = ["Partner A", "Partner B", "A o B", "B o A", "Różnica"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["Różnica", "Partner A", "Partner B"], ascending=[False, True, True], ignore_index=True)
+
+
+def filtered_graph(net: Network, min_level: int = 1, sectors: list[str] | None = None) -> nx.Graph:
+    """The network seen through the meeting's filters: ties at ``min_level`` or more, chosen sectors only."""
+    nodes = [n for n, d in net.graph.nodes(data=True) if not sectors or d["sektor"] in sectors]
+    sub = net.graph.subgraph(nodes)
+    result = nx.Graph()
+    result.add_nodes_from(sub.nodes(data=True))
+    result.add_edges_from((a, b, d) for a, b, d in sub.edges(data=True) if d["level"] >= min_level)
+    return result
+
+
+def ego_network(net: Network, partner: str, radius: int = 1) -> nx.Graph:
+    """A partner with everyone within ``radius`` steps and the ties among them."""
+    if partner not in net.graph:
+        return nx.Graph()
+    return nx.ego_graph(net.graph, partner, radius=radius).copy()
+
+
+# -- change between measurements (reused by the evaluation) ----------------------------------------------------
+
+COMPARED_MEASURES = {
+    "ties": "Liczba powiązań",
+    "density": "Gęstość sieci",
+    "mean_level": "Średni poziom współpracy",
+    "reciprocity": "Wzajemność zgłoszeń",
+    "degree_centralization": "Centralizacja",
+    "components": "Liczba składowych",
+    "leader_reach": "Zasięg lidera (do 2 kroków)",
+}
+
+
+@dataclass
+class NetworkChange:
+    before: str
+    after: str
+    new_ties: pd.DataFrame
+    lost_ties: pd.DataFrame
+    level_changes: pd.DataFrame
+    measures: pd.DataFrame
+
+
+def compare_networks(data: GminaData, before: Network, after: Network) -> NetworkChange:
+    """What changed between two measurements: new and lost ties, level changes, and the main measures."""
+    edges_before = {_pair(a, b): d["level"] for a, b, d in before.graph.edges(data=True)}
+    edges_after = {_pair(a, b): d["level"] for a, b, d in after.graph.edges(data=True)}
+    columns = ["Partner A", "Partner B", "Poziom"]
+    new = pd.DataFrame([(a, b, lvl) for (a, b), lvl in sorted(edges_after.items()) if (a, b) not in edges_before],
+                       columns=columns)
+    lost = pd.DataFrame([(a, b, lvl) for (a, b), lvl in sorted(edges_before.items()) if (a, b) not in edges_after],
+                        columns=columns)
+    changed = pd.DataFrame(
+        [(a, b, edges_before[(a, b)], lvl, lvl - edges_before[(a, b)])
+         for (a, b), lvl in sorted(edges_after.items()) if (a, b) in edges_before and edges_before[(a, b)] != lvl],
+        columns=["Partner A", "Partner B", before.measurement, after.measurement, "Zmiana"],
+    )
+    summary_before = network_summary(data, before.measurement, before)
+    summary_after = network_summary(data, after.measurement, after)
+    measures = pd.DataFrame([
+        {"Miara": label, before.measurement: summary_before[key], after.measurement: summary_after[key],
+         "Zmiana": _delta(summary_before[key], summary_after[key])}
+        for key, label in COMPARED_MEASURES.items()
+    ])
+    return NetworkChange(before.measurement, after.measurement, new, lost, changed, measures)
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def _delta(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else round(after - before, 4)
