@@ -57,9 +57,11 @@ def build_network(data: GminaData, measurement: str = DEFAULT_MEASUREMENT) -> Ne
     """The undirected network of one measurement; every partner is a node, even without any tie."""
     partners = data.partners.drop_duplicates("id").set_index("id", drop=False)
     graph = nx.Graph()
-    for pid, row in partners.iterrows():
-        graph.add_node(pid, nazwa=row["nazwa"], sektor=row["sektor"], rola=row["rola"],
-                       deklaracja=row["deklaracja"], szczebel=row["szczebel"])
+    attributes = ["nazwa", "sektor", "rola", "deklaracja", "szczebel"]
+    graph.add_nodes_from(
+        (pid, dict(zip(attributes, values, strict=True)))
+        for pid, values in zip(partners["id"], partners[attributes].itertuples(index=False, name=None), strict=True)
+    )
     reports = data.cooperation
     reports = reports[(reports["pomiar"] == measurement) & reports["od"].notna() & reports["do"].notna()
                       & reports["poziom"].notna() & (reports["od"] != reports["do"])]
@@ -110,7 +112,9 @@ def leader_reach(net: Network) -> float | None:
 
 def brokers(net: Network, limit: int = MAX_BROKERS) -> list[str]:
     """Up to five partners with the highest betweenness (> 0), highest first; ties broken by id."""
-    ranked = sorted(((-b, pid) for pid, b in net.betweenness.items() if b > 1e-12))
+    # Rounded first: networkx returns equal betweenness values that differ in the 17th digit, and the order
+    # must not depend on float noise (or on the row order of the sheet).
+    ranked = sorted((-round(b, 9), pid) for pid, b in net.betweenness.items() if b > 1e-12)
     return [pid for _, pid in ranked[:limit]]
 
 
@@ -207,13 +211,17 @@ def sector_matrix(net: Network) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sector × sector: number of ties and their mean level (diagonal = ties inside one sector)."""
     order = [c for c in dictionary("sektory").codes if any(d["sektor"] == c for _, d in net.graph.nodes(data=True))]
     labels = [_label("sektory", c) for c in order]
-    counts = pd.DataFrame(0, index=labels, columns=labels, dtype="int64")
-    sums = pd.DataFrame(0.0, index=labels, columns=labels)
+    sector = nx.get_node_attributes(net.graph, "sektor")
+    count: dict[tuple[str, str], int] = {}
+    total: dict[tuple[str, str], int] = {}
     for a, b, d in net.graph.edges(data=True):
-        sa, sb = _label("sektory", net.graph.nodes[a]["sektor"]), _label("sektory", net.graph.nodes[b]["sektor"])
-        for x, y in {(sa, sb), (sb, sa)}:
-            counts.loc[x, y] += 1
-            sums.loc[x, y] += d["level"]
+        for key in {(sector[a], sector[b]), (sector[b], sector[a])}:
+            count[key] = count.get(key, 0) + 1
+            total[key] = total.get(key, 0) + d["level"]
+    counts = pd.DataFrame([[count.get((x, y), 0) for y in order] for x in order], index=labels, columns=labels,
+                          dtype="int64")
+    sums = pd.DataFrame([[total.get((x, y), 0) for y in order] for x in order], index=labels, columns=labels,
+                        dtype="float64")
     means = (sums / counts.where(counts > 0)).round(2)
     return counts, means
 
@@ -345,3 +353,30 @@ def _pair(a: str, b: str) -> tuple[str, str]:
 
 def _delta(before: float | None, after: float | None) -> float | None:
     return None if before is None or after is None else round(after - before, 4)
+
+
+def summary_table(summary: dict) -> pd.DataFrame:
+    """The ``network`` summary as a Polish table (measure, value, what it means) for the meeting and reports."""
+    from pzk_kit.resources import read_table
+
+    sectors = dictionary("sektory")
+    rows = []
+    for entry in read_table("miary_sieci.csv"):
+        value = summary.get(entry["kod"])
+        if entry["kod"] in {"sectors_present", "sectors_missing"}:
+            shown = ", ".join(sectors.label(c) for c in value) or "—"
+        elif isinstance(value, list):
+            shown = ", ".join(value) or "—"
+        elif isinstance(value, float) and entry["format"] == "procent":
+            shown = f"{value:.0%}".replace("%", " %")
+        elif isinstance(value, float):
+            shown = f"{value:.2f}".replace(".", ",")
+        else:
+            shown = "—" if value is None else str(value)
+        rows.append({"Miara": entry["nazwa"], "Wartość": shown, "Co to znaczy": entry["opis"]})
+    return pd.DataFrame(rows)
+
+
+def sector_names(codes: list[str]) -> str:
+    """Polish labels of sector codes for a sentence: "Sport, Kultura"; empty string when none."""
+    return ", ".join(dictionary("sektory").label(code) for code in codes)

@@ -135,4 +135,6 @@ class ValidationReport:
         header = f'<p style="color:{colour};font-weight:bold">{html.escape(self.summary())}</p>'
         if not self.problems:
             return header
-        return header + self.to_frame().to_html(index=False, escape=True)
+        from pzk_kit.tables import table
+
+        return header + table(self.to_frame()).to_html()

@@ -50,3 +50,33 @@ def test_notebook_runs_under_papermill(name, which, minimal_gmina, tmp_path):
     )
     text = outputs_text(nbformat.read(out, as_version=4))
     assert ("Gmina Przykładowa" if which == "example" else "Gmina Mała") in text
+
+
+def test_mapping_notebook_writes_the_network_part(tmp_path):
+    from pzk_kit.example import example_dir
+    from pzk_kit.network import network_summary
+    from pzk_kit.reading import read_gmina
+    from pzk_kit.results import read_parts
+
+    wyniki = tmp_path / "wyniki"
+    out = tmp_path / "01.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOKS / NAMES[0]), str(out), parameters={"dane": "", "pomiar": "T1", "wyniki": str(wyniki)},
+        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
+    )
+    part = read_parts(wyniki)["network"]
+    assert part == network_summary(read_gmina(example_dir()), "T1")
+    assert part["measurement"] == "T1" and part["isolates"] == []
+    text = outputs_text(nbformat.read(out, as_version=4))
+    assert "Brakujące sektory: **Sport**" in text
+    assert "image/png" in out.read_text(encoding="utf-8")  # the maps were drawn
+
+
+def test_mapping_notebook_without_cooperation_sheet_explains_what_to_collect(minimal_gmina, tmp_path):
+    out = tmp_path / "01.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOKS / NAMES[0]), str(out), parameters={"dane": str(minimal_gmina), "wyniki": str(tmp_path)},
+        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
+    )
+    text = outputs_text(nbformat.read(out, as_version=4))
+    assert "Arkusz „wspolpraca” nie został jeszcze zebrany" in text
