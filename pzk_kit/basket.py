@@ -1,0 +1,258 @@
+"""The local service basket (lokalny koszyk usług) read against the gmina's needs, as CONTRACT §3 defines it.
+
+Partners bring their offer; the basket shows which needs of which groups are covered, where the gaps are,
+which areas hang on a single provider and what stands between a resident and a service (referrals, decisions,
+fees). It is the raw material for the diagnoza potrzeb i potencjału and the program usług społecznych.
+
+A need row (obszar, grupa) is covered when some service lists that area and that group, or the group
+``wszyscy`` (every resident).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pzk_kit.dictionaries import dictionary
+from pzk_kit.reading import GminaData
+
+EVERYONE = "wszyscy"
+OVERLAP_THRESHOLD = 3
+
+
+def service_pairs(data: GminaData) -> pd.DataFrame:
+    """One row per (service, area, group) a service lists: the long form every coverage question uses."""
+    services = data.services[["id", "partner", "obszary", "grupy"]]
+    if services.empty:
+        return pd.DataFrame(columns=["id", "partner", "obszar", "grupa"])
+    long = services.explode("obszary").explode("grupy").rename(columns={"obszary": "obszar", "grupy": "grupa"})
+    return long.dropna(subset=["obszar", "grupa"]).reset_index(drop=True)
+
+
+def needs_coverage(data: GminaData) -> pd.DataFrame:
+    """Each need row with the number of services and providers answering it, and whether it is covered."""
+    needs = data.needs[["obszar", "grupa", "liczba_osob", "priorytet", "zrodlo", "wiersz"]].copy()
+    pairs = service_pairs(data)
+    services_for, providers_for = [], []
+    by_area = {area: group for area, group in pairs.groupby("obszar")} if not pairs.empty else {}
+    for area, group in zip(needs["obszar"], needs["grupa"], strict=True):
+        offer = by_area.get(area)
+        if offer is None:
+            services_for.append(0)
+            providers_for.append(0)
+            continue
+        matching = offer[(offer["grupa"] == group) | (offer["grupa"] == EVERYONE)]
+        services_for.append(matching["id"].nunique())
+        providers_for.append(matching["partner"].nunique())
+    needs["uslugi"] = services_for
+    needs["dostawcy"] = providers_for
+    needs["pokryta"] = needs["uslugi"] > 0
+    return needs
+
+
+def gaps(data: GminaData) -> pd.DataFrame:
+    """Uncovered need rows, most urgent first: priority 1 before 3, then more people before fewer."""
+    coverage = needs_coverage(data)
+    uncovered = coverage[~coverage["pokryta"]].copy()
+    uncovered["_priority"] = uncovered["priorytet"].fillna(9)
+    uncovered["_people"] = uncovered["liczba_osob"].fillna(-1)
+    ranked = uncovered.sort_values(["_priority", "_people", "wiersz"], ascending=[True, False, True])
+    return ranked.drop(columns=["_priority", "_people"]).reset_index(drop=True)
+
+
+def providers_by_area(data: GminaData) -> pd.Series:
+    """Number of distinct partners offering services in each need area (areas with any service)."""
+    pairs = service_pairs(data)
+    if pairs.empty:
+        return pd.Series(dtype="int64")
+    return pairs.groupby("obszar")["partner"].nunique()
+
+
+def single_provider_areas(data: GminaData) -> list[str]:
+    """Need areas served by exactly one partner, in dictionary order: the basket hangs on one institution."""
+    providers = providers_by_area(data)
+    return [code for code in dictionary("obszary_potrzeb").codes if providers.get(code) == 1]
+
+
+def basket_summary(data: GminaData) -> dict:
+    """The ``basket`` part of ``summary.json`` (CONTRACT §3), with exactly its field names."""
+    coverage = needs_coverage(data)
+    missing = gaps(data)
+    return {
+        "services": len(data.services),
+        "needs": len(data.needs),
+        "needs_covered": int(coverage["pokryta"].sum()),
+        "gaps": [{"area": a, "group": g} for a, g in zip(missing["obszar"], missing["grupa"], strict=True)],
+        "single_provider_areas": single_provider_areas(data),
+    }
+
+
+# -- tables for the workshop -------------------------------------------------------------------------------------
+
+
+def coverage_matrix(data: GminaData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Need area × target group: number of services and of providers.
+
+    A service for ``wszyscy`` counts in every group's column, because every group can use it.
+    """
+    areas, groups = dictionary("obszary_potrzeb"), dictionary("grupy_docelowe")
+    pairs = service_pairs(data)
+    specific = [g for g in groups.codes if g != EVERYONE]
+    if not pairs.empty:
+        for_all = pairs[pairs["grupa"] == EVERYONE]
+        expanded = for_all.loc[for_all.index.repeat(len(specific))].assign(grupa=specific * len(for_all))
+        pairs = pd.concat([pairs[pairs["grupa"] != EVERYONE], expanded], ignore_index=True)
+    area_codes = [a for a in areas.codes if a in set(pairs["obszar"]) or a in set(data.needs["obszar"])]
+    services = pairs.pivot_table(index="obszar", columns="grupa", values="id", aggfunc="nunique", fill_value=0)
+    providers = pairs.pivot_table(index="obszar", columns="grupa", values="partner", aggfunc="nunique", fill_value=0)
+
+    def shaped(table: pd.DataFrame) -> pd.DataFrame:
+        table = table.reindex(index=area_codes, columns=specific, fill_value=0).astype("int64")
+        table.index = [areas.label(a) for a in table.index]
+        table.columns = [groups.label(g) for g in table.columns]
+        return table
+
+    return shaped(services), shaped(providers)
+
+
+def gaps_table(data: GminaData) -> pd.DataFrame:
+    """Gaps for the meeting: Polish labels, people affected, priority and the source of the need."""
+    table = gaps(data)
+    return pd.DataFrame({
+        "Obszar potrzeb": [dictionary("obszary_potrzeb").label(a) for a in table["obszar"]],
+        "Grupa": [dictionary("grupy_docelowe").label(g) for g in table["grupa"]],
+        "Liczba osób": table["liczba_osob"],
+        "Priorytet": table["priorytet"],
+        "Źródło": table["zrodlo"],
+        "Wiersz w arkuszu": table["wiersz"],
+    })
+
+
+def access_barriers(data: GminaData) -> pd.DataFrame:
+    """How residents get in: shares of services by access mode and by payment."""
+    services = data.services
+    rows = []
+    total = len(services)
+    for column, name in (("dostep", "tryby_dostepu"), ("odplatnosc", "odplatnosc")):
+        dic = dictionary(name)
+        counts = services[column].value_counts()
+        for entry in dic.entries:
+            count = int(counts.get(entry.code, 0))
+            rows.append({"Cecha": dic.title, "Wartość": entry.label, "Usługi": count,
+                         "Udział": round(count / total, 3) if total else 0.0})
+        unknown = int(services[column].isna().sum())
+        if unknown:
+            rows.append({"Cecha": dic.title, "Wartość": "nie podano", "Usługi": unknown,
+                         "Udział": round(unknown / total, 3)})
+    return pd.DataFrame(rows, columns=["Cecha", "Wartość", "Usługi", "Udział"])
+
+
+def partner_contribution(data: GminaData) -> pd.DataFrame:
+    """What each partner brings to the basket: services, areas and groups covered."""
+    pairs = service_pairs(data)
+    partners = data.partners.set_index("id")
+    rows = []
+    for pid, group in data.services.groupby("partner"):
+        mine = pairs[pairs["partner"] == pid]
+        sector = partners["sektor"].get(pid)
+        rows.append({
+            "id": pid,
+            "Nazwa": partners["nazwa"].get(pid, ""),
+            "Sektor": dictionary("sektory").label(sector) if isinstance(sector, str) else "",
+            "Usługi": len(group),
+            "Obszary potrzeb": mine["obszar"].nunique(),
+            "Grupy": mine["grupa"].nunique(),
+            "Bez skierowania": int((group["dostep"] == "bez_skierowania").sum()),
+            "Bezpłatne": int((group["odplatnosc"] == "bezplatna").sum()),
+        })
+    table = pd.DataFrame(rows, columns=["id", "Nazwa", "Sektor", "Usługi", "Obszary potrzeb", "Grupy",
+                                        "Bez skierowania", "Bezpłatne"])
+    return table.sort_values(["Usługi", "id"], ascending=[False, True], ignore_index=True)
+
+
+def sector_contribution(data: GminaData) -> pd.DataFrame:
+    """Services per sector: does the basket lean on social assistance alone?"""
+    contribution = partner_contribution(data)
+    if contribution.empty:
+        return pd.DataFrame(columns=["Sektor", "Partnerzy", "Usługi"])
+    grouped = contribution.groupby("Sektor").agg(Partnerzy=("id", "count"), Usługi=("Usługi", "sum"))
+    return grouped.sort_values("Usługi", ascending=False).reset_index()
+
+
+def overlaps(data: GminaData, threshold: int = OVERLAP_THRESHOLD) -> pd.DataFrame:
+    """Area × group cells with many services: candidates for coordination rather than new offers."""
+    pairs = service_pairs(data)
+    if pairs.empty:
+        return pd.DataFrame(columns=["Obszar potrzeb", "Grupa", "Usługi", "Dostawcy"])
+    grouped = pairs.groupby(["obszar", "grupa"]).agg(services=("id", "nunique"), providers=("partner", "nunique"))
+    crowded = grouped[grouped["services"] >= threshold].sort_values("services", ascending=False).reset_index()
+    return pd.DataFrame({
+        "Obszar potrzeb": [dictionary("obszary_potrzeb").label(a) for a in crowded["obszar"]],
+        "Grupa": [dictionary("grupy_docelowe").label(g) for g in crowded["grupa"]],
+        "Usługi": crowded["services"],
+        "Dostawcy": crowded["providers"],
+    })
+
+
+def services_without_declaration(data: GminaData) -> pd.DataFrame:
+    """Services offered by partners who have not signed anything yet (or are only candidates)."""
+    partners = data.partners.set_index("id")
+    status = partners["deklaracja"].reindex(data.services["partner"]).to_numpy()
+    role = partners["rola"].reindex(data.services["partner"]).to_numpy()
+    mask = [(s is None or s == "brak" or (isinstance(s, float) and pd.isna(s))) or r == "kandydat"
+            for s, r in zip(status, role, strict=True)]
+    chosen = data.services[mask]
+    return pd.DataFrame({
+        "Usługa": chosen["id"], "Nazwa": chosen["nazwa"], "Partner": chosen["partner"],
+        "Rola partnera": [dictionary("role").label(r) if isinstance(r, str) else "" for r in
+                          partners["rola"].reindex(chosen["partner"])],
+    }).reset_index(drop=True)
+
+
+# -- the service finder ------------------------------------------------------------------------------------------
+
+
+def find_services(
+    data: GminaData,
+    areas: list[str] | tuple[str, ...] = (),
+    group: str | None = None,
+    *,
+    free_only: bool = False,
+    without_referral: bool = False,
+) -> pd.DataFrame:
+    """Services matching a resident's situations (any of ``areas``) and group, with the path to each.
+
+    ``wszyscy`` services match every group. Results are sorted so that the easiest path comes first:
+    no referral before referral before an administrative decision, then free before paid.
+    """
+    services = data.services
+    mask = pd.Series(True, index=services.index)
+    if areas:
+        wanted = set(areas)
+        mask &= services["obszary"].map(lambda listed: bool(wanted.intersection(listed)))
+    if group:
+        mask &= services["grupy"].map(lambda listed: group in listed or EVERYONE in listed)
+    if free_only:
+        mask &= services["odplatnosc"] == "bezplatna"
+    if without_referral:
+        mask &= services["dostep"] == "bez_skierowania"
+    found = services[mask]
+    access_order = {"bez_skierowania": 0, "skierowanie": 1, "decyzja": 2}
+    payment_order = {"bezplatna": 0, "czesciowo_odplatna": 1, "odplatna": 2}
+    found = found.assign(
+        _access=found["dostep"].map(access_order).fillna(3),
+        _payment=found["odplatnosc"].map(payment_order).fillna(3),
+    ).sort_values(["_access", "_payment", "nazwa"])
+    names = data.partner_names()
+    access = dictionary("tryby_dostepu")
+    payment = dictionary("odplatnosc")
+    return pd.DataFrame({
+        "id": found["id"],
+        "Usługa": found["nazwa"],
+        "Świadczy": [names.get(p, p) for p in found["partner"]],
+        "Jak skorzystać": [access.entry(d).description if isinstance(d, str) and access.entry(d) else "zapytaj"
+                           for d in found["dostep"]],
+        "Koszt": [payment.label(o) if isinstance(o, str) else "—" for o in found["odplatnosc"]],
+        "Gdzie i kiedy": [", ".join(str(v) for v in (m, g) if isinstance(v, str) and v)
+                          for m, g in zip(found["miejsce"], found["godziny"], strict=True)],
+        "Kontakt": found["kontakt"].fillna(""),
+    }).reset_index(drop=True)
