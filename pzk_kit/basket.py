@@ -256,3 +256,34 @@ def find_services(
                           for m, g in zip(found["miejsce"], found["godziny"], strict=True)],
         "Kontakt": found["kontakt"].fillna(""),
     }).reset_index(drop=True)
+
+
+def summary_table(summary: dict) -> pd.DataFrame:
+    """The ``basket`` summary as a Polish table (measure, value, what it means)."""
+    from pzk_kit.resources import read_table
+
+    areas, groups = dictionary("obszary_potrzeb"), dictionary("grupy_docelowe")
+    shown = {
+        "services": str(summary["services"]),
+        "needs": str(summary["needs"]),
+        "needs_covered": f"{summary['needs_covered']} z {summary['needs']}",
+        "gaps": "; ".join(f"{areas.label(g['area'])} — {groups.label(g['group']).lower()}" for g in summary["gaps"])
+        or "brak",
+        "single_provider_areas": ", ".join(areas.label(a) for a in summary["single_provider_areas"]) or "brak",
+    }
+    return pd.DataFrame([
+        {"Miara": row["nazwa"], "Wartość": shown[row["kod"]], "Co to znaczy": row["opis"]}
+        for row in read_table("miary_koszyka.csv")
+    ])
+
+
+def single_provider_table(data: GminaData) -> pd.DataFrame:
+    """Areas hanging on one partner, with that partner's name: who to back up first."""
+    pairs = service_pairs(data)
+    names = data.partner_names()
+    rows = []
+    for area in single_provider_areas(data):
+        provider = pairs.loc[pairs["obszar"] == area, "partner"].iloc[0]
+        rows.append({"Obszar potrzeb": dictionary("obszary_potrzeb").label(area), "Jedyny dostawca": provider,
+                     "Nazwa": names.get(provider, "")})
+    return pd.DataFrame(rows, columns=["Obszar potrzeb", "Jedyny dostawca", "Nazwa"])
