@@ -28,30 +28,25 @@ def service_pairs(data: GminaData) -> pd.DataFrame:
     return long.dropna(subset=["obszar", "grupa"]).reset_index(drop=True)
 
 
-def needs_coverage(data: GminaData) -> pd.DataFrame:
+def needs_coverage(data: GminaData, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each need row with the number of services and providers answering it, and whether it is covered."""
     needs = data.needs[["obszar", "grupa", "liczba_osob", "priorytet", "zrodlo", "wiersz"]].copy()
-    pairs = service_pairs(data)
-    services_for, providers_for = [], []
-    by_area = {area: group for area, group in pairs.groupby("obszar")} if not pairs.empty else {}
-    for area, group in zip(needs["obszar"], needs["grupa"], strict=True):
-        offer = by_area.get(area)
-        if offer is None:
-            services_for.append(0)
-            providers_for.append(0)
-            continue
-        matching = offer[(offer["grupa"] == group) | (offer["grupa"] == EVERYONE)]
-        services_for.append(matching["id"].nunique())
-        providers_for.append(matching["partner"].nunique())
-    needs["uslugi"] = services_for
-    needs["dostawcy"] = providers_for
+    pairs = service_pairs(data) if pairs is None else pairs
+    keys = needs[["obszar", "grupa"]].drop_duplicates()
+    # A need (area, group) is answered by services listing that group, or `wszyscy`: two merges, one count.
+    exact = keys.merge(pairs, on=["obszar", "grupa"])
+    for_all = keys.merge(pairs[pairs["grupa"] == EVERYONE].drop(columns="grupa"), on="obszar")
+    answering = pd.concat([exact, for_all], ignore_index=True)
+    counts = answering.groupby(["obszar", "grupa"]).agg(uslugi=("id", "nunique"), dostawcy=("partner", "nunique"))
+    needs = needs.merge(counts, left_on=["obszar", "grupa"], right_index=True, how="left")
+    needs[["uslugi", "dostawcy"]] = needs[["uslugi", "dostawcy"]].fillna(0).astype("int64")
     needs["pokryta"] = needs["uslugi"] > 0
-    return needs
+    return needs.reset_index(drop=True)
 
 
-def gaps(data: GminaData) -> pd.DataFrame:
+def gaps(data: GminaData, coverage: pd.DataFrame | None = None) -> pd.DataFrame:
     """Uncovered need rows, most urgent first: priority 1 before 3, then more people before fewer."""
-    coverage = needs_coverage(data)
+    coverage = needs_coverage(data) if coverage is None else coverage
     uncovered = coverage[~coverage["pokryta"]].copy()
     uncovered["_priority"] = uncovered["priorytet"].fillna(9)
     uncovered["_people"] = uncovered["liczba_osob"].fillna(-1)
@@ -75,8 +70,9 @@ def single_provider_areas(data: GminaData) -> list[str]:
 
 def basket_summary(data: GminaData) -> dict:
     """The ``basket`` part of ``summary.json`` (CONTRACT §3), with exactly its field names."""
-    coverage = needs_coverage(data)
-    missing = gaps(data)
+    pairs = service_pairs(data)
+    coverage = needs_coverage(data, pairs)
+    missing = gaps(data, coverage)
     return {
         "services": len(data.services),
         "needs": len(data.needs),
@@ -101,12 +97,13 @@ def coverage_matrix(data: GminaData) -> tuple[pd.DataFrame, pd.DataFrame]:
         for_all = pairs[pairs["grupa"] == EVERYONE]
         expanded = for_all.loc[for_all.index.repeat(len(specific))].assign(grupa=specific * len(for_all))
         pairs = pd.concat([pairs[pairs["grupa"] != EVERYONE], expanded], ignore_index=True)
-    area_codes = [a for a in areas.codes if a in set(pairs["obszar"]) or a in set(data.needs["obszar"])]
-    services = pairs.pivot_table(index="obszar", columns="grupa", values="id", aggfunc="nunique", fill_value=0)
-    providers = pairs.pivot_table(index="obszar", columns="grupa", values="partner", aggfunc="nunique", fill_value=0)
+    used = set(pairs["obszar"]) | set(data.needs["obszar"])
+    area_codes = [a for a in areas.codes if a in used]
+    services = pairs.drop_duplicates(["obszar", "grupa", "id"]).groupby(["obszar", "grupa"]).size().unstack()
+    providers = pairs.drop_duplicates(["obszar", "grupa", "partner"]).groupby(["obszar", "grupa"]).size().unstack()
 
     def shaped(table: pd.DataFrame) -> pd.DataFrame:
-        table = table.reindex(index=area_codes, columns=specific, fill_value=0).astype("int64")
+        table = table.reindex(index=area_codes, columns=specific).fillna(0).astype("int64")
         table.index = [areas.label(a) for a in table.index]
         table.columns = [groups.label(g) for g in table.columns]
         return table
@@ -200,7 +197,7 @@ def services_without_declaration(data: GminaData) -> pd.DataFrame:
     role = partners["rola"].reindex(data.services["partner"]).to_numpy()
     mask = [(s is None or s == "brak" or (isinstance(s, float) and pd.isna(s))) or r == "kandydat"
             for s, r in zip(status, role, strict=True)]
-    chosen = data.services[mask]
+    chosen = data.services[pd.Series(mask, index=data.services.index, dtype=bool)]
     return pd.DataFrame({
         "Usługa": chosen["id"], "Nazwa": chosen["nazwa"], "Partner": chosen["partner"],
         "Rola partnera": [dictionary("role").label(r) if isinstance(r, str) else "" for r in

@@ -6,12 +6,20 @@ come from the package functions directly, because widget state is not kept in ex
 
 from __future__ import annotations
 
-import ipywidgets as widgets
+import html
+from pathlib import Path
 
+import ipywidgets as widgets
+from IPython.display import display
+
+from pzk_kit.basket import EVERYONE, find_services
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.figures import show
+from pzk_kit.files import OutputExists
 from pzk_kit.network import Network, build_network, filtered_graph, measurements_of
 from pzk_kit.reading import GminaData
+from pzk_kit.service_plan import ServicePlan, plan_path, suggest_plan, write_plan_docx
+from pzk_kit.tables import table
 
 
 def _show(output: widgets.Output, figure) -> None:
@@ -97,3 +105,181 @@ def network_explorer(data: GminaData, measurement: str | None = None) -> widgets
     """The explorer widget, ready to display in a notebook or the app."""
     return NetworkExplorer(data, measurement).widget()
 
+
+# -- the service finder and the draft IPUS -------------------------------------------------------------------------
+
+ANY_GROUP = "— dowolna grupa —"
+DEFAULT_PLAN_FOLDER = "wyniki"
+
+
+def _show_table(output: widgets.Output, styled) -> None:
+    with output:
+        output.clear_output(wait=True)
+        display(styled)
+
+
+def _count(n: int, one: str, few: str, many: str) -> str:
+    """Polish number agreement: 1 usługa, 3 usługi, 7 usług, 22 usługi, 12 usług."""
+    if n == 1:
+        return f"{n} {one}"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return f"{n} {few}"
+    return f"{n} {many}"
+
+
+def _found_text(n: int) -> str:
+    return f"Znaleziono {_count(n, 'usługę', 'usługi', 'usług')}"
+
+
+class ServiceFinder:
+    """Find services for a resident's situations and group, pick some, and save a draft IPUS as DOCX.
+
+    The results come from :func:`pzk_kit.basket.find_services`, the suggestion from
+    :func:`pzk_kit.service_plan.suggest_plan` and the document from :func:`pzk_kit.service_plan.write_plan_docx`.
+    The family label is a conventional one ("Rodzina A"); nothing personal is asked for or kept.
+    """
+
+    def __init__(self, data: GminaData) -> None:
+        self.data = data
+        self.found = find_services(data).iloc[0:0]
+        self.saved: Path | None = None
+        areas, groups = dictionary("obszary_potrzeb"), dictionary("grupy_docelowe")
+        wide = widgets.Layout(width="95%")
+        self.situations = widgets.SelectMultiple(
+            options=[(f"Szukam pomocy, gdy {e.extra.get('sytuacja') or e.label.lower()}", e.code)
+                     for e in areas.entries],
+            rows=8, description="Sytuacje:", layout=wide,
+        )
+        self.group = widgets.Dropdown(
+            options=[(ANY_GROUP, ""), *((e.label, e.code) for e in groups.entries if e.code != EVERYONE)],
+            value="", description="Grupa:",
+        )
+        self.free_only = widgets.Checkbox(value=False, description="tylko bezpłatne", indent=False)
+        self.without_referral = widgets.Checkbox(value=False, description="tylko bez skierowania", indent=False)
+        self.status = widgets.HTML()
+        self.results = widgets.Output()
+        self.chosen = widgets.SelectMultiple(options=[], rows=6, description="Do planu:", layout=wide)
+        self.suggest_button = widgets.Button(description="Podpowiedz usługi do planu", icon="magic",
+                                             layout=widgets.Layout(width="auto"),
+                                             tooltip="Najłatwiej dostępna usługa dla każdej wybranej sytuacji")
+        self.plan_status = widgets.HTML()
+        self.family_label = widgets.Text(placeholder="np. Rodzina A — bez nazwisk", description="Oznaczenie:",
+                                         layout=widgets.Layout(width="420px"))
+        self.folder = widgets.Text(value=DEFAULT_PLAN_FOLDER, description="Folder:",
+                                   layout=widgets.Layout(width="420px"))
+        self.save_button = widgets.Button(description="Zapisz projekt IPUS (DOCX)", button_style="primary",
+                                          icon="save", layout=widgets.Layout(width="auto"))
+        self.save_status = widgets.HTML()
+        for control in (self.situations, self.group, self.free_only, self.without_referral):
+            control.observe(lambda _change: self.search(), names="value")
+        self.chosen.observe(lambda _change: self._describe_choice(), names="value")
+        self.suggest_button.on_click(lambda _button: self.suggest())
+        self.save_button.on_click(lambda _button: self.save())
+
+    def _filters(self) -> dict:
+        return {"free_only": self.free_only.value, "without_referral": self.without_referral.value}
+
+    def search(self) -> None:
+        self.status.value = "<i>Szukam…</i>"
+        found = find_services(self.data, list(self.situations.value), self.group.value or None, **self._filters())
+        self.found = found
+        kept = [sid for sid in self.chosen.value if sid in set(found["id"])]
+        self.chosen.options = [(f"{name} — {provider}", sid) for sid, name, provider
+                               in zip(found["id"], found["Usługa"], found["Świadczy"], strict=True)]
+        self.chosen.value = tuple(kept)
+        if found.empty:
+            self.results.clear_output()
+        else:
+            _show_table(self.results, table(found.drop(columns="id")))
+        text = _found_text(len(found))
+        if not self.situations.value:
+            text += " (cały koszyk — wybierz sytuacje, aby zawęzić wyniki)"
+        elif found.empty:
+            text += " — zmień grupę albo filtry; brak usługi to także luka w koszyku do omówienia w PZK"
+        self.status.value = html.escape(text)
+        self._describe_choice()
+
+    def suggest(self) -> None:
+        """Select the easiest service for each chosen situation (the rest of the choice is replaced)."""
+        if not self.situations.value:
+            self.plan_status.value = "Najpierw wybierz co najmniej jedną sytuację."
+            return
+        plan = suggest_plan(self.data, list(self.situations.value), self.group.value or None, **self._filters())
+        self.chosen.value = tuple(plan.services)
+        areas = dictionary("obszary_potrzeb")
+        answered = {area for sid in plan.services
+                    for area in self.data.services.loc[self.data.services["id"] == sid, "obszary"].iloc[0]}
+        missing = [areas.label(code) for code in plan.situations if code not in answered]
+        self._describe_choice()
+        if missing:
+            self.plan_status.value += html.escape(" Bez usługi w koszyku: " + ", ".join(missing) + ".")
+
+    @property
+    def plan_services(self) -> list[str]:
+        """Chosen service ids in the order of the results: the easiest path first."""
+        chosen = set(self.chosen.value)
+        return [sid for sid in self.found["id"] if sid in chosen]
+
+    def _describe_choice(self) -> None:
+        n = len(self.chosen.value)
+        if not n:
+            self.plan_status.value = "Zaznacz usługi do planu (Ctrl lub Shift + klik) albo użyj podpowiedzi."
+            return
+        services = self.data.services
+        team = set(services.loc[services["id"].isin(self.chosen.value), "partner"].dropna())
+        if self.data.leader is not None:
+            team.add(self.data.leader)
+        self.plan_status.value = (f"W planie: {_count(n, 'usługa', 'usługi', 'usług')}; Zadaniowy Zespół "
+                                  f"Kooperacyjny: {_count(len(team), 'instytucja', 'instytucje', 'instytucji')} "
+                                  "(z liderem PZK jako koordynatorem).")
+
+    def plan(self) -> ServicePlan:
+        return ServicePlan(
+            family_label=self.family_label.value.strip(),
+            situations=list(self.situations.value),
+            group=self.group.value or None,
+            services=self.plan_services,
+        )
+
+    def save(self) -> Path | None:
+        self.save_status.value = "<i>Zapisuję…</i>"
+        self.saved = None
+        plan = self.plan()
+        try:
+            path = plan_path(Path(self.folder.value.strip() or DEFAULT_PLAN_FOLDER), plan.family_label)
+            self.saved = write_plan_docx(self.data, plan, path, overwrite=False)
+        except ValueError as error:
+            self.save_status.value = f"<b style='color:#b00020'>Nie zapisano:</b> {html.escape(str(error))}"
+            return None
+        except OutputExists as error:
+            self.save_status.value = f"<b style='color:#b00020'>Nie zapisano:</b> {html.escape(error.message)}"
+            return None
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.save_status.value = (f"<b style='color:#b00020'>Nie udało się zapisać pliku</b> w folderze "
+                                      f"„{html.escape(self.folder.value)}” — sprawdź nazwę folderu i prawo zapisu "
+                                      f"({html.escape(reason)}).")
+            return None
+        note = "" if plan.services else " Nie wybrano jeszcze usług — dokument to mówi; można je dopisać ręcznie."
+        self.save_status.value = (f"Zapisano projekt planu: <code>{html.escape(str(self.saved.resolve()))}</code>."
+                                  f"{html.escape(note)}")
+        return self.saved
+
+    def widget(self) -> widgets.Widget:
+        self.search()
+        privacy = widgets.HTML(
+            "<small>Wpisz oznaczenie umowne (np. „Rodzina A”), nie imię i nazwisko. Plik nie zawiera danych "
+            "osobowych; nazwiska, cele i podpisy wpisuje się ręcznie na wydruku.</small>"
+        )
+        filters = widgets.HBox([self.group, self.free_only, self.without_referral])
+        return widgets.VBox([
+            widgets.HTML("<h3>Wyszukiwarka usług</h3>"), self.situations, filters, self.status, self.results,
+            widgets.HTML("<h3>Projekt Indywidualnego Planu Usług Społecznych</h3>"),
+            self.chosen, widgets.HBox([self.suggest_button]), self.plan_status,
+            self.family_label, privacy, self.folder, self.save_button, self.save_status,
+        ])
+
+
+def service_finder(data: GminaData) -> widgets.Widget:
+    """The service finder with the draft IPUS, ready to display in a notebook or the app."""
+    return ServiceFinder(data).widget()

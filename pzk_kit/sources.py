@@ -159,15 +159,29 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter of the header: the line among the first few with the most separators, counted outside
-    quotes (a title line above the header has none)."""
-    counts = dict.fromkeys(CSV_DELIMITERS, 0)
-    for line in [line for line in text.splitlines() if line.strip()][:10]:
-        unquoted = "".join(part for i, part in enumerate(line.split('"')) if i % 2 == 0)
-        for delimiter in CSV_DELIMITERS:
-            counts[delimiter] = max(counts[delimiter], unquoted.count(delimiter))
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    """The delimiter that splits the first lines most consistently into the same number of fields.
+
+    Counting separators is not enough: a Polish Excel export uses ``;`` but a multi-valued cell may hold more
+    commas than the header has semicolons, and a title line above the header has neither.
+    """
+    lines = [line for line in text.splitlines() if line.strip()][:20]
+    best, best_score = ",", (0, 0)
+    for delimiter in CSV_DELIMITERS:
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
+        counts: dict[int, int] = {}
+        for width in widths:
+            if width > 1:
+                counts[width] = counts.get(width, 0) + 1
+        if not counts:
+            continue
+        modal = max(counts, key=lambda w: (counts[w], w))
+        score = (counts[modal], modal)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def _load_csv(path: Path, report: ValidationReport) -> RawTable | None:

@@ -80,3 +80,33 @@ def test_mapping_notebook_without_cooperation_sheet_explains_what_to_collect(min
     )
     text = outputs_text(nbformat.read(out, as_version=4))
     assert "Arkusz „wspolpraca” nie został jeszcze zebrany" in text
+
+
+def test_basket_notebook_writes_part_catalogue_and_hsds(tmp_path):
+    from pzk_kit.basket import basket_summary
+    from pzk_kit.example import example_dir
+    from pzk_kit.reading import read_gmina
+    from pzk_kit.results import read_parts
+
+    wyniki = tmp_path / "wyniki"
+    out = tmp_path / "02.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOKS / NAMES[1]), str(out), parameters={"dane": "", "wyniki": str(wyniki)},
+        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
+    )
+    assert read_parts(wyniki)["basket"] == basket_summary(read_gmina(example_dir()))
+    assert (wyniki / "katalog_uslug.html").stat().st_size > 10_000
+    assert (wyniki / "katalog_uslug.docx").exists()
+    assert (wyniki / "hsds" / "services.csv").exists()
+    assert "image/png" in out.read_text(encoding="utf-8")
+
+
+def test_basket_notebook_without_services_explains_what_to_collect(minimal_gmina, tmp_path):
+    out = tmp_path / "02.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOKS / NAMES[1]), str(out), parameters={"dane": str(minimal_gmina), "wyniki": str(tmp_path)},
+        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
+    )
+    text = outputs_text(nbformat.read(out, as_version=4))
+    assert "Arkusz „uslugi” nie został jeszcze zebrany" in text
+    assert "Arkusz „potrzeby” nie został jeszcze zebrany" in text

@@ -1,0 +1,830 @@
+"""The resident-facing service catalogue (``katalog_uslug.html`` and ``katalog_uslug.docx``, CONTRACT §3).
+
+The local basket of services (step 2 of the model) has to be "czytelny dla każdego mieszkańca": services are
+grouped by life situation ("Szukam pomocy, gdy …"), described in plain words, with institutional contacts only.
+:func:`catalogue_sections` decides the grouping, order and every displayed text once; the HTML page and the Word
+document only lay it out, so they can never disagree.
+
+All resident-facing wording lives in data files under ``pzk_kit/data/szablony`` (``katalog_teksty.csv`` and the
+jinja2 template of the page), so a gmina or a trainer can adjust it without touching code.
+
+Privacy (DOMAIN.md, RODO): only the partner's ``adres``, ``telefon``, ``email``, ``www`` and the service's
+``kontakt`` are printed. ``osoba_kontaktowa`` and e-mail addresses that look personal (``jan.kowalski@…``) are left
+out unless the caller passes ``include_personal=True``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import markupsafe
+import pandas as pd
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from pzk_kit.cells import looks_like_email
+from pzk_kit.dictionaries import dictionary
+from pzk_kit.files import atomic_file
+from pzk_kit.reading import GminaData
+from pzk_kit.resources import data_path, read_table
+from pzk_kit.text import clean_cell_text, strip_diacritics
+
+HTML_NAME = "katalog_uslug.html"
+DOCX_NAME = "katalog_uslug.docx"
+TEMPLATE_DIR = ("szablony",)
+HTML_TEMPLATE = "katalog_uslug.html.j2"
+TEXTS_FILE = "katalog_teksty.csv"
+EVERYONE = "wszyscy"
+OTHER_SECTION = "inne"
+
+_MONTHS = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
+           "października", "listopada", "grudnia")
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE_IN_TEXT = re.compile(r"(?<![\d+])(?:\+48[ ]?)?\d{2,3}(?:[ -]\d{2,3}){2,3}(?!\d)")
+_LINKABLE = re.compile(f"(?P<email>{_EMAIL_IN_TEXT.pattern})|(?P<phone>{_PHONE_IN_TEXT.pattern})")
+_NAME_PART = re.compile(r"^[a-z]+$")
+# Words that make a dotted mailbox institutional ("sekretariat.gops@…") rather than a person's "imie.nazwisko@".
+_INSTITUTIONAL_WORDS = frozenset({
+    "admin", "biblioteka", "biuro", "bok", "centrum", "cis", "cus", "czp", "dom", "dyrekcja", "dyrektor", "dyzurny",
+    "dzial", "fundacja", "gok", "gops", "info", "informacja", "kadry", "kancelaria", "kolo", "kontakt",
+    "koordynator", "ksiegowosc", "kuratorzy", "kgw", "mgops", "mops", "mgok", "ohp", "office", "ops", "osrodek",
+    "parafia", "pcpr", "pomoc", "poczta", "poradnia", "ppp", "prewencja", "przedszkole", "psse", "psp", "pup",
+    "punkt", "pzk", "rejestracja", "sad", "sds", "sekretariat", "sekretarz", "sp", "spzoz", "stowarzyszenie",
+    "starostwo", "szkola", "szpital", "ug", "um", "urzad", "wodociagi", "zarzad", "zoz", "zs",
+})
+_POLISH_ORDER = {ch: rank for rank, ch in enumerate("aąbcćdeęfghijklłmnńoóprsśtuvwxyzźż")}
+
+
+# -- the shared model -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactItem:
+    """One line of an institutional contact; ``href`` only for safe ``tel:``, ``mailto:`` and ``http(s):`` links."""
+
+    kind: str  # telefon | email | www | adres | tekst | osoba
+    text: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class CatalogueService:
+    """One service with every text a resident sees, ready for the HTML page and the Word document."""
+
+    key: str  # a safe anchor (u1, u2, … in alphabetical order); ids typed by users never reach HTML ids
+    id: str
+    name: str
+    provider: str
+    provider_id: str | None
+    description: str
+    form: str
+    groups: tuple[str, ...]
+    groups_text: str
+    access: str  # dictionary code or ""
+    access_text: str
+    cost: str
+    cost_text: str
+    place: str
+    hours: str
+    limit: int | None
+    limit_text: str
+    contact: tuple[ContactItem, ...]
+    areas: tuple[str, ...]  # sections the service appears in (codes), in catalogue order
+    search_text: str  # lowercase, without diacritics: what the page's search box looks in
+
+
+@dataclass(frozen=True)
+class CatalogueSection:
+    """A life situation ("Szukam pomocy, gdy …") and its services, sorted by name."""
+
+    code: str
+    label: str
+    situation: str
+    heading: str
+    anchor: str
+    services: tuple[CatalogueService, ...]
+
+
+@dataclass(frozen=True)
+class CatalogueProvider:
+    """A partner that provides at least one service, with its institutional contact."""
+
+    id: str
+    name: str
+    contact: tuple[ContactItem, ...]
+    services: tuple[str, ...]
+
+
+@cache
+def catalogue_texts() -> dict[str, str]:
+    """Resident-facing wording of the catalogue (``data/szablony/katalog_teksty.csv``): key → text."""
+    return {row["klucz"]: row["tekst"] for row in read_table(*TEMPLATE_DIR, TEXTS_FILE)}
+
+
+def _text(key: str, **values: object) -> str:
+    """A text from the catalogue wording with ``{name}`` placeholders filled (stray braces are harmless)."""
+    text = catalogue_texts().get(key, "")
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+def catalogue_sections(data: GminaData, *, include_personal: bool = False) -> list[CatalogueSection]:
+    """Services grouped by need area in dictionary order (areas without services are left out).
+
+    A service listed under several areas appears in each of them; services sorted by name inside a section.
+    Services whose areas are all unknown go to a final "Szukam pomocy w innej sprawie" section.
+    """
+    services = _services(data, include_personal=include_personal)
+    areas = dictionary("obszary_potrzeb")
+    sections: list[CatalogueSection] = []
+    for entry in areas.entries:
+        members = tuple(s for s in services if entry.code in s.areas)
+        if members:
+            situation = entry.extra.get("sytuacja") or entry.label.lower()
+            sections.append(CatalogueSection(
+                code=entry.code, label=entry.label, situation=situation,
+                heading=_text("sekcja", sytuacja=situation), anchor=f"gdy-{entry.code}", services=members,
+            ))
+    others = tuple(s for s in services if OTHER_SECTION in s.areas)
+    if others:
+        sections.append(CatalogueSection(
+            code=OTHER_SECTION, label=_text("sekcja_inne"), situation="", heading=_text("sekcja_inne"),
+            anchor=f"gdy-{OTHER_SECTION}", services=others,
+        ))
+    return sections
+
+
+def catalogue_services(data: GminaData, *, include_personal: bool = False) -> list[CatalogueService]:
+    """Every service once, in alphabetical order (the index at the end of the catalogue)."""
+    return _services(data, include_personal=include_personal)
+
+
+def catalogue_providers(data: GminaData, *, include_personal: bool = False) -> list[CatalogueProvider]:
+    """Partners providing at least one service, alphabetically, with institutional contacts only."""
+    services = _services(data, include_personal=include_personal)
+    by_partner: dict[str, list[str]] = {}
+    for service in services:
+        if service.provider_id:
+            by_partner.setdefault(service.provider_id, []).append(service.name)
+    providers = []
+    for row in _partner_rows(data).values():
+        if row["id"] in by_partner:
+            providers.append(CatalogueProvider(
+                id=row["id"], name=_str(row.get("nazwa")) or row["id"],
+                contact=_partner_contact(row, include_personal=include_personal, with_person=include_personal),
+                services=tuple(by_partner[row["id"]]),
+            ))
+    return sorted(providers, key=lambda p: polish_sort_key(p.name))
+
+
+def polish_sort_key(text: str) -> tuple:
+    """Alphabetical order of the Polish alphabet (a < ą < b …), case-insensitive, without a system locale.
+
+    Digits come before letters; letters outside the Polish alphabet sort with their base letter (ü with u);
+    punctuation and spaces are ignored, as in a printed index.
+    """
+    key = []
+    for ch in text.casefold():
+        if ch in _POLISH_ORDER:
+            key.append((1, _POLISH_ORDER[ch], ch))
+        elif ch.isdigit():
+            key.append((0, int(ch) if ch.isascii() else 0, ch))
+        elif ch.isalpha():
+            key.append((1, _POLISH_ORDER.get(strip_diacritics(ch)[:1], len(_POLISH_ORDER)), ch))
+    return (tuple(key), text)
+
+
+def _services(data: GminaData, *, include_personal: bool) -> list[CatalogueService]:
+    frame = data.services
+    if frame is None or frame.empty:
+        return []
+    partners = _partner_rows(data)
+    areas = dictionary("obszary_potrzeb")
+    known_areas = set(areas.codes)
+    rows = [record for record in frame.to_dict("records") if _str(record.get("nazwa"))]
+    rows.sort(key=lambda r: (polish_sort_key(_str(r.get("nazwa"))), _str(r.get("id"))))
+    services = []
+    for number, record in enumerate(rows, start=1):
+        partner_id = _str(record.get("partner")) or None
+        partner = partners.get(partner_id) if partner_id else None
+        listed = [a for a in (record.get("obszary") or ()) if a in known_areas]
+        ordered = tuple(code for code in areas.codes if code in listed) or (OTHER_SECTION,)
+        groups = tuple(record.get("grupy") or ())
+        access = _str(record.get("dostep"))
+        cost = _str(record.get("odplatnosc"))
+        limit = record.get("limit_miejsc")
+        limit = None if limit is None or pd.isna(limit) else int(limit)
+        service = CatalogueService(
+            key=f"u{number}",
+            id=_str(record.get("id")),
+            name=_str(record.get("nazwa")),
+            provider=_str(partner.get("nazwa")) if partner else "",
+            provider_id=partner_id if partner else None,
+            description=_str(record.get("opis")),
+            form=_str(record.get("forma")),
+            groups=groups,
+            groups_text=_groups_text(groups),
+            access=access,
+            access_text=_text(f"dostep.{access}") if access else _text("dostep_brak"),
+            cost=cost,
+            cost_text=_text(f"koszt.{cost}") if cost else _text("koszt_brak"),
+            place=_str(record.get("miejsce")),
+            hours=_str(record.get("godziny")),
+            limit=limit,
+            limit_text=_text("limit", liczba=limit) if limit else "",
+            contact=_service_contact(record, partner, include_personal=include_personal),
+            areas=ordered,
+            search_text="",
+        )
+        services.append(_with_search_text(service, partner))
+    return services
+
+
+def _with_search_text(service: CatalogueService, partner: dict | None) -> CatalogueService:
+    areas = dictionary("obszary_potrzeb")
+    words = [service.name, service.description, service.provider, service.form, service.groups_text,
+             service.place, service.access_text, service.cost_text]
+    for code in service.areas:
+        entry = areas.entry(code)
+        if entry is not None:
+            words += [entry.label, entry.extra.get("sytuacja", ""), entry.extra.get("aliasy", "").replace("|", " ")]
+    if partner:
+        words.append(_str(partner.get("id")))
+    text = " ".join(w for w in words if w)
+    return dataclasses.replace(service, search_text=_search_form(text))
+
+
+def _search_form(text: str) -> str:
+    """The form the page's script compares: lowercase, no diacritics, single spaces (mirrors ``norm`` in JS)."""
+    return clean_cell_text(strip_diacritics(text.lower()))
+
+
+def _groups_text(groups: tuple[str, ...]) -> str:
+    dic = dictionary("grupy_docelowe")
+    named = [dic.label(code).lower() for code in dic.codes if code in groups and code != EVERYONE]
+    if EVERYONE in groups or not groups:
+        return _text("grupa_wszyscy_zwlaszcza", grupy=", ".join(named)) if named else _text("grupa_wszyscy")
+    return ", ".join(named)
+
+
+def _str(value: object) -> str:
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return clean_cell_text(str(value))
+
+
+def _partner_rows(data: GminaData) -> dict[str, dict]:
+    frame = data.partners
+    if frame is None or frame.empty:
+        return {}
+    return {row["id"]: row for row in frame.to_dict("records") if _str(row.get("id"))}
+
+
+# -- contacts and privacy ---------------------------------------------------------------------------------------
+
+
+def looks_personal_email(address: str) -> bool:
+    """True for mailboxes shaped like a person's name (``jan.kowalski@``, ``j_nowak@``), not ``sekretariat@``."""
+    local = strip_diacritics(address.split("@", 1)[0].lower())
+    parts = [p for p in re.split(r"[._-]", local) if p]
+    if not 2 <= len(parts) <= 3 or not all(_NAME_PART.match(p) for p in parts):
+        return False
+    if any(p in _INSTITUTIONAL_WORDS for p in parts):
+        return False
+    return len(parts[-1]) >= 2
+
+
+def _without_personal_emails(text: str) -> str:
+    """Free contact text with personal-looking e-mail addresses removed (and the separators left behind)."""
+    cleaned = _EMAIL_IN_TEXT.sub(lambda m: "" if looks_personal_email(m.group(0)) else m.group(0), text)
+    if cleaned == text:
+        return text
+    cleaned = re.sub(r"(?:e-?mail|mail)\s*:?\s*(?=[,;]|$)", "", cleaned, flags=re.IGNORECASE)
+    cleaned = re.sub(r"\s*[,;]\s*(?=[,;]|$)", "", cleaned)
+    return clean_cell_text(cleaned.strip(" ,;"))
+
+
+def _phone_href(phone: str) -> str | None:
+    digits = re.sub(r"[^\d+]", "", phone)
+    if not 3 <= len(digits.lstrip("+")) <= 15 or "+" in digits[1:]:
+        return None
+    return f"tel:{digits}"
+
+
+def _www_href(url: str) -> str | None:
+    if re.match(r"^https?://[^\s\"'<>]+$", url, flags=re.IGNORECASE):
+        return url
+    if re.match(r"^www\.[^\s\"'<>]+$", url, flags=re.IGNORECASE):
+        return f"https://{url}"
+    return None
+
+
+def _partner_contact(row: dict, *, include_personal: bool, with_person: bool) -> tuple[ContactItem, ...]:
+    """Institutional contact of a partner: address, phone, e-mail, www (and the contact person only on request)."""
+    items: list[ContactItem] = []
+    address = _str(row.get("adres"))
+    if address:
+        items.append(ContactItem("adres", address))
+    phone = _str(row.get("telefon"))
+    if phone:
+        items.append(ContactItem("telefon", f"{_text('tel')} {phone}", _phone_href(phone)))
+    email = _str(row.get("email"))
+    if email and (include_personal or not looks_personal_email(email)):
+        href = f"mailto:{email}" if looks_like_email(email) else None
+        items.append(ContactItem("email", f"{_text('e-mail')}: {email}", href))
+    www = _str(row.get("www"))
+    if www:
+        items.append(ContactItem("www", www, _www_href(www)))
+    person = _str(row.get("osoba_kontaktowa"))
+    if with_person and person:
+        items.append(ContactItem("osoba", f"{_text('osoba')}: {person}"))
+    return tuple(items)
+
+
+def _service_contact(record: dict, partner: dict | None, *, include_personal: bool) -> tuple[ContactItem, ...]:
+    """The service's own ``kontakt``, else the provider's institutional phone, e-mail, www and address."""
+    own = _str(record.get("kontakt"))
+    if own and not include_personal:
+        own = _without_personal_emails(own)
+    if own:
+        return (ContactItem("tekst", own),)
+    if partner is None:
+        return ()
+    return _partner_contact(partner, include_personal=include_personal, with_person=False)
+
+
+def _leader_text(data: GminaData) -> str:
+    """"Centrum Usług Społecznych …, ul. Rynek 12, tel. 12 345 67 89" — where to go when unsure."""
+    leader = data.leader
+    row = _partner_rows(data).get(leader) if leader else None
+    if row is None:
+        return ""
+    parts = [_str(row.get("nazwa")) or leader]
+    parts += [item.text for item in _partner_contact(row, include_personal=False, with_person=False)
+              if item.kind in {"adres", "telefon"}]
+    return ", ".join(parts)
+
+
+def also_in(section: CatalogueSection, service: CatalogueService,
+            sections: dict[str, CatalogueSection]) -> list[CatalogueSection]:
+    """The other sections a service appears in (for "Ta usługa pomaga też, gdy: …"), by section code."""
+    return [sections[code] for code in service.areas if code != section.code and code in sections]
+
+
+def count_text(n: int) -> str:
+    """"Znaleziono 12 usług" with the Polish plural (the same rule as the page's script)."""
+    if n == 0:
+        return "Nie znaleziono żadnej usługi"
+    if n == 1:
+        form = "usługę"
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        form = "usługi"
+    else:
+        form = "usług"
+    return f"Znaleziono {n} {form}"
+
+
+def polish_date(day: dt.date) -> str:
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year} r."
+
+
+def _output_path(out: Path, name: str, suffixes: Iterable[str]) -> Path:
+    """``out`` is the file itself when it has the right suffix, otherwise the folder to write ``name`` into."""
+    out = Path(out)
+    if out.suffix.lower() in suffixes and not out.is_dir():
+        return out
+    return out / name
+
+
+# -- HTML -------------------------------------------------------------------------------------------------------
+
+
+def linkify(text: str) -> markupsafe.Markup:
+    """Escaped free text with its e-mail addresses and phone numbers as ``mailto:`` / ``tel:`` links.
+
+    Everything is escaped first-hand here (each piece separately), so the result is safe to insert as markup.
+    """
+    pieces: list[str] = []
+    last = 0
+    for match in _LINKABLE.finditer(text):
+        pieces.append(html.escape(text[last:match.start()]))
+        found = match.group(0)
+        href = f"mailto:{found}" if match.group("email") else _phone_href(found)
+        pieces.append(f'<a href="{html.escape(href)}">{html.escape(found)}</a>' if href else html.escape(found))
+        last = match.end()
+    pieces.append(html.escape(text[last:]))
+    return markupsafe.Markup("".join(pieces))
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(data_path(*TEMPLATE_DIR))),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    environment.filters["linkify"] = linkify
+    return environment
+
+
+def render_catalogue_html(
+    data: GminaData, *, include_personal: bool = False, generated: dt.date | None = None
+) -> str:
+    """The catalogue page as one self-contained HTML string (inline CSS and JS, nothing fetched)."""
+    sections = catalogue_sections(data, include_personal=include_personal)
+    services = catalogue_services(data, include_personal=include_personal)
+    providers = catalogue_providers(data, include_personal=include_personal)
+    used_groups = {g for s in services for g in s.groups}
+    groups = dictionary("grupy_docelowe")
+    access = dictionary("tryby_dostepu")
+    day = generated or dt.date.today()
+    situations = {s.code: s for s in sections}
+    context = {
+        "t": catalogue_texts(),
+        "lang": "pl",
+        "title": _text("tytul", gmina=data.name),
+        "gmina": data.name,
+        "mission": _text("misja", misja=_str(data.info.get("misja"))) if _str(data.info.get("misja")) else "",
+        "date_text": _text("stan_na", data=polish_date(day)),
+        "date_iso": day.isoformat(),
+        "leader_text": _leader_text(data),
+        "leader_line": _text("jak_korzystac_lider", lider=_leader_text(data)) if _leader_text(data) else "",
+        "empty_leader_line": _text("pusty_lider", lider=_leader_text(data)) if _leader_text(data) else "",
+        "sections": sections,
+        "situations": situations,
+        "services": services,
+        "providers": providers,
+        "group_options": [(e.code, e.label) for e in groups.entries if e.code in used_groups and e.code != EVERYONE],
+        "access_options": [(code, _text(f"filtr_dostep.{code}") or access.label(code).lower())
+                           for code in access.codes if any(s.access == code for s in services)],
+        "any_free": any(s.cost == "bezplatna" for s in services),
+        "count_text": count_text(len(services)),
+        "also_in": lambda section, service: also_in(section, service, situations),
+    }
+    return _environment().get_template(HTML_TEMPLATE).render(**context)
+
+
+def write_catalogue_html(
+    data: GminaData,
+    out: Path,
+    *,
+    overwrite: bool = True,
+    include_personal: bool = False,
+    generated: dt.date | None = None,
+) -> Path:
+    """Write ``katalog_uslug.html`` (``out`` is the file or the folder for it); returns the written path."""
+    path = _output_path(out, HTML_NAME, {".html", ".htm"})
+    html = render_catalogue_html(data, include_personal=include_personal, generated=generated)
+    with atomic_file(path, overwrite=overwrite) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    return path
+
+
+# -- DOCX -------------------------------------------------------------------------------------------------------
+
+_FONT = "Calibri"
+_DARK = RGBColor(0x1F, 0x38, 0x64)
+_GREY = RGBColor(0x40, 0x40, 0x40)
+_LABEL_FILL = "EDF1F7"
+# Schema order of WordprocessingML: what may follow <w:pBdr> in <w:pPr> and <w:tblW> in <w:tblPr>.
+_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+               "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+               "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+               "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+               "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_TBLW = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar",
+               "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+_FOOTER_SIZE = Pt(9)
+_LABEL_WIDTH = Cm(3.6)
+_VALUE_WIDTH = Cm(13.4)
+
+
+def write_catalogue_docx(
+    data: GminaData,
+    out: Path,
+    *,
+    overwrite: bool = True,
+    include_personal: bool = False,
+    generated: dt.date | None = None,
+) -> Path:
+    """Write ``katalog_uslug.docx``: the same catalogue as an editable, printable Word document."""
+    path = _output_path(out, DOCX_NAME, {".docx"})
+    document = build_catalogue_docx(data, include_personal=include_personal, generated=generated)
+    with atomic_file(path, overwrite=overwrite) as tmp:
+        document.save(str(tmp))
+    return path
+
+
+def build_catalogue_docx(data: GminaData, *, include_personal: bool = False, generated: dt.date | None = None):
+    """The catalogue as a python-docx ``Document`` (A4, Calibri 11 pt, real heading styles, page numbers)."""
+    sections = catalogue_sections(data, include_personal=include_personal)
+    services = catalogue_services(data, include_personal=include_personal)
+    providers = catalogue_providers(data, include_personal=include_personal)
+    day = generated or dt.date.today()
+    leader = _leader_text(data)
+
+    document = Document()
+    _setup_document(document, data, day)
+    _title_block(document, data, day)
+
+    if not services:
+        document.add_paragraph(_text("pusty"))
+        if leader:
+            document.add_paragraph(_text("pusty_lider", lider=leader))
+        return document
+
+    document.add_heading(_text("jak_korzystac_tytul"), level=1)
+    for key in ("jak_korzystac_1", "jak_korzystac_2", "jak_korzystac_3"):
+        document.add_paragraph(_text(key))
+    if leader:
+        _bold_paragraph(document, _text("jak_korzystac_lider", lider=leader))
+    document.add_paragraph(_text("spis_tytul"), style="Normal").paragraph_format.keep_with_next = True
+    for section in sections:
+        label = section.situation or section.heading
+        document.add_paragraph(f"{label} ({len(section.services)})", style="List Bullet")
+
+    situations = {s.code: s for s in sections}
+    for number, section in enumerate(sections):
+        heading = document.add_heading(section.heading, level=1)
+        heading.paragraph_format.page_break_before = number == 0
+        for service in section.services:
+            _service_block(document, service, section, situations)
+
+    index_heading = document.add_heading(_text("indeks_tytul"), level=1)
+    index_heading.paragraph_format.page_break_before = True
+    _index_table(document, services)
+
+    document.add_heading(_text("instytucje_tytul"), level=1)
+    for provider in providers:
+        name = document.add_paragraph()
+        name.paragraph_format.keep_with_next = True
+        name.paragraph_format.space_before = Pt(8)
+        name.paragraph_format.space_after = Pt(0)
+        run = name.add_run(provider.name)
+        run.bold = True
+        lines = document.add_paragraph()
+        lines.paragraph_format.space_after = Pt(2)
+        lines.paragraph_format.keep_together = True
+        _add_lines(lines, [item.text for item in provider.contact])
+    return document
+
+
+def _setup_document(document, data: GminaData, day: dt.date) -> None:
+    props = document.core_properties
+    props.title = _text("tytul", gmina=data.name)
+    props.subject = _text("pzk")
+    props.author = data.name
+    props.language = "pl-PL"
+    props.keywords = "PZK; koszyk usług; katalog usług"
+    props.comments = ""
+
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2.0)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.footer_distance = Cm(1.0)
+
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.name = _FONT
+    normal.font.size = Pt(11)
+    _set_style_fonts(normal)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.1
+    _set_language(document)
+    for name, size, color in (("Title", 26, _DARK), ("Subtitle", 16, _GREY), ("Heading 1", 16, _DARK),
+                              ("Heading 2", 13, _DARK)):
+        style = styles[name]
+        style.font.name = _FONT
+        style.font.size = Pt(size)
+        style.font.color.rgb = color
+        style.font.italic = False
+        _set_style_fonts(style)
+    _bottom_border(styles["Heading 1"])
+    styles["Heading 1"].paragraph_format.space_before = Pt(18)
+    styles["Heading 1"].paragraph_format.space_after = Pt(8)
+    styles["Heading 2"].paragraph_format.space_before = Pt(14)
+    styles["Heading 2"].paragraph_format.space_after = Pt(3)
+    styles["Title"].paragraph_format.space_after = Pt(6)
+
+    if "Footer" in [style.name for style in styles]:
+        styles["Footer"].font.size = _FOOTER_SIZE
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = footer.add_run(f"{_text('tytul', gmina=data.name)} · {polish_date(day)} · strona ")
+    run.font.size = _FOOTER_SIZE
+    _add_field(footer, "PAGE")
+    footer.add_run(" z ").font.size = _FOOTER_SIZE
+    _add_field(footer, "NUMPAGES")
+
+
+def _bottom_border(style) -> None:
+    """A rule under Heading 1, like the line under the life-situation headings of the web page."""
+    ppr = style.element.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for attr, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", "1F3864")):
+        bottom.set(qn(attr), value)
+    borders.append(bottom)
+    ppr.insert_element_before(borders, *_AFTER_PBDR)
+
+
+def _set_style_fonts(style) -> None:
+    """Use the font for every script and drop theme fonts (which would override it in Word)."""
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), _FONT)
+
+
+def _set_language(document) -> None:
+    """Polish proofing language for the whole document (Word's spell-checker then checks Polish)."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    targets = [document.styles["Normal"].element.get_or_add_rPr()]
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
+            targets.append(rpr_default.find(qn("w:rPr")))
+    for rpr in targets:
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:val"), "pl-PL")
+
+
+def _add_field(paragraph, code: str) -> None:
+    """A field (PAGE, NUMPAGES) that Word and LibreOffice update when showing or printing the document."""
+    parts = [("fldChar", "begin"), ("instrText", f" {code} "), ("fldChar", "separate"), ("t", "1"),
+             ("fldChar", "end")]
+    for tag, value in parts:
+        run = paragraph.add_run()
+        run.font.size = _FOOTER_SIZE
+        element = OxmlElement(f"w:{tag}")
+        if tag == "fldChar":
+            element.set(qn("w:fldCharType"), value)
+        else:
+            element.set(qn("xml:space"), "preserve")
+            element.text = value
+        run._r.append(element)
+
+
+def _title_block(document, data: GminaData, day: dt.date) -> None:
+    document.add_paragraph(_text("tytul_krotki"), style="Title")
+    document.add_paragraph(data.name, style="Subtitle")
+    mission = _str(data.info.get("misja"))
+    if mission:
+        paragraph = document.add_paragraph()
+        run = paragraph.add_run(_text("misja", misja=mission))
+        run.italic = True
+        run.font.size = Pt(12)
+    meta = document.add_paragraph()
+    meta.paragraph_format.space_after = Pt(12)
+    run = meta.add_run(f"{_text('stan_na', data=polish_date(day))}\n{_text('pzk')}")
+    run.font.color.rgb = _GREY
+
+
+def _bold_paragraph(document, text: str) -> None:
+    run = document.add_paragraph().add_run(text)
+    run.bold = True
+
+
+def _add_lines(paragraph, lines: list[str]) -> None:
+    for number, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if number < len(lines) - 1:
+            run.add_break(WD_BREAK.LINE)
+
+
+def _service_rows(service: CatalogueService) -> list[tuple[str, list[str]]]:
+    """Label → lines of the small table under a service (also the order of the HTML card's fields)."""
+    where_when = [line for line in (
+        f"{_text('pole_gdzie')}: {service.place}" if service.place else "",
+        f"{_text('pole_kiedy')}: {service.hours}" if service.hours else "",
+        f"{_text('pole_limit')}: {service.limit_text}" if service.limit_text else "",
+    ) if line]
+    rows = [
+        (_text("pole_dla_kogo"), [_capital(service.groups_text)]),
+        (_text("pole_forma"), [_capital(service.form)] if service.form else []),
+        (_text("pole_jak"), [service.access_text]),
+        (_text("pole_koszt"), [service.cost_text]),
+        (_text("pole_gdzie_kiedy"), where_when),
+        (_text("pole_kontakt"), [item.text for item in service.contact]),
+        (_text("pole_swiadczy"), [service.provider] if service.provider else []),
+    ]
+    return [(label, lines) for label, lines in rows if lines]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _service_block(document, service: CatalogueService, section: CatalogueSection,
+                   situations: dict[str, CatalogueSection]) -> None:
+    document.add_heading(service.name, level=2)
+    if service.description:
+        description = document.add_paragraph(service.description)
+        description.paragraph_format.keep_with_next = True
+    table = document.add_table(rows=0, cols=2)
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    _column_widths(table, (_LABEL_WIDTH, _VALUE_WIDTH))
+    rows = _service_rows(service)
+    for number, (label, lines) in enumerate(rows):
+        cells = table.add_row().cells
+        _cell(cells[0], [label], bold=True, fill=_LABEL_FILL, width=_LABEL_WIDTH, keep=number < len(rows) - 1)
+        _cell(cells[1], lines, width=_VALUE_WIDTH, keep=number < len(rows) - 1)
+        _cant_split(table.rows[-1])
+    also = [other.situation or other.heading for other in also_in(section, service, situations)]
+    if also:
+        note = document.add_paragraph()
+        note.paragraph_format.space_before = Pt(2)
+        run = note.add_run(f"{_text('takze')} {'; '.join(also)}.")
+        run.italic = True
+        run.font.size = Pt(9.5)
+        run.font.color.rgb = _GREY
+
+
+def _cell(cell, lines: list[str], *, bold: bool = False, fill: str | None = None, width=None,
+          keep: bool = False) -> None:
+    cell.width = width
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(1)
+    paragraph.paragraph_format.keep_with_next = keep
+    for number, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        run.bold = bold
+        if number < len(lines) - 1:
+            run.add_break(WD_BREAK.LINE)
+    if fill:
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:color"), "auto")
+        shading.set(qn("w:fill"), fill)
+        cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _column_widths(table, widths) -> None:
+    """Fixed column widths that Word and LibreOffice both respect (grid columns, cells and table width)."""
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    table.autofit = False  # <w:tblLayout w:type="fixed"/>
+    properties = table._tbl.tblPr
+    for old in properties.findall(qn("w:tblW")):
+        properties.remove(old)
+    total = OxmlElement("w:tblW")
+    total.set(qn("w:w"), str(int(sum(w for w in widths) / 635)))  # EMU → twentieths of a point
+    total.set(qn("w:type"), "dxa")
+    properties.insert_element_before(total, *_AFTER_TBLW)
+
+
+def _cant_split(row, header: bool = False) -> None:
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
+
+
+def _index_table(document, services: list[CatalogueService]) -> None:
+    table = document.add_table(rows=1, cols=2)
+    table.style = document.styles["Table Grid"]
+    table.autofit = False
+    widths = (Cm(8.5), Cm(8.5))
+    _column_widths(table, widths)
+    for cell, label, width in zip(table.rows[0].cells, ("Usługa", _text("pole_swiadczy")), widths, strict=True):
+        _cell(cell, [label], bold=True, fill=_LABEL_FILL, width=width)
+    _cant_split(table.rows[0], header=True)
+    for service in services:
+        cells = table.add_row().cells
+        _cell(cells[0], [service.name], width=widths[0])
+        _cell(cells[1], [service.provider], width=widths[1])
+        _cant_split(table.rows[-1])
