@@ -27,32 +27,29 @@ goal "< 50 ms". Nothing here asserts on time: a MISS is information, not a failu
 from __future__ import annotations
 
 import argparse
-import cProfile
-import csv
-import gc
 import io
-import pstats
 import random
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from pzk_kit import read_gmina
 from pzk_kit.basket import EVERYONE, basket_summary, coverage_matrix, find_services, needs_coverage
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.reading import GminaData
 
+if str(Path(__file__).resolve().parent) not in sys.path:  # the shared harness, also when loaded by path
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness
+from harness import Case, read_valid, step
+
 FINDER_GOAL_MS = 50.0
 DEFAULT_SEED = 20241107
-CSV_ENCODING = "cp1250"
-CSV_DELIMITER = ";"
 CSV_FOLDER_NAME = "koszyk_syntetyczny_csv"
 
 
@@ -100,14 +97,8 @@ Row = list[object]
 
 
 @dataclass
-class Basket:
+class Basket(harness.Sheets):
     """The synthetic gmina as sheets of rows (header first)."""
-
-    sheets: dict[str, list[Row]]
-
-    @property
-    def data_rows(self) -> dict[str, int]:
-        return {name: len(rows) - 1 for name, rows in self.sheets.items()}
 
 
 def _cell(rng: random.Random, labels: Sequence[str]) -> str:
@@ -180,22 +171,7 @@ def generate(sizes: Sizes, seed: int = DEFAULT_SEED) -> Basket:
 
 
 def write_csv_folder(basket: Basket, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in basket.sheets.items():
-        with (folder / f"{name}.csv").open("w", encoding=CSV_ENCODING, newline="") as handle:
-            writer = csv.writer(handle, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-            writer.writerows([["" if v is None else v for v in row] for row in rows])
-
-
-def read_valid(folder: Path) -> GminaData:
-    data = read_gmina(folder)
-    report = data.report
-    if not report.ok:
-        print(f"  INVALID: {len(report.errors)} errors; the first ones:")
-        for problem in report.errors[:10]:
-            print(f"    {problem}")
-    assert report.ok, f"the synthetic data is not valid ({len(report.errors)} errors)"
-    return data
+    harness.write_csv_folder(basket.sheets, folder)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -205,17 +181,11 @@ def read_valid(folder: Path) -> GminaData:
 STEPS_A = ("basket_summary", "coverage_matrix")
 
 
-def _step(steps: dict[str, float], name: str, call: Callable[..., Any], *args: Any) -> Any:
-    start = time.perf_counter()
-    result = call(*args)
-    steps[name] = steps.get(name, 0.0) + time.perf_counter() - start
-    return result
-
 
 def kit_basket(data: GminaData, steps: dict[str, float]) -> dict[str, Any]:
     """Case (a): the summary.json part and the area × group matrix, as the basket notebook computes them."""
-    summary = _step(steps, "basket_summary", basket_summary, data)
-    matrix = _step(steps, "coverage_matrix", coverage_matrix, data)
+    summary = step(steps, "basket_summary", basket_summary, data)
+    matrix = step(steps, "coverage_matrix", coverage_matrix, data)
     return {"summary": summary, "matrix": matrix}
 
 
@@ -257,48 +227,15 @@ def check_rows(data: GminaData, b: pd.DataFrame) -> str:
 # Measurement
 # ---------------------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Case:
-    key: str
-    label: str
-    run: Callable[[dict[str, float]], object]
-
-
-def measure(cases: list[Case], repeat: int,
-            check: Callable[[dict[str, object]], None]) -> tuple[dict[str, list[float]], dict[str, list[dict]]]:
-    """Run every case ``repeat`` times, alternating the order; ``check`` sees the first repetition's results."""
-    times: dict[str, list[float]] = {case.key: [] for case in cases}
-    steps: dict[str, list[dict[str, float]]] = {case.key: [] for case in cases}
-    for rep in range(repeat):
-        order = cases if rep % 2 == 0 else cases[::-1]
-        print(f"  repetition {rep + 1}/{repeat}: order {' '.join(c.key for c in order)}", flush=True)
-        results: dict[str, object] = {}
-        for case in order:
-            rep_steps: dict[str, float] = {}
-            gc.collect()
-            start = time.perf_counter()
-            results[case.key] = case.run(rep_steps)
-            elapsed = time.perf_counter() - start
-            times[case.key].append(elapsed)
-            steps[case.key].append(rep_steps)
-            print(f"    ({case.key}) {case.label:<52} {elapsed:8.3f} s", flush=True)
-        if rep == 0:
-            check(results)
-            print("  check: (a) and (b) agree on needs_covered")
-        del results
-    return times, steps
-
 
 def report_table(times: dict[str, list[float]], steps: dict[str, list[dict[str, float]]],
                  labels: dict[str, str]) -> str:
-    medians = {key: statistics.median(values) for key, values in times.items()}
-    lines = [f"  {'case':<58} {'median':>9} {'min':>9} {'max':>9}"]
-    for key, values in times.items():
-        lines.append(f"  ({key}) {labels[key]:<54} {medians[key]:8.3f}s {min(values):8.3f}s {max(values):8.3f}s")
+    medians = harness.medians(times)
+    lines = harness.case_table(times, labels, width=54)
     for name in STEPS_A:
         step = statistics.median(run.get(name, 0.0) for run in steps["a"])
         lines.append(f"      of (a): {name:<48} {step:8.3f}s")
-    ratio = medians["a"] / medians["b"] if medians["b"] > 0 else float("inf")
+    ratio = harness.ratio(medians["a"], medians["b"])
     lines += ["", f"  ratio (a)/(b) {ratio:8.2f}×   (basket_summary + coverage_matrix vs plain pandas coverage)"]
     return "\n".join(lines)
 
@@ -344,14 +281,8 @@ def profile_runs(data: GminaData, queries: list[tuple[list[str], str]], top: int
     out = io.StringIO()
     for title, run in (("one run of (a)", lambda: kit_basket(data, {})),
                        ("20 finder queries", lambda: [find_services(data, a, g) for a, g in queries[:20]])):
-        profiler = cProfile.Profile()
-        profiler.enable()
-        run()
-        profiler.disable()
         out.write(f"--- profile of {title} ---\n")
-        stats = pstats.Stats(profiler, stream=out).strip_dirs()
-        stats.sort_stats("tottime").print_stats(top)
-        stats.sort_stats("cumulative").print_stats("basket.py", top)
+        out.write(harness.profile(run, "basket.py", top))
     return out.getvalue()
 
 
@@ -360,47 +291,35 @@ def profile_runs(data: GminaData, queries: list[tuple[list[str], str]], top: int
 # ---------------------------------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="bench_basket.py",
-        description="Benchmark the pzk_kit basket analysis (basket_summary + coverage_matrix) against a plain pandas "
-                    "needs coverage (explode + merge) on a synthetic basket of 20,000 services and 500 need rows, "
-                    "and the latency of the service finder against the goal < "
-                    f"{FINDER_GOAL_MS:g} ms. Never fails on time.",
+    return harness.build_parser(
+        "bench_basket.py",
+        "Benchmark the pzk_kit basket analysis (basket_summary + coverage_matrix) against a plain pandas "
+        "needs coverage (explode + merge) on a synthetic basket of 20,000 services and 500 need rows, "
+        f"and the latency of the service finder against the goal < {FINDER_GOAL_MS:g} ms. Never fails on time.",
+        default_repeat=5, measured="case", generated="CSV folder", default_seed=DEFAULT_SEED,
+        small_factor=SMALL_FACTOR,
+        before_small=[("--queries", {"type": int, "default": None,
+                                     "help": f"finder queries (default {FULL_SIZES.queries}, with --small "
+                                             f"{FULL_SIZES.scaled(SMALL_FACTOR).queries})"})],
+        after_small=[("--profile", {"action": "store_true", "help": "afterwards, cProfile one run of (a) and 20 "
+                                                                    "finder queries and print the top functions"})],
     )
-    parser.add_argument("--repeat", type=int, default=5, help="repetitions of each measured case (default 5)")
-    parser.add_argument("--queries", type=int, default=None,
-                        help=f"finder queries (default {FULL_SIZES.queries}, with --small "
-                             f"{FULL_SIZES.scaled(SMALL_FACTOR).queries})")
-    parser.add_argument("--small", action="store_true", help=f"1/{SMALL_FACTOR} of the sizes, for a quick smoke run")
-    parser.add_argument("--profile", action="store_true",
-                        help="afterwards, cProfile one run of (a) and 20 finder queries and print the top functions")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="directory for the generated CSV folder (kept); default: a temporary directory")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-    return parser
 
 
 def run(args: argparse.Namespace, workdir: Path) -> None:
     sizes = FULL_SIZES.scaled(SMALL_FACTOR) if args.small else FULL_SIZES
-    workdir.mkdir(parents=True, exist_ok=True)
     folder = workdir / CSV_FOLDER_NAME
 
-    print(f"pzk-kit basket benchmark — {'SMALL' if args.small else 'full'} size, seed {args.seed}, "
-          f"repeat {args.repeat}, python {sys.version.split()[0]}, pandas {pd.__version__}")
-    print(f"workdir: {workdir}")
-    start = time.perf_counter()
-    basket = generate(sizes, args.seed)
-    generated = time.perf_counter()
-    write_csv_folder(basket, folder)
-    written = time.perf_counter()
-    data = read_valid(folder)
-    read = time.perf_counter()
+    harness.print_header("basket", args, workdir, {"pandas": pd.__version__})
+    basket, t_rows = harness.timed(generate, sizes, args.seed)
+    _, t_csv = harness.timed(write_csv_folder, basket, folder)
+    data, t_read = harness.timed(read_valid, folder)
     pairs = int(data.services["obszary"].map(len).mul(data.services["grupy"].map(len)).sum())
     print(f"data: {', '.join(f'{name} {count:,}' for name, count in basket.data_rows.items())} rows; "
           f"{pairs:,} (service, area, group) pairs, "
           f"{int(data.services['grupy'].map(lambda g: EVERYONE in g).sum()):,} services for everyone")
-    print(f"generation: {generated - start:.2f} s (rows) + {written - generated:.2f} s (csv) + "
-          f"{read - written:.2f} s (read_gmina, valid: 0 errors, {len(data.report.warnings)} warnings)")
+    print(f"generation: {t_rows:.2f} s (rows) + {t_csv:.2f} s (csv) + {t_read:.2f} s "
+          f"(read_gmina, valid: 0 errors, {len(data.report.warnings)} warnings)")
     print(check_rows(data, pandas_coverage(data)))
 
     cases = [
@@ -408,7 +327,9 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
         Case("b", "pandas explode + merge needs coverage", lambda steps: pandas_coverage(data)),
     ]
     print("measuring:")
-    times, steps = measure(cases, args.repeat, lambda results: check_agreement(results["a"], results["b"]))
+    times, steps = harness.measure(cases, args.repeat,
+                                   check=lambda results: check_agreement(results["a"], results["b"]),
+                                   check_message="  check: (a) and (b) agree on needs_covered")
     print()
     print(f"medians of {args.repeat} repetition(s):")
     print(report_table(times, steps, {case.key: case.label for case in cases}))
@@ -422,15 +343,7 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.repeat < 1:
-        build_parser().error("--repeat must be at least 1")
-    if args.workdir is not None:
-        run(args, args.workdir)
-    else:
-        with tempfile.TemporaryDirectory(prefix="pzk_bench_basket_") as tmp:
-            run(args, Path(tmp))
-    return 0
+    return harness.main(argv, build_parser, run, temp_prefix="pzk_bench_basket_")
 
 
 if __name__ == "__main__":

@@ -19,16 +19,11 @@ Nothing here asserts on time: a MISS is information, not a failure.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import gc
 import random
-import statistics
 import sys
-import tempfile
-import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,10 +34,13 @@ from pzk_kit import read_gmina
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.survey_instrument import load_instrument
 
+if str(Path(__file__).resolve().parent) not in sys.path:  # the shared harness, also when loaded by path
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness
+from harness import CSV_DELIMITER, CSV_ENCODING, Case
+
 GOAL_RATIO = 2.0
 DEFAULT_SEED = 20240315
-CSV_ENCODING = "cp1250"
-CSV_DELIMITER = ";"
 WORKBOOK_NAME = "gmina_syntetyczna.xlsx"
 CSV_FOLDER_NAME = "gmina_syntetyczna_csv"
 
@@ -152,14 +150,8 @@ Row = list[object]
 
 
 @dataclass
-class Gmina:
+class Gmina(harness.Sheets):
     """The synthetic gmina as sheets of rows (header first), ready for both writers."""
-
-    sheets: dict[str, list[Row]]
-
-    @property
-    def data_rows(self) -> dict[str, int]:
-        return {name: len(rows) - 1 for name, rows in self.sheets.items()}
 
 
 def _ascii(text: str) -> str:
@@ -320,33 +312,15 @@ def _csv_cell(value: object) -> object:
 
 
 def write_csv_folder(gmina: Gmina, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in gmina.sheets.items():
-        with (folder / f"{name}.csv").open("w", encoding=CSV_ENCODING, newline="") as handle:
-            writer = csv.writer(handle, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-            writer.writerows([_csv_cell(v) for v in row] for row in rows)
+    harness.write_csv_folder(gmina.sheets, folder, _csv_cell)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Measurement
 # ---------------------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Case:
-    key: str
-    label: str
-    run: Callable[[], object]
-
-
 def _bare_csv(folder: Path) -> dict[str, pd.DataFrame]:
     return {p.stem: pd.read_csv(p, sep=CSV_DELIMITER, encoding=CSV_ENCODING) for p in sorted(folder.glob("*.csv"))}
-
-
-def _timed(run: Callable[[], object]) -> tuple[float, object]:
-    gc.collect()
-    start = time.perf_counter()
-    result = run()
-    return time.perf_counter() - start, result
 
 
 def _check_valid(label: str, result: object) -> None:
@@ -355,46 +329,21 @@ def _check_valid(label: str, result: object) -> None:
     if report.ok:
         print(f"  valid: {label}: 0 errors, {warnings} warnings")
         return
-    print(f"  INVALID: {label}: {len(report.errors)} errors; the first ones:")
-    for problem in report.errors[:10]:
-        print(f"    {problem}")
+    harness.print_first_errors(report.errors, f"  INVALID: {label}: {len(report.errors)} errors; the first ones:")
     raise AssertionError(f"the synthetic data is not valid ({label}: {len(report.errors)} errors)")
 
 
-def measure(cases: list[Case], repeat: int, validated: set[str]) -> dict[str, list[float]]:
-    """Run every case ``repeat`` times, rotating the order; results of ``validated`` cases are checked once."""
-    times: dict[str, list[float]] = {case.key: [] for case in cases}
-    for rep in range(repeat):
-        shift = rep % len(cases)
-        order = cases[shift:] + cases[:shift]
-        if rep % 2:
-            order.reverse()
-        print(f"  repetition {rep + 1}/{repeat}: order {' '.join(c.key for c in order)}", flush=True)
-        for case in order:
-            elapsed, result = _timed(case.run)
-            times[case.key].append(elapsed)
-            print(f"    ({case.key}) {case.label:<48} {elapsed:8.3f} s", flush=True)
-            if case.key in validated:
-                _check_valid(case.label, result)
-                validated.discard(case.key)
-    return times
-
-
-def _ratio_line(name: str, numerator: float, denominator: float) -> str:
-    ratio = numerator / denominator if denominator > 0 else float("inf")
-    verdict = "PASS" if ratio <= GOAL_RATIO else "MISS"
-    return f"  {name:<10} {ratio:8.2f}×   goal ≤ {GOAL_RATIO:g}×   {verdict}"
+def _check_read_gmina(case: Case, result: object) -> None:
+    """The read_gmina cases (a) and (c) must return valid data; the bare pandas reads have nothing to check."""
+    if case.key in ("a", "c"):
+        _check_valid(case.label, result)
 
 
 def report_table(times: dict[str, list[float]], labels: dict[str, str]) -> str:
-    medians = {key: statistics.median(values) for key, values in times.items()}
-    lines = [f"  {'case':<54} {'median':>9} {'min':>9} {'max':>9}"]
-    for key, values in times.items():
-        lines.append(f"  ({key}) {labels[key]:<50} {medians[key]:8.3f}s {min(values):8.3f}s {max(values):8.3f}s")
-    lines.append("")
-    lines.append("  ratio        value     goal          result")
-    lines.append(_ratio_line("(a)/(b)", medians["a"], medians["b"]))
-    lines.append(_ratio_line("(c)/(d)", medians["c"], medians["d"]))
+    medians = harness.medians(times)
+    lines = [*harness.case_table(times, labels, width=50), "", harness.RATIO_HEADER,
+             harness.ratio_line("(a)/(b)", medians["a"], medians["b"], GOAL_RATIO),
+             harness.ratio_line("(c)/(d)", medians["c"], medians["d"], GOAL_RATIO)]
     return "\n".join(lines)
 
 
@@ -403,68 +352,46 @@ def report_table(times: dict[str, list[float]], labels: dict[str, str]) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="bench_io.py",
-        description="Benchmark pzk_kit.read_gmina (read + validate) against bare pandas reads of the same synthetic "
-                    "gmina, as .xlsx and as a CSV folder (Windows-1250, ';'). Prints medians and the ratios "
-                    "(a)/(b), (c)/(d) against the goal ≤ 2×. Never fails on time.",
+    return harness.build_parser(
+        "bench_io.py",
+        "Benchmark pzk_kit.read_gmina (read + validate) against bare pandas reads of the same synthetic "
+        "gmina, as .xlsx and as a CSV folder (Windows-1250, ';'). Prints medians and the ratios "
+        "(a)/(b), (c)/(d) against the goal ≤ 2×. Never fails on time.",
+        default_repeat=3, measured="call", generated="files", default_seed=DEFAULT_SEED, small_factor=SMALL_FACTOR,
     )
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions of each measured call (default 3)")
-    parser.add_argument("--small", action="store_true",
-                        help=f"1/{SMALL_FACTOR} of the sizes, for a quick smoke run")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="directory for the generated files (kept); default: a temporary directory")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-    return parser
 
 
 def run(args: argparse.Namespace, workdir: Path) -> None:
     sizes = FULL_SIZES.scaled(SMALL_FACTOR) if args.small else FULL_SIZES
-    workdir.mkdir(parents=True, exist_ok=True)
     xlsx = workdir / WORKBOOK_NAME
     folder = workdir / CSV_FOLDER_NAME
 
-    print(f"pzk-kit I/O benchmark — {'SMALL' if args.small else 'full'} size, seed {args.seed}, "
-          f"repeat {args.repeat}, python {sys.version.split()[0]}, pandas {pd.__version__}, "
-          f"openpyxl {openpyxl.__version__}")
-    print(f"workdir: {workdir}")
-    start = time.perf_counter()
-    gmina = generate(sizes, args.seed)
-    generated = time.perf_counter()
-    write_xlsx(gmina, xlsx)
-    written_xlsx = time.perf_counter()
-    write_csv_folder(gmina, folder)
-    written_csv = time.perf_counter()
+    harness.print_header("I/O", args, workdir, {"pandas": pd.__version__, "openpyxl": openpyxl.__version__})
+    gmina, t_rows = harness.timed(generate, sizes, args.seed)
+    _, t_xlsx = harness.timed(write_xlsx, gmina, xlsx)
+    _, t_csv = harness.timed(write_csv_folder, gmina, folder)
     rows = ", ".join(f"{name} {count:,}" for name, count in gmina.data_rows.items())
     csv_size = sum(p.stat().st_size for p in folder.glob("*.csv"))
     print(f"data: {rows} rows")
-    print(f"generation: {generated - start:.2f} s (rows) + {written_xlsx - generated:.2f} s (xlsx, "
-          f"{xlsx.stat().st_size / 1e6:.1f} MB) + {written_csv - written_xlsx:.2f} s (csv, {csv_size / 1e6:.1f} MB)"
-          f" = {written_csv - start:.2f} s")
+    print(f"generation: {t_rows:.2f} s (rows) + {t_xlsx:.2f} s (xlsx, {xlsx.stat().st_size / 1e6:.1f} MB) + "
+          f"{t_csv:.2f} s (csv, {csv_size / 1e6:.1f} MB) = {t_rows + t_xlsx + t_csv:.2f} s")
 
     cases = [
-        Case("a", f"pzk_kit.read_gmina({xlsx.name})", lambda: read_gmina(xlsx)),
-        Case("b", "pandas.read_excel(sheet_name=None)", lambda: pd.read_excel(xlsx, sheet_name=None)),
-        Case("c", f"pzk_kit.read_gmina({folder.name}/)", lambda: read_gmina(folder)),
-        Case("d", "pandas.read_csv(each CSV, ';', cp1250)", lambda: _bare_csv(folder)),
+        Case("a", f"pzk_kit.read_gmina({xlsx.name})", lambda steps: read_gmina(xlsx)),
+        Case("b", "pandas.read_excel(sheet_name=None)", lambda steps: pd.read_excel(xlsx, sheet_name=None)),
+        Case("c", f"pzk_kit.read_gmina({folder.name}/)", lambda steps: read_gmina(folder)),
+        Case("d", "pandas.read_csv(each CSV, ';', cp1250)", lambda steps: _bare_csv(folder)),
     ]
     print("measuring (the read_gmina results of the first repetition are checked for validity):")
-    times = measure(cases, args.repeat, validated={"a", "c"})
+    times, _ = harness.measure(cases, args.repeat, width=48, order=harness.rotating_order,
+                               check_case=_check_read_gmina)
     print()
     print(f"medians of {args.repeat} repetition(s):")
     print(report_table(times, {case.key: case.label for case in cases}))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.repeat < 1:
-        build_parser().error("--repeat must be at least 1")
-    if args.workdir is not None:
-        run(args, args.workdir)
-    else:
-        with tempfile.TemporaryDirectory(prefix="pzk_bench_") as tmp:
-            run(args, Path(tmp))
-    return 0
+    return harness.main(argv, build_parser, run, temp_prefix="pzk_bench_")
 
 
 if __name__ == "__main__":

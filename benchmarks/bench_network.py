@@ -30,17 +30,11 @@ leader reach and brokers. Nothing here asserts on time: a MISS is information, n
 from __future__ import annotations
 
 import argparse
-import cProfile
-import csv
-import gc
-import io
-import pstats
 import random
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,7 +42,6 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from pzk_kit import read_gmina
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.network import (
     build_network,
@@ -62,10 +55,13 @@ from pzk_kit.network import (
 )
 from pzk_kit.reading import GminaData
 
+if str(Path(__file__).resolve().parent) not in sys.path:  # the shared harness, also when loaded by path
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness
+from harness import Case, read_valid, step
+
 GOAL_RATIO = 1.5
 DEFAULT_SEED = 20240916
-CSV_ENCODING = "cp1250"
-CSV_DELIMITER = ";"
 CSV_FOLDER_NAME = "siec_regionalna_csv"
 MEASUREMENTS = ("T0", "T1")
 CLUSTER_SIZE = 50  # partners per gmina cluster, about
@@ -319,27 +315,8 @@ def generate(sizes: Sizes, seed: int = DEFAULT_SEED) -> Region:
     )
 
 
-def _csv_cell(value: object) -> object:
-    return "" if value is None else value
-
-
 def write_csv_folder(region: Region, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in region.sheets.items():
-        with (folder / f"{name}.csv").open("w", encoding=CSV_ENCODING, newline="") as handle:
-            writer = csv.writer(handle, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-            writer.writerows([_csv_cell(v) for v in row] for row in rows)
-
-
-def read_valid(folder: Path) -> GminaData:
-    data = read_gmina(folder)
-    report = data.report
-    if not report.ok:
-        print(f"  INVALID: {len(report.errors)} errors; the first ones:")
-        for problem in report.errors[:10]:
-            print(f"    {problem}")
-    assert report.ok, f"the synthetic data is not valid ({len(report.errors)} errors)"
-    return data
+    harness.write_csv_folder(region.sheets, folder)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -352,25 +329,19 @@ STEPS_B = ("nx.Graph(edge list)", "nx.betweenness_centrality", "nx.number_connec
            "degree", "shortest_path_length(cutoff=2)")
 
 
-def _step(steps: dict[str, float], name: str, call: Callable[..., Any], *args: Any) -> Any:
-    start = time.perf_counter()
-    result = call(*args)
-    steps[name] = steps.get(name, 0.0) + time.perf_counter() - start
-    return result
-
 
 def full_analysis(data: GminaData, steps: dict[str, float]) -> dict[str, Any]:
     """Case (a): what the notebook shows for each measurement, and the change between the two."""
     nets, summaries = {}, {}
     for m in MEASUREMENTS:
-        net = nets[m] = _step(steps, "build_network", build_network, data, m)
-        summaries[m] = _step(steps, "network_summary", network_summary, data, m, net)
-        _step(steps, "partner_table", partner_table, net)
-        _step(steps, "sector_matrix", sector_matrix, net)
-        _step(steps, "candidates", candidates, net)
-        _step(steps, "disagreements", disagreements, net)
-        _step(steps, "level_distribution", level_distribution, net)
-    _step(steps, "compare_networks", compare_networks, data, nets["T0"], nets["T1"])
+        net = nets[m] = step(steps, "build_network", build_network, data, m)
+        summaries[m] = step(steps, "network_summary", network_summary, data, m, net)
+        step(steps, "partner_table", partner_table, net)
+        step(steps, "sector_matrix", sector_matrix, net)
+        step(steps, "candidates", candidates, net)
+        step(steps, "disagreements", disagreements, net)
+        step(steps, "level_distribution", level_distribution, net)
+    step(steps, "compare_networks", compare_networks, data, nets["T0"], nets["T1"])
     return {"summaries": summaries, "nets": nets}
 
 
@@ -383,11 +354,11 @@ def bare_networkx(region: Region, steps: dict[str, float]) -> dict[str, Any]:
         graph.add_nodes_from(region.node_ids)
         graph.add_edges_from(region.edges[m])
         steps["nx.Graph(edge list)"] = steps.get("nx.Graph(edge list)", 0.0) + time.perf_counter() - start
-        betweenness = _step(steps, "nx.betweenness_centrality", nx.betweenness_centrality, graph)
-        components = _step(steps, "nx.number_connected_components", nx.number_connected_components, graph)
-        isolates = _step(steps, "nx.isolates", lambda g: sorted(nx.isolates(g)), graph)
-        degree = _step(steps, "degree", lambda g: dict(g.degree()), graph)
-        reach = _step(steps, "shortest_path_length(cutoff=2)", nx.single_source_shortest_path_length, graph,
+        betweenness = step(steps, "nx.betweenness_centrality", nx.betweenness_centrality, graph)
+        components = step(steps, "nx.number_connected_components", nx.number_connected_components, graph)
+        isolates = step(steps, "nx.isolates", lambda g: sorted(nx.isolates(g)), graph)
+        degree = step(steps, "degree", lambda g: dict(g.degree()), graph)
+        reach = step(steps, "shortest_path_length(cutoff=2)", nx.single_source_shortest_path_length, graph,
                       region.leader, 2)
         results[m] = {"graph": graph, "betweenness": betweenness, "components": components, "isolates": isolates,
                       "degree": degree, "reach": reach}
@@ -431,42 +402,6 @@ def check_agreement(a: dict[str, Any], b: dict[str, Any], leader: str) -> None:
 # Measurement
 # ---------------------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Case:
-    key: str
-    label: str
-    run: Callable[[dict[str, float]], object]
-
-
-def measure(cases: list[Case], repeat: int,
-            check: Callable[[dict[str, object]], None]) -> tuple[dict[str, list[float]], dict[str, list[dict]]]:
-    """Run every case ``repeat`` times, alternating the order; ``check`` sees the first repetition's results."""
-    times: dict[str, list[float]] = {case.key: [] for case in cases}
-    steps: dict[str, list[dict[str, float]]] = {case.key: [] for case in cases}
-    for rep in range(repeat):
-        order = cases if rep % 2 == 0 else cases[::-1]
-        print(f"  repetition {rep + 1}/{repeat}: order {' '.join(c.key for c in order)}", flush=True)
-        results: dict[str, object] = {}
-        for case in order:
-            rep_steps: dict[str, float] = {}
-            gc.collect()
-            start = time.perf_counter()
-            results[case.key] = case.run(rep_steps)
-            elapsed = time.perf_counter() - start
-            times[case.key].append(elapsed)
-            steps[case.key].append(rep_steps)
-            print(f"    ({case.key}) {case.label:<52} {elapsed:8.3f} s", flush=True)
-        if rep == 0:
-            check(results)
-            print("  check: (a) and (b) agree on ties, components, isolates, leader reach and brokers")
-        del results
-    return times, steps
-
-
-def _ratio_line(name: str, numerator: float, denominator: float) -> str:
-    ratio = numerator / denominator if denominator > 0 else float("inf")
-    verdict = "PASS" if ratio <= GOAL_RATIO else "MISS"
-    return f"  {name:<10} {ratio:8.2f}×   goal ≤ {GOAL_RATIO:g}×   {verdict}"
 
 
 def _breakdown(title: str, names: Sequence[str], runs: list[dict[str, float]], totals: list[float]) -> list[str]:
@@ -484,11 +419,9 @@ def _breakdown(title: str, names: Sequence[str], runs: list[dict[str, float]], t
 
 def report_table(times: dict[str, list[float]], steps: dict[str, list[dict[str, float]]],
                  labels: dict[str, str]) -> str:
-    medians = {key: statistics.median(values) for key, values in times.items()}
-    lines = [f"  {'case':<58} {'median':>9} {'min':>9} {'max':>9}"]
-    for key, values in times.items():
-        lines.append(f"  ({key}) {labels[key]:<54} {medians[key]:8.3f}s {min(values):8.3f}s {max(values):8.3f}s")
-    lines += ["", "  ratio        value     goal          result", _ratio_line("(a)/(b)", medians["a"], medians["b"])]
+    medians = harness.medians(times)
+    lines = [*harness.case_table(times, labels, width=54), "", harness.RATIO_HEADER,
+             harness.ratio_line("(a)/(b)", medians["a"], medians["b"], GOAL_RATIO)]
     lines += ["", *_breakdown("breakdown of (a), per function (T0 + T1; compare_networks once):", STEPS_A,
                               steps["a"], times["a"])]
     lines += ["", *_breakdown("breakdown of (b), per call (T0 + T1):", STEPS_B, steps["b"], times["b"])]
@@ -497,15 +430,7 @@ def report_table(times: dict[str, list[float]], steps: dict[str, list[dict[str, 
 
 def profile_full_analysis(data: GminaData, top: int) -> str:
     """cProfile of one run of (a): the functions with the most time of their own, and the slowest callers."""
-    profiler = cProfile.Profile()
-    profiler.enable()
-    full_analysis(data, {})
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    stats.sort_stats("tottime").print_stats(top)
-    stats.sort_stats("cumulative").print_stats("network.py", top)
-    return out.getvalue()
+    return harness.profile(lambda: full_analysis(data, {}), "network.py", top)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -513,45 +438,32 @@ def profile_full_analysis(data: GminaData, top: int) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="bench_network.py",
-        description="Benchmark the pzk_kit network analysis (build_network, network_summary, partner_table, "
-                    "sector_matrix, candidates, disagreements, level_distribution for T0 and T1, compare_networks) "
-                    "against the bare networkx calls it needs, on a synthetic regional network (2,000 partners, "
-                    f"20,000 reports). Prints medians, the ratio (a)/(b) against the goal ≤ {GOAL_RATIO:g}× and a "
-                    "breakdown by step. Never fails on time.",
+    return harness.build_parser(
+        "bench_network.py",
+        "Benchmark the pzk_kit network analysis (build_network, network_summary, partner_table, "
+        "sector_matrix, candidates, disagreements, level_distribution for T0 and T1, compare_networks) "
+        "against the bare networkx calls it needs, on a synthetic regional network (2,000 partners, "
+        f"20,000 reports). Prints medians, the ratio (a)/(b) against the goal ≤ {GOAL_RATIO:g}× and a "
+        "breakdown by step. Never fails on time.",
+        default_repeat=3, measured="case", generated="CSV folder", default_seed=DEFAULT_SEED,
+        small_factor=SMALL_FACTOR,
+        after_small=[("--profile", {"action": "store_true",
+                                    "help": "afterwards, cProfile one run of (a) and print the top functions"})],
     )
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions of each measured case (default 3)")
-    parser.add_argument("--small", action="store_true",
-                        help=f"1/{SMALL_FACTOR} of the sizes, for a quick smoke run")
-    parser.add_argument("--profile", action="store_true",
-                        help="afterwards, cProfile one run of (a) and print the top functions")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="directory for the generated CSV folder (kept); default: a temporary directory")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-    return parser
 
 
 def run(args: argparse.Namespace, workdir: Path) -> None:
     sizes = FULL_SIZES.scaled(SMALL_FACTOR) if args.small else FULL_SIZES
-    workdir.mkdir(parents=True, exist_ok=True)
     folder = workdir / CSV_FOLDER_NAME
 
-    print(f"pzk-kit network benchmark — {'SMALL' if args.small else 'full'} size, seed {args.seed}, "
-          f"repeat {args.repeat}, python {sys.version.split()[0]}, pandas {pd.__version__}, "
-          f"networkx {nx.__version__}")
-    print(f"workdir: {workdir}")
-    start = time.perf_counter()
-    region = generate(sizes, args.seed)
-    generated = time.perf_counter()
-    write_csv_folder(region, folder)
-    written = time.perf_counter()
-    data = read_valid(folder)
-    read = time.perf_counter()
+    harness.print_header("network", args, workdir, {"pandas": pd.__version__, "networkx": nx.__version__})
+    region, t_rows = harness.timed(generate, sizes, args.seed)
+    _, t_csv = harness.timed(write_csv_folder, region, folder)
+    data, t_read = harness.timed(read_valid, folder)
     print(f"data: {len(region.node_ids):,} partners in {region.clusters} gmina clusters (leader {region.leader}), "
           f"{sum(region.reports.values()):,} reports ({', '.join(f'{m} {n:,}' for m, n in region.reports.items())})")
-    print(f"generation: {generated - start:.2f} s (rows) + {written - generated:.2f} s (csv) + "
-          f"{read - written:.2f} s (read_gmina, valid: 0 errors, {len(data.report.warnings)} warnings)")
+    print(f"generation: {t_rows:.2f} s (rows) + {t_csv:.2f} s (csv) + {t_read:.2f} s "
+          f"(read_gmina, valid: 0 errors, {len(data.report.warnings)} warnings)")
     print(check_same_network(data, region))
 
     cases = [
@@ -559,8 +471,9 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
         Case("b", "bare networkx T0 + T1", lambda steps: bare_networkx(region, steps)),
     ]
     print("measuring:")
-    times, steps = measure(cases, args.repeat,
-                           lambda results: check_agreement(results["a"], results["b"], region.leader))
+    times, steps = harness.measure(
+        cases, args.repeat, check=lambda results: check_agreement(results["a"], results["b"], region.leader),
+        check_message="  check: (a) and (b) agree on ties, components, isolates, leader reach and brokers")
     print()
     print(f"medians of {args.repeat} repetition(s):")
     print(report_table(times, steps, {case.key: case.label for case in cases}))
@@ -571,15 +484,7 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.repeat < 1:
-        build_parser().error("--repeat must be at least 1")
-    if args.workdir is not None:
-        run(args, args.workdir)
-    else:
-        with tempfile.TemporaryDirectory(prefix="pzk_bench_net_") as tmp:
-            run(args, Path(tmp))
-    return 0
+    return harness.main(argv, build_parser, run, temp_prefix="pzk_bench_net_")
 
 
 if __name__ == "__main__":

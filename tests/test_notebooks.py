@@ -3,8 +3,14 @@
 from pathlib import Path
 
 import nbformat
-import papermill as pm
 import pytest
+
+from pzk_kit.runner import run_notebook as _run_notebook
+
+
+def run_notebook(notebook, out, parameters):
+    """Our notebooks finish each cell in seconds: a cell silent for two minutes is a lost message, retried."""
+    return _run_notebook(notebook, out, parameters, cell_timeout=120)
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = ["01_mapowanie_partnerow.ipynb", "02_koszyk_uslug.ipynb", "03_ewaluacja.ipynb"]
@@ -44,10 +50,7 @@ def minimal_gmina(tmp_path_factory) -> Path:
 def test_notebook_runs_under_papermill(name, which, minimal_gmina, tmp_path):
     dane = "" if which == "example" else str(minimal_gmina)
     out = tmp_path / name
-    pm.execute_notebook(
-        str(NOTEBOOKS / name), str(out), parameters={"dane": dane, "wyniki": str(tmp_path / "wyniki")},
-        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
-    )
+    run_notebook(NOTEBOOKS / name, out, {"dane": dane, "wyniki": str(tmp_path / "wyniki")})
     text = outputs_text(nbformat.read(out, as_version=4))
     assert ("Gmina Przykładowa" if which == "example" else "Gmina Mała") in text
 
@@ -60,10 +63,7 @@ def test_mapping_notebook_writes_the_network_part(tmp_path):
 
     wyniki = tmp_path / "wyniki"
     out = tmp_path / "01.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOKS / NAMES[0]), str(out), parameters={"dane": "", "pomiar": "T1", "wyniki": str(wyniki)},
-        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
-    )
+    run_notebook(NOTEBOOKS / NAMES[0], out, {"dane": "", "pomiar": "T1", "wyniki": str(wyniki)})
     part = read_parts(wyniki)["network"]
     assert part == network_summary(read_gmina(example_dir()), "T1")
     assert part["measurement"] == "T1" and part["isolates"] == []
@@ -74,10 +74,7 @@ def test_mapping_notebook_writes_the_network_part(tmp_path):
 
 def test_mapping_notebook_without_cooperation_sheet_explains_what_to_collect(minimal_gmina, tmp_path):
     out = tmp_path / "01.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOKS / NAMES[0]), str(out), parameters={"dane": str(minimal_gmina), "wyniki": str(tmp_path)},
-        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
-    )
+    run_notebook(NOTEBOOKS / NAMES[0], out, {"dane": str(minimal_gmina), "wyniki": str(tmp_path)})
     text = outputs_text(nbformat.read(out, as_version=4))
     assert "Arkusz „wspolpraca” nie został jeszcze zebrany" in text
 
@@ -90,10 +87,7 @@ def test_basket_notebook_writes_part_catalogue_and_hsds(tmp_path):
 
     wyniki = tmp_path / "wyniki"
     out = tmp_path / "02.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOKS / NAMES[1]), str(out), parameters={"dane": "", "wyniki": str(wyniki)},
-        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
-    )
+    run_notebook(NOTEBOOKS / NAMES[1], out, {"dane": "", "wyniki": str(wyniki)})
     assert read_parts(wyniki)["basket"] == basket_summary(read_gmina(example_dir()))
     assert (wyniki / "katalog_uslug.html").stat().st_size > 10_000
     assert (wyniki / "katalog_uslug.docx").exists()
@@ -103,10 +97,7 @@ def test_basket_notebook_writes_part_catalogue_and_hsds(tmp_path):
 
 def test_basket_notebook_without_services_explains_what_to_collect(minimal_gmina, tmp_path):
     out = tmp_path / "02.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOKS / NAMES[1]), str(out), parameters={"dane": str(minimal_gmina), "wyniki": str(tmp_path)},
-        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
-    )
+    run_notebook(NOTEBOOKS / NAMES[1], out, {"dane": str(minimal_gmina), "wyniki": str(tmp_path)})
     text = outputs_text(nbformat.read(out, as_version=4))
     assert "Arkusz „uslugi” nie został jeszcze zebrany" in text
     assert "Arkusz „potrzeby” nie został jeszcze zebrany" in text
