@@ -101,3 +101,27 @@ def test_basket_notebook_without_services_explains_what_to_collect(minimal_gmina
     text = outputs_text(nbformat.read(out, as_version=4))
     assert "Arkusz „uslugi” nie został jeszcze zebrany" in text
     assert "Arkusz „potrzeby” nie został jeszcze zebrany" in text
+
+
+def test_evaluation_notebook_writes_the_evaluation_part(tmp_path):
+    from pzk_kit.evaluation import evaluation_summary
+    from pzk_kit.example import example_dir
+    from pzk_kit.reading import read_gmina
+    from pzk_kit.results import read_parts
+
+    wyniki = tmp_path / "wyniki"
+    out = tmp_path / "03.ipynb"
+    run_notebook(NOTEBOOKS / NAMES[2], out, {"dane": "", "wyniki": str(wyniki)})
+    part = read_parts(wyniki)["evaluation"]
+    assert part == evaluation_summary(read_gmina(example_dir()))
+    assert part["respondents"] == {"T0": 21, "T1": 22}
+    text = outputs_text(nbformat.read(out, as_version=4))
+    assert "T0 · sektor Kultura: mniej niż 3 respondentów" in text
+    assert "image/png" in out.read_text(encoding="utf-8")
+
+
+def test_evaluation_notebook_without_survey_explains_how_to_run_one(minimal_gmina, tmp_path):
+    out = tmp_path / "03.ipynb"
+    run_notebook(NOTEBOOKS / NAMES[2], out, {"dane": str(minimal_gmina), "wyniki": str(tmp_path)})
+    text = outputs_text(nbformat.read(out, as_version=4))
+    assert "Ankieta samooceny nie została jeszcze przeprowadzona" in text

@@ -1,0 +1,110 @@
+"""Survey pictures: Polish titles and legends, withheld values never drawn as 0, a message for empty input."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.patches import Rectangle
+
+from pzk_kit import evaluation, read_gmina
+from pzk_kit.evaluation_plots import (
+    draw_factor_bands,
+    draw_factor_radar,
+    draw_item_distributions,
+)
+from pzk_kit.example import example_dir
+from pzk_kit.figures import figure_png
+
+
+@pytest.fixture(scope="module")
+def data():
+    return read_gmina(example_dir())
+
+
+def _texts(figure) -> list[str]:
+    return [t.get_text() for t in figure.findobj(matplotlib.text.Text)]
+
+
+def _legend_texts(figure) -> list[str]:
+    legends = [*figure.legends, *(ax.get_legend() for ax in figure.axes)]
+    return [t.get_text() for legend in legends if legend is not None for t in legend.get_texts()]
+
+
+def test_radar_of_example(data):
+    figure = draw_factor_radar(evaluation.factor_scores(data))
+    texts = _texts(figure)
+    assert "Ocena współpracy: czynniki w kolejnych pomiarach" in texts
+    assert any("Współdecydowanie" in t for t in texts)
+    legend = _legend_texts(figure)
+    assert legend[:2] == ["T0", "T1"]
+    assert any("mocna strona" in t for t in legend) and any("do obserwacji" in t for t in legend)
+    assert figure_png(figure).startswith(b"\x89PNG")
+
+
+def test_radar_leaves_suppressed_values_out():
+    scores = {"dialog": {"T0": 3.5, "T1": None}, "zaufanie": {"T0": 4.2, "T1": 4.4},
+              "zasoby": {"T0": 2.5, "T1": 3.1}}
+    figure = draw_factor_radar(scores)
+    ax = figure.axes[0]
+    series = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    radii = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in series])
+    assert np.isnan(radii).any()  # the gap
+    assert np.nanmin(radii) >= 1  # nothing dropped to 0 (or the centre)
+    assert any("T1: ukryte" in t for t in _texts(figure))
+    assert any("mniej niż 3 osoby" in t for t in _legend_texts(figure))
+    assert ax.get_ylim()[0] == 1
+
+
+def test_bands_of_example(data):
+    table = evaluation.factor_table(data)
+    figure = draw_factor_bands(table)
+    texts = _texts(figure)
+    assert "Mocne strony i obszary do pracy" in texts
+    assert "4,57" in texts  # Przywództwo lidera in T1, with a decimal comma
+    legend = _legend_texts(figure)
+    for name in ("mocna strona", "do obserwacji", "wymaga uwagi", "pomiar T0"):
+        assert any(name in t for t in legend)
+
+
+def test_bands_show_suppressed_as_text_not_bar():
+    table = pd.DataFrame({"Czynnik": ["Dialog", "Zaufanie"], "T0": [3.2, None], "T1": [None, 4.1],
+                          "Pasmo": [None, "mocna strona"]})
+    figure = draw_factor_bands(table)
+    ax = figure.axes[0]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert [round(b.get_width(), 2) for b in bars] == [4.1]
+    assert "ukryte (mniej niż 3 osoby)" in _texts(figure)
+
+
+def test_item_distributions(data):
+    distribution = evaluation.item_distribution(data, "T1")
+    distribution.loc[0, ["1", "2", "3", "4", "5", "Nie wiem", "Brak odpowiedzi"]] = None
+    figure = draw_item_distributions(distribution, "T1")
+    texts = _texts(figure)
+    assert "Rozkład odpowiedzi na pytania — pomiar T1" in texts
+    assert "ukryte (mniej niż 3 odpowiedzi)" in texts
+    assert any(t.startswith("q30") for t in texts)
+    legend = _legend_texts(figure)
+    assert {"1", "5", "nie wiem", "brak odpowiedzi"} <= set(legend)
+    # every shown bar is a 100 % bar: shares of each row add up to 1
+    widths: dict[float, float] = {}
+    for bar in figure.axes[0].patches:
+        widths[bar.get_y()] = widths.get(bar.get_y(), 0) + bar.get_width()
+    assert all(abs(w - 1) < 1e-9 for w in widths.values())
+
+
+@pytest.mark.parametrize(("draw", "empty"), [
+    (draw_factor_radar, {}),
+    (draw_factor_bands, pd.DataFrame(columns=["Czynnik", "Pasmo"])),
+    (draw_item_distributions, pd.DataFrame()),
+])
+def test_empty_input_gives_message(draw, empty):
+    figure = draw(empty)
+    assert any(t.startswith("Brak") for t in _texts(figure))
+    assert not any(isinstance(c, PolyCollection) for ax in figure.axes for c in ax.collections)
