@@ -193,11 +193,11 @@ def overlaps(data: GminaData, threshold: int = OVERLAP_THRESHOLD) -> pd.DataFram
 def services_without_declaration(data: GminaData) -> pd.DataFrame:
     """Services offered by partners who have not signed anything yet (or are only candidates)."""
     partners = data.partners.set_index("id")
-    status = partners["deklaracja"].reindex(data.services["partner"]).to_numpy()
-    role = partners["rola"].reindex(data.services["partner"]).to_numpy()
-    mask = [(s is None or s == "brak" or (isinstance(s, float) and pd.isna(s))) or r == "kandydat"
-            for s, r in zip(status, role, strict=True)]
-    chosen = data.services[pd.Series(mask, index=data.services.index, dtype=bool)]
+    unsigned = pd.Series((data.without_declaration() | (data.partners["rola"] == "kandydat")).to_numpy(),
+                         index=partners.index)
+    # a provider missing from the partner list has signed nothing either
+    mask = unsigned.reindex(data.services["partner"]).fillna(True).astype(bool).to_numpy()
+    chosen = data.services[mask]
     return pd.DataFrame({
         "Usługa": chosen["id"], "Nazwa": chosen["nazwa"], "Partner": chosen["partner"],
         "Rola partnera": [dictionary("role").label(r) if isinstance(r, str) else "" for r in

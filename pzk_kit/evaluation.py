@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pzk_kit.dictionaries import dictionary
-from pzk_kit.reading import GminaData
+from pzk_kit.reading import GminaData, measurement_order
 from pzk_kit.survey_instrument import Instrument, load_instrument
 
 GROUPINGS = ("sektor", "partner")
@@ -88,7 +88,7 @@ def _round(value: float) -> float | None:
 def survey_measurements(data: GminaData) -> list[str]:
     """Measurements present in the survey, in time order (T0, T1, …)."""
     found = set(data.survey["pomiar"].dropna()) if "pomiar" in data.survey else set()
-    return sorted(found, key=lambda m: int(m[1:]))
+    return sorted(found, key=measurement_order)
 
 
 def _answers(data: GminaData, measurement: str) -> pd.DataFrame:

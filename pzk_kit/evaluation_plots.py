@@ -17,6 +17,7 @@ from matplotlib.patches import Patch
 
 from pzk_kit.basket_plots import FONT, _message_figure
 from pzk_kit.evaluation import DONT_KNOW_COLUMN, EMPTY_COLUMN
+from pzk_kit.reading import measurement_order
 from pzk_kit.survey_instrument import load_instrument
 
 STRONG, WATCH, ATTENTION = "mocna strona", "do obserwacji", "wymaga uwagi"
@@ -122,7 +123,7 @@ def draw_factor_bands(table: pd.DataFrame) -> Figure:
     """
     title = "Mocne strony i obszary do pracy"
     measurements = [c for c in table.columns if _MEASUREMENT.match(str(c))]
-    measurements.sort(key=lambda m: int(m[1:]))
+    measurements.sort(key=measurement_order)
     if table.empty or not measurements:
         return _message_figure("Brak wyników ankiety do pokazania.", title)
     latest = measurements[-1]

@@ -17,7 +17,7 @@ import networkx as nx
 import pandas as pd
 
 from pzk_kit.dictionaries import core_sectors, dictionary
-from pzk_kit.reading import DEFAULT_MEASUREMENT, GminaData
+from pzk_kit.reading import DEFAULT_MEASUREMENT, GminaData, measurement_order
 
 MEMBER_ROLES = ("lider", "partner")
 MAX_BROKERS = 5
@@ -83,7 +83,7 @@ def build_network(data: GminaData, measurement: str = DEFAULT_MEASUREMENT) -> Ne
 
 def measurements_of(data: GminaData) -> list[str]:
     """Measurements with cooperation reports, in time order; T0 when none were collected."""
-    found = sorted(set(data.cooperation["pomiar"].dropna()), key=lambda m: int(m[1:]))
+    found = sorted(set(data.cooperation["pomiar"].dropna()), key=measurement_order)
     return found or [DEFAULT_MEASUREMENT]
 
 
@@ -238,8 +238,7 @@ def level_distribution(net: Network) -> pd.Series:
 
 def members_without_declaration(data: GminaData) -> pd.DataFrame:
     partners = data.partners
-    members = partners[partners["rola"].isin(MEMBER_ROLES)]
-    missing = members[members["deklaracja"].isna() | (members["deklaracja"] == "brak")]
+    missing = partners[partners["rola"].isin(MEMBER_ROLES) & data.without_declaration()]
     return pd.DataFrame({
         "id": missing["id"], "Nazwa": missing["nazwa"],
         "Sektor": [_label("sektory", s) for s in missing["sektor"]],

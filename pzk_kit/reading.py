@@ -40,6 +40,11 @@ DEFAULT_MEASUREMENT = "T0"
 # Sheets our own template adds, and common extras users keep: never worth a warning.
 IGNORED_SHEETS = {"instrukcja", "listy", "slowniki", "readme", "czytaj", "info"}
 HEADER_SCAN_ROWS = 10
+def measurement_order(label: str) -> int:
+    """Sort key of a measurement label (``T0`` < ``T1`` < ``T10``): labels are validated as ``T<number>``."""
+    return int(label[1:])
+
+
 _SKIPPED_STEPS = "kroki, które go potrzebują, zostaną pominięte."
 _SURVEY_HEADER = re.compile(r"^(?:q|pyt|pytanie)_?(\d{1,3})$")
 SHEET_ATTRIBUTES = {
@@ -87,7 +92,11 @@ class GminaData:
     def measurements(self) -> list[str]:
         """Measurements present in cooperation reports or the survey, in time order (T0, T1, …)."""
         found = set(self.cooperation["pomiar"].dropna()) | set(self.survey["pomiar"].dropna())
-        return sorted(found, key=lambda m: int(m[1:]))
+        return sorted(found, key=measurement_order)
+
+    def without_declaration(self) -> pd.Series:
+        """Per partner row: True when nothing is signed yet (declaration ``brak`` or left empty)."""
+        return self.partners["deklaracja"].isna() | (self.partners["deklaracja"] == "brak")
 
     def has(self, sheet: str) -> bool:
         """True when the sheet was collected and has at least one row."""
@@ -684,8 +693,7 @@ class _CrossChecks:
 
     def _declarations(self) -> None:
         partners = self.data.partners
-        members = partners[partners["rola"].isin(["lider", "partner"])]
-        missing = members[members["deklaracja"].isna() | (members["deklaracja"] == "brak")]
+        missing = partners[partners["rola"].isin(["lider", "partner"]) & self.data.without_declaration()]
         for pid, row in zip(missing["id"], missing[ROW_COLUMN], strict=True):
             self.report.warning(
                 f"Partner „{pid}” nie ma podpisanej deklaracji ani listu intencyjnego.",
