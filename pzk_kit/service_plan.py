@@ -17,17 +17,12 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
 
+from pzk_kit import word
 from pzk_kit.basket import find_services
 from pzk_kit.dictionaries import dictionary
-from pzk_kit.files import atomic_file
 from pzk_kit.reading import GminaData
 from pzk_kit.text import normalize_code
 
@@ -39,11 +34,6 @@ STEP_HEADERS = ("Krok", "Usługa i kto ją świadczy", "Jak skorzystać", "Koszt
 TEAM_HEADERS = ("Rola w zespole", "Instytucja", "Kontakt instytucji", "Osoba w zespole (wpisać ręcznie)")
 COORDINATOR_ROLE = "Koordynacja planu (lider PZK)"
 
-_NAVY = RGBColor(0x1F, 0x38, 0x64)
-_GREY = RGBColor(0x59, 0x59, 0x59)
-_HEADER_FILL = "DCE3EF"
-FONT = "Arial"  # on every Windows laptop; metric-compatible with Liberation Sans for previews elsewhere
-_TEXT_WIDTH = Cm(17.4)  # A4 portrait with 1.8 cm margins
 _STEP_WIDTHS = (Cm(1.6), Cm(3.8), Cm(2.8), Cm(2.0), Cm(2.9), Cm(4.3))
 _TEAM_WIDTHS = (Cm(3.4), Cm(4.6), Cm(5.4), Cm(4.0))
 
@@ -287,165 +277,19 @@ def write_plan_docx(
     _team_section(document, team, has_leader=data.leader is not None)
     _hand_sections(document)
     out = Path(out)
-    with atomic_file(out, overwrite=overwrite) as tmp:
-        document.save(str(tmp))
-    return out
+    return word.save(document, out, overwrite=overwrite)
 
 
 def _new_document():
-    document = Document()
-    properties = document.core_properties
-    properties.title = TITLE
-    properties.author = "pzk-kit"
-    properties.last_modified_by = "pzk-kit"
-    properties.comments = PRIVACY_NOTE
-    properties.language = "pl-PL"
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(1.8)
-    section.top_margin, section.bottom_margin = Cm(1.8), Cm(1.8)
-    section.footer_distance = Cm(0.8)
-
-    normal = document.styles["Normal"]
-    _set_font(normal, FONT)
-    normal.font.size = Pt(10)
-    normal.paragraph_format.space_after = Pt(3)
-    _set_language(normal, "pl-PL")
-    for name, size in (("Title", 18), ("Heading 1", 13)):
-        style = document.styles[name]
-        _set_font(style, FONT)
-        style.font.size = Pt(size)
-        style.font.color.rgb = _NAVY
-        style.font.bold = True
-    document.styles["Heading 1"].paragraph_format.space_before = Pt(14)
-    document.styles["Heading 1"].paragraph_format.space_after = Pt(4)
-    document.styles["Heading 1"].paragraph_format.keep_with_next = True
-
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(footer, PRIVACY_NOTE + "   ·   Strona ", size=8, color=_GREY, italic=True)
-    _page_field(footer, "PAGE")
-    _run(footer, " z ", size=8, color=_GREY, italic=True)
-    _page_field(footer, "NUMPAGES")
-    return document
-
-
-def _set_font(style, name: str) -> None:
-    """Set the font for every script; theme fonts of the default template would override a plain name."""
-    style.font.name = name
-    fonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attribute), None)
-    fonts.set(qn("w:cs"), name)
-
-
-def _set_language(style, language: str) -> None:
-    rpr = style.element.get_or_add_rPr()
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), language)
-
-
-def _page_field(paragraph, instruction: str) -> None:
-    run = _run(paragraph, "", size=8, color=_GREY, italic=True)
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), instruction)
-    inner = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    inner.append(text)
-    field.append(inner)
-    run._r.addnext(field)
-
-
-def _run(paragraph, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
-         color: RGBColor | None = None):
-    run = paragraph.add_run(text)
-    run.bold = bold
-    run.italic = italic
-    if size:
-        run.font.size = Pt(size)
-    if color is not None:
-        run.font.color.rgb = color
-    return run
-
-
-def _shade(cell, fill: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
-
-
-def _repeat_header(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-
-
-def _no_split(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:cantSplit"))
-
-
-def _cell_text(cell, lines: list[str] | str, *, bold_first: bool = False, size: float = 9.5,
-               color: RGBColor | None = None) -> None:
-    lines = [lines] if isinstance(lines, str) else lines
-    paragraph = cell.paragraphs[0]
-    for k, line in enumerate(lines):
-        if k:
-            paragraph = cell.add_paragraph()
-        paragraph.paragraph_format.space_after = Pt(1)
-        _run(paragraph, line, bold=bold_first and k == 0, size=size, color=color)
-
-
-def _table(document, headers: tuple[str, ...], widths: tuple, rows: int):
-    table = document.add_table(rows=1 + rows, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for k, title in enumerate(headers):
-        cell = table.rows[0].cells[k]
-        _cell_text(cell, title, bold_first=True, size=9, color=_NAVY)
-        cell.paragraphs[0].paragraph_format.keep_with_next = True
-        _shade(cell, _HEADER_FILL)
-    _repeat_header(table.rows[0])
-    _widths(table, widths)
-    return table
-
-
-def _widths(table, widths: tuple) -> None:
-    """Column widths in the grid (LibreOffice reads these) and in every cell (Word reads these)."""
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
-
-
-def _dotted_line(document, label: str = "", *, space_before: float = 8):
-    paragraph = document.add_paragraph()
-    paragraph.paragraph_format.space_before = Pt(space_before)
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.paragraph_format.tab_stops.add_tab_stop(_TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-    if label:
-        _run(paragraph, label)
-    paragraph.add_run("\t")
-    return paragraph
+    return word.new_document(TITLE, footer=PRIVACY_NOTE, comments=PRIVACY_NOTE)
 
 
 def _header_block(document, data: GminaData, on: date) -> None:
     title = document.add_paragraph(style="Title")
     title.paragraph_format.space_after = Pt(2)
-    _run(title, TITLE)
+    word.run(title, TITLE)
     subtitle = document.add_paragraph()
-    _run(subtitle, DRAFT_NOTE, italic=True, color=_GREY)
+    word.run(subtitle, DRAFT_NOTE, italic=True, color=word.GREY)
     subtitle.paragraph_format.space_after = Pt(8)
 
     names = data.partner_names()
@@ -459,72 +303,72 @@ def _header_block(document, data: GminaData, on: date) -> None:
     table = document.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
     table.autofit = False
-    _widths(table, (Cm(5.0), Cm(12.4)))
+    word.set_widths(table, (Cm(5.0), Cm(12.4)))
     for row, (label, value) in zip(table.rows, rows, strict=True):
-        _cell_text(row.cells[0], label, bold_first=True, size=9.5, color=_NAVY)
-        _shade(row.cells[0], _HEADER_FILL)
-        _cell_text(row.cells[1], value or "(wpisać ręcznie)", size=9.5, color=None if value else _GREY)
+        word.cell_text(row.cells[0], label, bold_first=True, size=9.5, color=word.NAVY)
+        word.shade(row.cells[0], word.HEADER_FILL)
+        word.cell_text(row.cells[1], value or "(wpisać ręcznie)", size=9.5, color=None if value else word.GREY)
 
 
 def _family_section(document, plan: ServicePlan) -> None:
     document.add_heading("1. Osoba lub rodzina i jej sytuacja", level=1)
     label = plan.family_label.strip()
     paragraph = document.add_paragraph()
-    _run(paragraph, "Oznaczenie: ", bold=True)
+    word.run(paragraph, "Oznaczenie: ", bold=True)
     if label:
-        _run(paragraph, label)
+        word.run(paragraph, label)
     else:
-        _run(paragraph, "……………………………… (oznaczenie umowne, bez nazwisk)", color=_GREY)
+        word.run(paragraph, "……………………………… (oznaczenie umowne, bez nazwisk)", color=word.GREY)
     groups = dictionary("grupy_docelowe")
     group = groups.resolve(plan.group) if plan.group else None
     paragraph = document.add_paragraph()
-    _run(paragraph, "Grupa: ", bold=True)
-    _run(paragraph, groups.label(group) if group else "nie wskazano")
+    word.run(paragraph, "Grupa: ", bold=True)
+    word.run(paragraph, groups.label(group) if group else "nie wskazano")
 
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(4)
-    _run(paragraph, "W czym potrzebna jest pomoc (słowami mieszkańca):", bold=True)
+    word.run(paragraph, "W czym potrzebna jest pomoc (słowami mieszkańca):", bold=True)
     areas = dictionary("obszary_potrzeb")
     codes = list(dict.fromkeys(areas.resolve(s) for s in plan.situations))
     if not codes:
-        _dotted_line(document, "", space_before=4)
+        word.dotted_line(document, "", space_before=4)
     for code in codes:
         entry = areas.entry(code)
         phrase = entry.extra.get("sytuacja") or entry.label
         item = document.add_paragraph(style="List Bullet")
         item.paragraph_format.space_after = Pt(1)
-        _run(item, phrase[:1].upper() + phrase[1:])
-        _run(item, f"  (obszar: {entry.label})", size=8.5, color=_GREY)
+        word.run(item, phrase[:1].upper() + phrase[1:])
+        word.run(item, f"  (obszar: {entry.label})", size=8.5, color=word.GREY)
     if plan.notes.strip():
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.space_before = Pt(4)
-        _run(paragraph, "Uwagi: ", bold=True)
-        _run(paragraph, plan.notes.strip())
+        word.run(paragraph, "Uwagi: ", bold=True)
+        word.run(paragraph, plan.notes.strip())
 
 
 def _steps_section(document, steps: list[_Step]) -> None:
     document.add_heading("2. Kroki planu — usługi z lokalnego koszyka", level=1)
     if not steps:
         paragraph = document.add_paragraph()
-        _run(paragraph, NO_SERVICES, bold=True)
+        word.run(paragraph, NO_SERVICES, bold=True)
         hint = document.add_paragraph()
-        _run(hint, "Wybierz usługi w wyszukiwarce usług zestawu albo wpisz je ręcznie w części „Ustalenia”.",
-             italic=True, color=_GREY)
+        word.run(hint, "Wybierz usługi w wyszukiwarce usług zestawu albo wpisz je ręcznie w części „Ustalenia”.",
+             italic=True, color=word.GREY)
         return
     intro = document.add_paragraph()
-    _run(intro, "Kolejność kroków jest propozycją: najpierw usługi najłatwiej dostępne.", italic=True,
-         color=_GREY, size=9.5)
+    word.run(intro, "Kolejność kroków jest propozycją: najpierw usługi najłatwiej dostępne.", italic=True,
+         color=word.GREY, size=9.5)
     intro.paragraph_format.keep_with_next = True
-    table = _table(document, STEP_HEADERS, _STEP_WIDTHS, len(steps))
+    table = word.table(document, STEP_HEADERS, _STEP_WIDTHS, len(steps))
     for row, step in zip(table.rows[1:], steps, strict=True):
-        _no_split(row)
+        word.no_split(row)
         cells = row.cells
-        _cell_text(cells[0], f"Krok {step.number}", bold_first=True)
-        _cell_text(cells[1], [step.service, step.provider], bold_first=True)
-        _cell_text(cells[2], step.access)
-        _cell_text(cells[3], step.cost)
-        _cell_text(cells[4], step.where)
-        _cell_text(cells[5], [part.strip() for part in step.contact.split(",")] if step.contact else "—", size=8)
+        word.cell_text(cells[0], f"Krok {step.number}", bold_first=True)
+        word.cell_text(cells[1], [step.service, step.provider], bold_first=True)
+        word.cell_text(cells[2], step.access)
+        word.cell_text(cells[3], step.cost)
+        word.cell_text(cells[4], step.where)
+        word.cell_text(cells[5], [part.strip() for part in step.contact.split(",")] if step.contact else "—", size=8)
 
 
 def _unanswered_note(document, data: GminaData, plan: ServicePlan) -> None:
@@ -538,53 +382,53 @@ def _unanswered_note(document, data: GminaData, plan: ServicePlan) -> None:
         return
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(4)
-    _run(paragraph, "Sytuacje bez usługi w planie: ", bold=True, size=9.5)
-    _run(paragraph, ", ".join(missing) + " — do omówienia w zespole (może to luka w lokalnym koszyku usług).",
+    word.run(paragraph, "Sytuacje bez usługi w planie: ", bold=True, size=9.5)
+    word.run(paragraph, ", ".join(missing) + " — do omówienia w zespole (może to luka w lokalnym koszyku usług).",
          size=9.5)
 
 
 def _team_section(document, team: list[_Member], *, has_leader: bool) -> None:
     document.add_heading("3. Zadaniowy Zespół Kooperacyjny", level=1)
     intro = document.add_paragraph()
-    _run(intro, "Instytucje, których usługi wchodzą do planu, oraz lider PZK, który koordynuje plan. "
-                "Podano kontakty instytucji; osoby w zespole wpisuje się ręcznie.", italic=True, color=_GREY,
+    word.run(intro, "Instytucje, których usługi wchodzą do planu, oraz lider PZK, który koordynuje plan. "
+                "Podano kontakty instytucji; osoby w zespole wpisuje się ręcznie.", italic=True, color=word.GREY,
          size=9.5)
     intro.paragraph_format.keep_with_next = True
     if not has_leader:
         paragraph = document.add_paragraph()
-        _run(paragraph, "Koordynator planu: do wskazania (w danych gminy nie wskazano lidera PZK).", bold=True)
-    table = _table(document, TEAM_HEADERS, _TEAM_WIDTHS, len(team))
+        word.run(paragraph, "Koordynator planu: do wskazania (w danych gminy nie wskazano lidera PZK).", bold=True)
+    table = word.table(document, TEAM_HEADERS, _TEAM_WIDTHS, len(team))
     for row, member in zip(table.rows[1:], team, strict=True):
-        _no_split(row)
-        _cell_text(row.cells[0], member.role)
-        _cell_text(row.cells[1], member.name, bold_first=True)
-        _cell_text(row.cells[2], member.contact or "—", size=8.5)
+        word.no_split(row)
+        word.cell_text(row.cells[0], member.role)
+        word.cell_text(row.cells[1], member.name, bold_first=True)
+        word.cell_text(row.cells[2], member.contact or "—", size=8.5)
 
 
 def _hand_sections(document) -> None:
     document.add_heading("4. Cele", level=1)
     hint = document.add_paragraph()
-    _run(hint, "Co ma się zmienić w życiu osoby lub rodziny — ustalone razem z nią.", italic=True, color=_GREY,
+    word.run(hint, "Co ma się zmienić w życiu osoby lub rodziny — ustalone razem z nią.", italic=True, color=word.GREY,
          size=9.5)
     for k in range(1, 4):
-        _dotted_line(document, f"{k}. ", space_before=10)
+        word.dotted_line(document, f"{k}. ", space_before=10)
 
     document.add_heading("5. Ustalenia", level=1)
-    table = _table(document, ("Co robimy", "Kto", "Do kiedy"), (Cm(9.9), Cm(4.5), Cm(3.0)), 4)
+    table = word.table(document, ("Co robimy", "Kto", "Do kiedy"), (Cm(9.9), Cm(4.5), Cm(3.0)), 4)
     for row in table.rows[1:]:
         row.height = Cm(0.9)
-    _dotted_line(document, "Termin następnego spotkania zespołu: ", space_before=10)
+    word.dotted_line(document, "Termin następnego spotkania zespołu: ", space_before=10)
 
     document.add_heading("6. Podpisy", level=1)
     signatures = ("Osoba / przedstawiciel rodziny", "Koordynator planu", "Członkowie zespołu")
     table = document.add_table(rows=2, cols=len(signatures))
     table.autofit = False
-    _widths(table, tuple(Cm(17.4 / len(signatures)) for _ in signatures))
+    word.set_widths(table, tuple(Cm(17.4 / len(signatures)) for _ in signatures))
     for k, who in enumerate(signatures):
         top, bottom = table.rows[0].cells[k], table.rows[1].cells[k]
         top.paragraphs[0].paragraph_format.space_before = Pt(30)
-        _cell_text(top, "……………………………………", color=_GREY)
-        _cell_text(bottom, [who, "data i podpis"], size=8.5, color=_GREY)
+        word.cell_text(top, "……………………………………", color=word.GREY)
+        word.cell_text(bottom, [who, "data i podpis"], size=8.5, color=word.GREY)
         for cell in (top, bottom):
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             for paragraph in cell.paragraphs:
