@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -75,27 +76,134 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_report(result, started: float) -> None:
+    from pzk_kit.summary import SUMMARY_NAME
+
+    summary = result.summary
+    network, basket, evaluation = summary["network"], summary["basket"], summary["evaluation"]
+    _print(f"Gotowe w {time.perf_counter() - started:.0f} s. Wyniki: {result.out}")
+    _print(f"  mapa ({network['measurement']}): partnerzy {network['partners']}, powiązania {network['ties']}; "
+           f"koszyk: usługi {basket['services']}, potrzeby pokryte {basket['needs_covered']} z {basket['needs']}; "
+           f"ankiety: {', '.join(f'{m}: {n}' for m, n in evaluation['respondents'].items()) or 'brak'}")
+    _print("  raport dla rady: raport.docx · katalog usług: katalog_uslug.html i .docx · "
+           f"zestawienie: {SUMMARY_NAME} · zeszyty: 01–03 (.ipynb i .html)")
+    if summary["warnings"]:
+        _print(f"  uwagi z walidacji: {len(summary['warnings'])} (pełna lista: walidacja.txt)")
+
+
+def _run_failed(exc: Exception) -> int:
+    from pzk_kit.runner import InvalidInput, NotebookFailed
+
+    if isinstance(exc, InvalidInput):
+        _print(exc.report.format_text(), err=True)
+        _print("Nic nie zapisano. Popraw błędy i uruchom ponownie.", err=True)
+        return EXIT_INVALID
+    if isinstance(exc, NotebookFailed):
+        _print(exc.message, err=True)
+        _print("Nic nie zapisano (wcześniejsze wyniki, jeśli były, zostały bez zmian).", err=True)
+        return EXIT_FAILURE
+    raise exc
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pzk_kit.runner import InvalidInput, NotebookFailed, run_gmina
+
+    started = time.perf_counter()
+    _print(f"Uruchamiam trzy zeszyty dla: {args.input} (pomiar {args.pomiar}) …")
+    try:
+        result = run_gmina(args.input, args.out, measurement=args.pomiar, overwrite=args.nadpisz,
+                           parallel=not args.po_kolei, log=lambda text: _print("  " + text))
+    except (InvalidInput, NotebookFailed) as exc:
+        return _run_failed(exc)
+    _run_report(result, started)
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from pzk_kit.batch import ERRORS_NAME, SUMMARY_CSV, SUMMARY_HTML, run_batch
+
+    started = time.perf_counter()
+    source = Path(args.input)
+    if not source.is_dir():
+        _print(f"„{source}” nie jest folderem. Podaj folder ze skoroszytami gmin (.xlsx) lub folderami CSV.", err=True)
+        return EXIT_FAILURE
+    mode = "tylko podsumowanie (bez zeszytów)" if args.summary_only else f"{args.jobs} gminy naraz"
+    _print(f"Przetwarzam gminy z {source} → {args.out} ({mode}) …")
+    result = run_batch(source, args.out, jobs=args.jobs, force=args.force, summary_only=args.summary_only,
+                       measurement=args.pomiar, progress=not args.bez_paska)
+    counts = {status: sum(o.status == status for o in result.outcomes) for status in ("gotowe", "bez zmian", "błąd")}
+    if not result.outcomes:
+        _print("Nie znaleziono żadnej gminy: w folderze nie ma plików .xlsx ani folderów z plikami CSV.", err=True)
+        return EXIT_FAILURE
+    _print(f"Gotowe w {time.perf_counter() - started:.0f} s: przeliczone {counts['gotowe']}, "
+           f"bez zmian (pominięte) {counts['bez zmian']}, z błędami {counts['błąd']}.")
+    for outcome in sorted(result.failed, key=lambda o: o.gmina.name):
+        _print(f"  BŁĄD {outcome.gmina.name} ({outcome.stage}): {outcome.message}", err=True)
+    out = Path(args.out)
+    _print(f"  zestawienie: {out / SUMMARY_CSV} i {out / SUMMARY_HTML}; błędy: {out / ERRORS_NAME}; "
+           f"dzienniki: {out / 'logi'}")
+    return EXIT_OK if result.ok else EXIT_FAILURE
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Copy the example gmina and run what the kit can run on it."""
+    """Copy the example gmina next to its results, then run everything on it (CONTRACT §2)."""
     from pzk_kit.example import EXAMPLE_NAME, example_rows, write_example_workbook
     from pzk_kit.files import atomic_dir
     from pzk_kit.reading import read_gmina
+    from pzk_kit.runner import InvalidInput, NotebookFailed, run_into
     from pzk_kit.templates import write_csv_folder, write_template
 
+    started = time.perf_counter()
     out = Path(args.out)
-    with atomic_dir(out, overwrite=args.nadpisz) as tmp:
-        workbook = write_example_workbook(tmp / f"{EXAMPLE_NAME}.xlsx")
-        write_csv_folder(tmp / f"{EXAMPLE_NAME}_csv", example_rows())
-        write_template(tmp / "szablon_pzk.xlsx")
-        report = read_gmina(workbook).report
-        (tmp / "walidacja.txt").write_text(report.format_text(), encoding="utf-8")
-    data = read_gmina(out / f"{EXAMPLE_NAME}.xlsx")
-    _print(f"Przykład „{data.name}” zapisany w: {out}")
-    _print(f"  partnerzy: {len(data.partners)}, zgłoszenia współpracy: {len(data.cooperation)}, "
-           f"usługi: {len(data.services)}, potrzeby: {len(data.needs)}, ankiety: {len(data.survey)}, "
-           f"pomiary: {', '.join(data.measurements) or '—'}")
-    _print(data.report.format_text())
-    return data.report.exit_code
+    _print(f"Kopiuję „Gminę Przykładową” do {out} i uruchamiam na niej cały zestaw …")
+    try:
+        with atomic_dir(out, overwrite=args.nadpisz) as tmp:
+            inputs = tmp / "dane"
+            inputs.mkdir()
+            workbook = write_example_workbook(inputs / f"{EXAMPLE_NAME}.xlsx")
+            write_csv_folder(inputs / f"{EXAMPLE_NAME}_csv", example_rows())
+            write_template(inputs / "szablon_pzk.xlsx")
+            data = read_gmina(workbook)
+            if not data.report.ok:
+                raise InvalidInput(data.report)
+            result = run_into(data, tmp, log=lambda text: _print("  " + text))
+    except (InvalidInput, NotebookFailed) as exc:
+        return _run_failed(exc)
+    result.out = out
+    _run_report(result, started)
+    _print(f"  dane przykładu (do podejrzenia i jako wzór): {out / 'dane'}")
+    return EXIT_OK
+
+
+def cmd_dokumenty(args: argparse.Namespace) -> int:
+    """Printable forms and PZK documents (DOCX) mail-merged from the gmina data; nothing written on bad data."""
+    from pzk_kit.documents import write_documents
+    from pzk_kit.reading import read_gmina
+
+    data = read_gmina(args.input)
+    if not data.report.ok:
+        _print(data.report.format_text(), err=True)
+        _print("Nic nie zapisano. Popraw błędy i uruchom ponownie.", err=True)
+        return EXIT_INVALID
+    paths = write_documents(data, Path(args.out), overwrite=args.nadpisz)
+    _print(f"Dokumenty dla: {data.name} zapisane w: {args.out}")
+    for path in paths:
+        _print(f"  {path.name}")
+    return EXIT_OK
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """The browser app (Voila) for workshops; runs until Ctrl+C."""
+    from pzk_kit.app import run_app
+
+    return run_app(args.input, args.port, open_browser=not args.bez_przegladarki)
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    """JupyterLab on a working copy of the notebooks, for trainers; runs until Ctrl+C."""
+    from pzk_kit.app import run_lab
+
+    return run_lab(args.dir, args.port, open_browser=not args.bez_przegladarki)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,11 +235,63 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("nazwy", nargs="*", metavar="NAZWA", help="tylko wybrane słowniki, np. sektory")
     p.set_defaults(handler=cmd_slowniki)
 
-    p = sub.add_parser("demo", help="skopiuj przykładową gminę i uruchom na niej zestaw",
-                       description="Kopiuje „Gminę Przykładową” do OUT_DIR i uruchamia na niej zestaw.")
+    p = sub.add_parser("demo", help="skopiuj przykładową gminę i uruchom na niej cały zestaw",
+                       description="Kopiuje „Gminę Przykładową” do OUT_DIR/dane i zapisuje w OUT_DIR wszystkie "
+                       "wyniki, tak jak pzk run.")
     p.add_argument("out", metavar="OUT_DIR", help="folder wyników")
     p.add_argument("--nadpisz", action="store_true", help="zastąp istniejący folder")
     p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("run", help="uruchom trzy zeszyty dla gminy i zapisz wyniki",
+                       description="Sprawdza dane, uruchamia zeszyty 01–03 i zapisuje w DIR: wykonane zeszyty, ich "
+                       "wersje HTML, katalog usług, raport dla rady (raport.docx) i summary.json. Przy błędach w "
+                       "danych kończy się kodem 2 i niczego nie zapisuje.")
+    p.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder wyników (powstaje w całości albo wcale)")
+    p.add_argument("--pomiar", default="T0", metavar="T0", help="pomiar mapy współpracy (domyślnie T0)")
+    p.add_argument("--nadpisz", action="store_true", help="zastąp wcześniejsze wyniki w DIR")
+    p.add_argument("--po-kolei", action="store_true", help="zeszyty jeden po drugim zamiast równolegle")
+    p.set_defaults(handler=cmd_run)
+    p = sub.add_parser("batch", help="uruchom zestaw dla wielu gmin naraz i zrób zestawienie regionalne",
+                       description="Uruchamia pzk run dla każdej gminy z folderu IN_DIR (skoroszyty .xlsx i foldery "
+                       "CSV), równolegle. Gmina z błędami jest zapisywana w bledy.csv, a pozostałe kończą się "
+                       "normalnie. Ponowne uruchomienie pomija gminy, których dane się nie zmieniły. Na końcu "
+                       "zapisuje podsumowanie.csv i podsumowanie.html. Kod wyjścia: 0 wszystkie gminy gotowe, "
+                       "1 co najmniej jedna z błędem.")
+    p.add_argument("input", metavar="IN_DIR", help="folder z danymi gmin")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder wyników (po jednym podfolderze na gminę)")
+    p.add_argument("-j", "--jobs", type=int, default=2, metavar="N", help="ile gmin naraz (domyślnie 2)")
+    p.add_argument("--force", action="store_true", help="przelicz także gminy, których dane się nie zmieniły")
+    p.add_argument("--summary-only", action="store_true",
+                   help="tylko summary.json i zestawienie, bez zeszytów (szybko, np. dla tysięcy gmin)")
+    p.add_argument("--pomiar", default="T0", metavar="T0", help="pomiar mapy współpracy (domyślnie T0)")
+    p.add_argument("--bez-paska", action="store_true", help="bez paska postępu (np. w dziennikach)")
+    p.set_defaults(handler=cmd_batch)
+
+    p = sub.add_parser("dokumenty", help="przygotuj dokumenty PZK i formularze do druku (DOCX)",
+                       description="Zapisuje w DIR dokumenty do druku przygotowane z danych gminy: ankietę "
+                       "samooceny, karty partnerów, karty usług, listy intencyjne, deklaracje przystąpienia do PZK "
+                       "i listę obecności. Przy błędach w danych kończy się kodem 2 i niczego nie zapisuje.")
+    p.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder na dokumenty (powstaje w całości albo wcale)")
+    p.add_argument("--nadpisz", action="store_true", help="zastąp istniejący folder DIR")
+    p.set_defaults(handler=cmd_dokumenty)
+    p = sub.add_parser("app", help="uruchom aplikację w przeglądarce (warsztaty, bez internetu)",
+                       description="Uruchamia aplikację PZK w przeglądarce: wczytanie skoroszytu lub Gminy "
+                       "Przykładowej, sprawdzenie danych, mapa partnerów, koszyk usług, ewaluacja i pliki do "
+                       "pobrania. Działa bez internetu; zatrzymanie: Ctrl+C.")
+    p.add_argument("input", nargs="?", metavar="INPUT", help="skoroszyt .xlsx albo folder CSV do wczytania od razu")
+    p.add_argument("--port", type=int, metavar="P", help="port (domyślnie 8866 albo pierwszy wolny)")
+    p.add_argument("--bez-przegladarki", action="store_true", help="nie otwieraj przeglądarki, tylko wypisz adres")
+    p.set_defaults(handler=cmd_app)
+
+    p = sub.add_parser("lab", help="otwórz JupyterLab na kopii zeszytów (dla trenerów)",
+                       description="Kopiuje zeszyty 01–03 do folderu DIR (brakujące; Twoich zmian nie nadpisuje) "
+                       "i otwiera w nim JupyterLab. Zatrzymanie: Ctrl+C.")
+    p.add_argument("dir", nargs="?", metavar="DIR", help="folder na kopie zeszytów (domyślnie pzk_zeszyty)")
+    p.add_argument("--port", type=int, metavar="P", help="port (domyślnie 8888 albo pierwszy wolny)")
+    p.add_argument("--bez-przegladarki", action="store_true", help="nie otwieraj przeglądarki, tylko wypisz adres")
+    p.set_defaults(handler=cmd_lab)
     return parser
 
 

@@ -10,6 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 class OutputExists(Exception):
     """The target already exists and the caller did not ask to overwrite it."""
 
@@ -32,6 +41,7 @@ def atomic_file(path: Path, *, overwrite: bool = False) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes private files; results are ordinary files
     try:
         yield tmp_path
         os.replace(tmp_path, path)
@@ -47,6 +57,7 @@ def atomic_dir(path: Path, *, overwrite: bool = False) -> Iterator[Path]:
         raise OutputExists(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp_path = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    os.chmod(tmp_path, 0o777 & ~_UMASK)
     try:
         yield tmp_path
         old = None

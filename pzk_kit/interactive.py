@@ -7,10 +7,11 @@ come from the package functions directly, because widget state is not kept in ex
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 import ipywidgets as widgets
-from IPython.display import display
+from IPython.display import HTML, display
 
 from pzk_kit.basket import EVERYONE, find_services
 from pzk_kit.dictionaries import dictionary
@@ -20,6 +21,23 @@ from pzk_kit.network import Network, build_network, filtered_graph, measurements
 from pzk_kit.reading import GminaData
 from pzk_kit.service_plan import ServicePlan, plan_path, suggest_plan, write_plan_docx
 from pzk_kit.tables import table
+
+HEADLESS_VARIABLE = "PZK_BEZ_WIDZETOW"
+
+
+def headless() -> bool:
+    """True in batch runs (``pzk run``, tests): set by :func:`pzk_kit.runner.run_notebook` for its kernels.
+
+    Widgets are pointless there (their state is not kept in executed notebooks, so reports never show them),
+    and nbclient occasionally stalls on a cell that builds Output widgets until the cell timeout
+    (jupyter/nbclient#312), so batch runs leave them out.
+    """
+    return os.environ.get(HEADLESS_VARIABLE) == "1"
+
+
+def _headless_note(what: str) -> HTML:
+    return HTML(f'<p style="color:#555"><i>Interaktywna wersja {html.escape(what)} działa po otwarciu zeszytu '
+                "w JupyterLab (<code>pzk lab</code>) albo w aplikacji (<code>pzk app</code>).</i></p>")
 
 
 def _show(output: widgets.Output, figure) -> None:
@@ -101,8 +119,10 @@ class NetworkExplorer:
         ])
 
 
-def network_explorer(data: GminaData, measurement: str | None = None) -> widgets.Widget:
+def network_explorer(data: GminaData, measurement: str | None = None) -> widgets.Widget | HTML:
     """The explorer widget, ready to display in a notebook or the app."""
+    if headless():
+        return _headless_note("mapy współpracy z filtrami")
     return NetworkExplorer(data, measurement).widget()
 
 
@@ -280,6 +300,133 @@ class ServiceFinder:
         ])
 
 
-def service_finder(data: GminaData) -> widgets.Widget:
+def service_finder(data: GminaData) -> widgets.Widget | HTML:
     """The service finder with the draft IPUS, ready to display in a notebook or the app."""
+    if headless():
+        return _headless_note("wyszukiwarki usług i projektu IPUS")
     return ServiceFinder(data).widget()
+
+
+# -- the evaluation explorer ---------------------------------------------------------------------------------------
+
+WHOLE_GROUP = "calosc"
+EVALUATION_VIEWS = (("cała grupa", WHOLE_GROUP), ("według sektorów", "sektor"), ("według partnerów", "partner"))
+HIDDEN_CELL = "ukryte (< 3 osoby)"
+BAND_BACKGROUNDS = {"mocna strona": "#e3f1e4", "do obserwacji": "#fff2c7", "wymaga uwagi": "#f8d9d6"}
+
+
+def _band_background(value: object) -> str:
+    from pzk_kit.evaluation import band
+
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return ""
+    colour = BAND_BACKGROUNDS.get(band(value) or "")
+    return f"background-color: {colour};" if colour else ""
+
+
+class EvaluationExplorer:
+    """Survey results for the evaluation meeting: one measurement, for the whole group, by sector or by partner.
+
+    Scores come from :mod:`pzk_kit.evaluation`, so the anonymity rule holds here as everywhere: a score resting on
+    fewer than 3 respondents reads "ukryte (< 3 osoby)", and a sector or partner with fewer than 3 respondents is
+    not a column at all (the status line names it, never its result).
+    """
+
+    def __init__(self, data: GminaData, measurement: str | None = None) -> None:
+        from pzk_kit.evaluation import survey_measurements
+
+        self.data = data
+        self.measurements = survey_measurements(data) if data.has("ankieta") else []
+        self.frame = None  # the table on screen, withheld cells as text: what the room sees
+        self.hidden: list[str] = []  # groups left out of the current breakdown
+        default = measurement if measurement in self.measurements else (self.measurements or [None])[-1]
+        self.measurement = widgets.Dropdown(options=self.measurements, value=default, description="Pomiar:",
+                                            disabled=not self.measurements)
+        self.view = widgets.ToggleButtons(options=EVALUATION_VIEWS, value=WHOLE_GROUP, description="Wyniki:")
+        self.status = widgets.HTML()
+        self.table_output = widgets.Output()
+        self.chart_output = widgets.Output()
+        for control in (self.measurement, self.view):
+            control.observe(lambda _change: self.redraw(), names="value")
+
+    def _previous(self, measurement: str) -> str | None:
+        position = self.measurements.index(measurement)
+        return self.measurements[position - 1] if position else None
+
+    def whole_group(self, measurement: str):
+        """Factor, score, band and (from T1 on) the change since the previous measurement."""
+        import pandas as pd
+
+        from pzk_kit.evaluation import band, change, factor_table
+
+        scores = factor_table(self.data)
+        frame = pd.DataFrame({"Czynnik": scores["Czynnik"], measurement: scores[measurement]})
+        frame["Pasmo"] = [band(v) for v in frame[measurement]]
+        previous = self._previous(measurement)
+        if previous:
+            frame[f"Zmiana od {previous}"] = change(self.data, previous, measurement)["Zmiana"].to_numpy()
+        return frame
+
+    def by_group(self, measurement: str, by: str):
+        from pzk_kit.evaluation import breakdown
+
+        result = breakdown(self.data, measurement, by)
+        prefix = f"{measurement} · {by} "
+        self.hidden = [line[len(prefix):line.rindex(": ")] for line in result.suppressed
+                       if line.startswith(prefix) and " · " not in line[len(prefix):]]
+        return result.table
+
+    def redraw(self) -> None:
+        from pzk_kit.evaluation import factor_table
+        from pzk_kit.evaluation_plots import draw_factor_bands
+
+        if not self.measurements:
+            self.status.value = ("<b>Ankieta samooceny nie została jeszcze przeprowadzona.</b> Gdy arkusz "
+                                 "„ankieta” będzie wypełniony, tu zobaczycie wyniki czynników.")
+            return
+        from pzk_kit.evaluation import respondent_scores
+
+        measurement, view = self.measurement.value, self.view.value
+        respondents = len(respondent_scores(self.data, measurement))
+        text = f"Pomiar {measurement}: {_count(respondents, 'ankieta', 'ankiety', 'ankiet')}."
+        self.hidden = []
+        if view == WHOLE_GROUP:
+            frame = self.whole_group(measurement)
+            columns = [measurement]
+            with self.chart_output:
+                self.chart_output.clear_output(wait=True)
+                keep = ["Czynnik", *[m for m in (self._previous(measurement), measurement) if m]]
+                show(draw_factor_bands(factor_table(self.data)[keep]))
+        else:
+            frame = self.by_group(measurement, view)
+            columns = [c for c in frame.columns if c != "Czynnik"]
+            self.chart_output.clear_output()
+            if self.hidden:
+                text += (" Nie pokazano (mniej niż 3 osoby): " + ", ".join(self.hidden) + ".")
+            if not columns:
+                text += (" Żadna grupa nie ma co najmniej 3 ankiet, więc w tym podziale nic nie może być "
+                         "pokazane.")
+        shown = frame.astype(object).where(frame.notna(), HIDDEN_CELL)
+        if "Pasmo" in shown:
+            shown["Pasmo"] = frame["Pasmo"].where(frame["Pasmo"].notna(), "—")
+        self.frame = shown
+        styled = table(shown).map(_band_background, subset=columns) if columns else table(shown)
+        _show_table(self.table_output, styled)
+        self.status.value = html.escape(text)
+
+    def widget(self) -> widgets.Widget:
+        self.redraw()
+        note = widgets.HTML("<small>Wyniki oparte na odpowiedziach mniej niż 3 osób są zawsze ukryte. Kolor: "
+                            "zielony — mocna strona (≥ 4,0), żółty — do obserwacji, czerwony — wymaga uwagi "
+                            "(&lt; 3,0).</small>")
+        return widgets.VBox([
+            widgets.HTML("<h3>Wyniki ankiety samooceny</h3>"), widgets.HBox([self.measurement]), self.view,
+            self.status, note, self.table_output, self.chart_output,
+        ])
+
+
+def evaluation_explorer(data: GminaData, measurement: str | None = None) -> widgets.Widget | HTML:
+    """The evaluation explorer widget, ready to display in a notebook or the app."""
+    if headless():
+        return _headless_note("przeglądu wyników ankiety")
+    return EvaluationExplorer(data, measurement).widget()

@@ -87,6 +87,16 @@ def measurements_of(data: GminaData) -> list[str]:
     return found or [DEFAULT_MEASUREMENT]
 
 
+def choose_measurement(data: GminaData, wanted: str | None) -> str:
+    """The measurement to map: the one asked for when it was collected, else the latest one.
+
+    A workshop asking for T1 before T1 was collected still gets a map (the latest), never an empty one; the
+    notebook says which measurement it shows.
+    """
+    available = measurements_of(data)
+    return wanted if wanted in available else available[-1]
+
+
 # -- the contract's summary ----------------------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ def write_part(out_dir: str | Path, part: str, payload: dict[str, Any]) -> Path:
     """Write one part; returns its path. Replaces an earlier version of the same part only."""
     path = part_path(out_dir, part)
     with atomic_file(path, overwrite=True) as tmp:
-        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=_jsonable), encoding="utf-8")
+        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=jsonable), encoding="utf-8")
     return path
 
 
@@ -40,7 +40,7 @@ def read_parts(out_dir: str | Path) -> dict[str, Any]:
     return parts
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     if hasattr(value, "isoformat"):

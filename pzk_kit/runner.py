@@ -8,15 +8,39 @@ Unix-socket transport was tried against port races and made kernel starts fail m
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pzk_kit.files import atomic_dir, atomic_file
+from pzk_kit.reading import DEFAULT_MEASUREMENT, GminaData
+from pzk_kit.resources import data_path
+from pzk_kit.validation import ValidationReport
+
 KERNEL_NAME = "python3"
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-CELL_TIMEOUT = 600  # seconds: the slowest cell (a 2,000-partner network) takes well under a minute
+
+
+def _notebooks_dir() -> Path:
+    """The kit's notebooks: beside the package in a repository or editable install, else the installed copy."""
+    beside = Path(__file__).resolve().parents[1] / "notebooks"
+    if (beside / "01_mapowanie_partnerow.ipynb").exists():
+        return beside
+    return Path(sys.prefix) / "share" / "pzk-kit" / "notebooks"
+
+
+NOTEBOOKS_DIR = _notebooks_dir()
+CELL_TIMEOUT = 300  # seconds: the slowest cell (a 2,000-partner network) takes well under a minute
 START_TIMEOUT = 60
 RETRIES = 2
+# The kernel's own start-up chatter (e.g. the TCP-without-encryption notice) is not for users' terminals.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 def run_notebook(
@@ -33,15 +57,17 @@ def run_notebook(
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     notebook = Path(notebook)
-    env_backup = os.environ.get("MPLBACKEND")
-    os.environ["MPLBACKEND"] = "Agg"  # inherited by the kernel: no GUI backend in batch runs
+    # Inherited by the kernel: no GUI backend, and no widgets (see pzk_kit.interactive.headless).
+    batch_environment = {"MPLBACKEND": "Agg", "PZK_BEZ_WIDZETOW": "1"}
+    env_backup = {name: os.environ.get(name) for name in batch_environment}
+    os.environ.update(batch_environment)
     try:
         for attempt in range(retries + 1):
             try:
                 return pm.execute_notebook(
                     str(notebook), str(output), parameters=parameters or {}, kernel_name=KERNEL_NAME,
                     cwd=str(cwd or notebook.parent), progress_bar=False, execution_timeout=cell_timeout,
-                    start_timeout=START_TIMEOUT,
+                    start_timeout=START_TIMEOUT, extra_arguments=KERNEL_ARGUMENTS,
                 )
             except (CellTimeoutError, DeadKernelError, TimeoutError, RuntimeError):
                 # RuntimeError: "Kernel didn't respond in N seconds" from jupyter_client at start
@@ -49,7 +75,189 @@ def run_notebook(
                     raise
         raise AssertionError("unreachable")
     finally:
-        if env_backup is None:
-            os.environ.pop("MPLBACKEND", None)
-        else:
-            os.environ["MPLBACKEND"] = env_backup
+        for name, value in env_backup.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+# -- `pzk run`: one gmina, three notebooks, one finished folder -------------------------------------------------
+
+NOTEBOOKS = ("01_mapowanie_partnerow.ipynb", "02_koszyk_uslug.ipynb", "03_ewaluacja.ipynb")
+VALIDATION_NAME = "walidacja.txt"
+STATE_NAME = "zrodlo.json"  # written by batch runs: which input (content hash) and mode produced the result
+
+
+class InvalidInput(Exception):
+    """The gmina's data have errors: nothing was run and nothing written."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        super().__init__(report.summary())
+        self.report = report
+
+
+class NotebookFailed(Exception):
+    """A notebook stopped on an error; ``message`` says which one and why, in Polish."""
+
+    def __init__(self, notebook: str, detail: str) -> None:
+        super().__init__(notebook, detail)  # both in args: the exception crosses process boundaries (pickle)
+        self.notebook = notebook
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def message(self) -> str:
+        return f"Zeszyt {self.notebook} zatrzymał się na błędzie: {self.detail}"
+
+
+@dataclass
+class RunResult:
+    out: Path
+    summary: dict[str, Any]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def run_gmina(
+    source: str | Path,
+    out: str | Path,
+    *,
+    measurement: str = DEFAULT_MEASUREMENT,
+    overwrite: bool = False,
+    parallel: bool = True,
+    cell_timeout: int = CELL_TIMEOUT,
+    log: Callable[[str], None] | None = None,
+    pool: Executor | None = None,
+    state: dict[str, Any] | None = None,
+) -> RunResult:
+    """Everything ``pzk run`` promises (CONTRACT §2–3) for one gmina, built aside and moved into ``out`` at once.
+
+    Invalid data raise :class:`InvalidInput` before anything is written; a failing notebook raises
+    :class:`NotebookFailed` and leaves ``out`` (and any earlier result in it) untouched. ``pool`` lets a batch
+    share worker processes between gminas; ``state`` is written as ``zrodlo.json`` inside the result (the batch's
+    record of which input produced it).
+    """
+    from pzk_kit.reading import read_gmina
+
+    source = Path(source).resolve()
+    data = read_gmina(source)
+    if not data.report.ok:
+        raise InvalidInput(data.report)
+    out = Path(out)
+    with atomic_dir(out, overwrite=overwrite) as tmp:
+        result = run_into(data, tmp, measurement=measurement, parallel=parallel, cell_timeout=cell_timeout, log=log,
+                          pool=pool)
+        if state is not None:
+            (tmp / STATE_NAME).write_text(json.dumps(state, ensure_ascii=False, indent=2), encoding="utf-8")
+    result.out = out
+    return result
+
+
+def run_into(
+    data: GminaData,
+    folder: Path,
+    *,
+    measurement: str = DEFAULT_MEASUREMENT,
+    parallel: bool = True,
+    cell_timeout: int = CELL_TIMEOUT,
+    log: Callable[[str], None] | None = None,
+    pool: Executor | None = None,
+) -> RunResult:
+    """Run the three notebooks on valid ``data`` writing into ``folder`` (the caller makes it atomic).
+
+    The notebooks run in parallel by default, each in a worker process of ``pool`` (one is made when none is
+    given): much of their time is kernel start and imports, which overlap. Processes, not threads: papermill
+    changes the process's working directory while it starts a kernel, which is not thread-safe.
+    """
+    from pzk_kit.results import read_parts
+    from pzk_kit.summary import summary_document, write_summary
+
+    log = log or (lambda _text: None)
+    seconds: dict[str, float] = {}
+    (folder / VALIDATION_NAME).write_text(data.report.format_text(limit=None), encoding="utf-8")
+    parameters = {"dane": str(Path(data.source).resolve()), "pomiar": measurement, "wyniki": str(folder)}
+    tasks = {name: (name, parameters, str(folder), cell_timeout, f"{data.name} — {TITLES[name]}")
+             for name in NOTEBOOKS}
+
+    def done(name: str, took: float) -> None:
+        seconds[name] = round(took, 2)
+        log(f"{TITLES[name]}: gotowe ({took:.1f} s)".replace(".", ","))
+
+    if pool is None and parallel:
+        with notebook_pool(len(NOTEBOOKS)) as own:
+            return run_into(data, folder, measurement=measurement, cell_timeout=cell_timeout, log=log, pool=own)
+    if pool is None:
+        for name in NOTEBOOKS:
+            done(name, execute_notebook_task(*tasks[name]))
+    else:
+        futures = {name: pool.submit(execute_notebook_task, *tasks[name]) for name in NOTEBOOKS}
+        for name, future in futures.items():
+            done(name, future.result())
+    summary = summary_document(data, read_parts(folder))
+    write_summary(summary, folder)
+    return RunResult(out=folder, summary=summary, seconds=seconds)
+
+
+def notebook_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes for notebook runs; spawned, so no worker inherits another run's threads or sockets."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def execute_notebook_task(name: str, parameters: dict[str, Any], folder: str, cell_timeout: int,
+                          title: str) -> float:
+    """Run one kit notebook into ``folder`` and export its HTML; returns the seconds it took."""
+    started = time.perf_counter()
+    executed = Path(folder) / name
+    try:
+        run_notebook(NOTEBOOKS_DIR / name, executed, parameters, cwd=folder, cell_timeout=cell_timeout)
+    except Exception as exc:  # papermill's own error names the failing cell; keep it short and Polish
+        raise NotebookFailed(name, _failure_text(exc)) from None
+    export_html(executed, executed.with_suffix(".html"), title=title)
+    return time.perf_counter() - started
+
+
+TITLES = {
+    "01_mapowanie_partnerow.ipynb": "Mapa partnerów i współpracy",
+    "02_koszyk_uslug.ipynb": "Lokalny koszyk usług",
+    "03_ewaluacja.ipynb": "Ewaluacja partnerstwa",
+}
+
+
+def _failure_text(exc: Exception) -> str:
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename:
+        return f"{ename}: {evalue}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def export_html(notebook: str | Path, out: str | Path, *, title: str) -> Path:
+    """The notebook as a self-contained HTML page for readers: no code, no prompts, charts embedded.
+
+    Cells tagged ``ukryj-w-raporcie`` (instructions for whoever runs the notebook, like the parameters) are left
+    out. Widgets are dropped: their state is not kept in an executed notebook, so they would show as empty boxes.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    nb.cells = [cell for cell in nb.cells if NOT_IN_REPORT_TAG not in cell.metadata.get("tags", [])]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if WIDGET_MIME not in o.get("data", {})]
+    nb.metadata.pop("widgets", None)
+    exporter = HTMLExporter(template_name=HTML_TEMPLATE, extra_template_basedirs=[str(data_path(HTML_TEMPLATES))],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body = body.replace('<html>', '<html lang="pl">', 1)
+    out = Path(out)
+    with atomic_file(out, overwrite=True) as tmp:
+        tmp.write_text(body, encoding="utf-8")
+    return out
+
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+HTML_TEMPLATES = "szablony_html"
+NOT_IN_REPORT_TAG = "ukryj-w-raporcie"
+HTML_TEMPLATE = "pzk_raport"

@@ -9,6 +9,7 @@ repeated on each page), so the XML is written here once instead of in each docum
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from docx import Document
@@ -112,6 +113,9 @@ def page_field(paragraph, instruction: str) -> None:
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), instruction)
     inner = OxmlElement("w:r")
+    style = anchor._r.find(qn("w:rPr"))
+    if style is not None:  # the number in the footer's small grey italics, not in the 10 pt default
+        inner.append(copy.deepcopy(style))
     text = OxmlElement("w:t")
     text.text = "1"
     inner.append(text)
@@ -215,3 +219,83 @@ def page_break(document) -> None:
     from docx.enum.text import WD_BREAK
 
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def signature_lines(document, captions: list, *, space_before: float = 36, dots: int = 22):
+    """Side-by-side places to sign by hand: a dotted line over each caption (a str or a list of lines).
+
+    A borderless table keeps the places level with each other and on one page; the first caption line is the
+    signer (an institution), further lines are small grey notes such as "(podpis i pieczęć)".
+    """
+    captions = [[c] if isinstance(c, str) else list(c) for c in captions]
+    grid = document.add_table(rows=2, cols=len(captions))
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    set_widths(grid, [int(text_width(document) / len(captions))] * len(captions))
+    for row in grid.rows:
+        no_split(row)
+    for k, lines in enumerate(captions):
+        top = grid.rows[0].cells[k].paragraphs[0]
+        top.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        top.paragraph_format.space_before = Pt(space_before)
+        top.paragraph_format.space_after = Pt(0)
+        top.paragraph_format.keep_with_next = True
+        run(top, "…" * dots, size=9, color=GREY)
+        cell = grid.rows[1].cells[k]
+        for n, line in enumerate(lines):
+            paragraph = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.space_after = Pt(0)
+            run(paragraph, line, size=9 if n == 0 else 8, color=None if n == 0 else GREY, italic=n > 0)
+    return grid
+
+
+def new_section(document, *, landscape: bool = False):
+    """Start a new page in portrait or landscape (a wide chart or table), keeping margins and footer.
+
+    The section break lives in a paragraph of its own; it is made 1 pt high so that, should the page before be
+    exactly full, the break does not push an empty page of its own.
+    """
+    from docx.enum.section import WD_SECTION
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    marker = document.paragraphs[-1]._p  # python-docx ends the previous section in a new empty paragraph
+    properties = marker.get_or_add_pPr()
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:before"), "0")
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "20")
+    spacing.set(qn("w:lineRule"), "exact")
+    mark = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(size)
+    properties.insert_element_before(spacing, "w:ind", "w:jc", "w:rPr", "w:sectPr", "w:pPrChange")
+    properties.insert_element_before(mark, "w:sectPr", "w:pPrChange")
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    width, height = (PAGE_HEIGHT, PAGE_WIDTH) if landscape else (PAGE_WIDTH, PAGE_HEIGHT)
+    section.page_width, section.page_height = width, height
+    return section
+
+
+def section_width(document) -> int:
+    """Usable width of the current (last) section, EMU: pictures on a landscape page span its width."""
+    section = document.sections[-1]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def vertical_text(cell, *, height_cm: float | None = None) -> None:
+    """Text read bottom to top, for the headers of narrow columns (a matrix of groups); ``height_cm`` fixes the
+    row height, which the rotated text needs to be shown whole."""
+    properties = cell._tc.get_or_add_tcPr()
+    direction = OxmlElement("w:textDirection")
+    direction.set(qn("w:val"), "btLr")
+    properties.append(direction)
+    if height_cm is not None:
+        row_properties = cell._tc.getparent().get_or_add_trPr()
+        if row_properties.find(qn("w:trHeight")) is not None:
+            return
+        height = OxmlElement("w:trHeight")
+        height.set(qn("w:val"), str(int(height_cm * 567)))
+        height.set(qn("w:hRule"), "atLeast")
+        row_properties.append(height)

@@ -125,3 +125,37 @@ def test_evaluation_notebook_without_survey_explains_how_to_run_one(minimal_gmin
     run_notebook(NOTEBOOKS / NAMES[2], out, {"dane": str(minimal_gmina), "wyniki": str(tmp_path)})
     text = outputs_text(nbformat.read(out, as_version=4))
     assert "Ankieta samooceny nie została jeszcze przeprowadzona" in text
+
+
+def test_evaluation_notebook_writes_recommendations_and_the_council_report(tmp_path):
+    import json
+
+    from docx import Document
+
+    from pzk_kit.example import example_dir
+    from pzk_kit.reading import read_gmina
+    from pzk_kit.recommendations import recommendations
+
+    wyniki = tmp_path / "wyniki"
+    out = tmp_path / "03.ipynb"
+    run_notebook(NOTEBOOKS / NAMES[2], out, {"dane": "", "wyniki": str(wyniki)})
+    saved = json.loads((wyniki / "rekomendacje.json").read_text(encoding="utf-8"))
+    assert [r["code"] for r in saved] == [r.code for r in recommendations(read_gmina(example_dir()))]
+    report = Document(str(wyniki / "raport.docx"))
+    assert [p.text for p in report.paragraphs if p.style.name == "Heading 1"][:2] == [
+        "Karta wyników PZK", "1. Mapa współpracy"]
+    text = outputs_text(nbformat.read(out, as_version=4))
+    assert "Zaproście do PZK brakujące sektory: Sport" in text
+    # batch runs leave the explorer out and say where it works (pzk_kit.interactive.headless)
+    assert "Interaktywna wersja przeglądu wyników ankiety" in text
+
+
+def test_evaluation_notebook_with_baseline_only(tmp_path, write_csv_gmina, gmina_rows):
+    folder = write_csv_gmina(tmp_path / "gmina", gmina_rows)  # three respondents, T0 only
+    wyniki = tmp_path / "wyniki"
+    out = tmp_path / "03.ipynb"
+    run_notebook(NOTEBOOKS / NAMES[2], out, {"dane": str(folder), "wyniki": str(wyniki)})
+    text = outputs_text(nbformat.read(out, as_version=4))
+    assert "Jest jeden pomiar (T0) — to punkt wyjścia." in text
+    assert "Zaplanujcie kolejny pomiar (T1)" in text
+    assert (wyniki / "raport.docx").stat().st_size > 10_000

@@ -1,0 +1,367 @@
+"""``pzk batch``: every gmina of a folder, in parallel, for an advisor with several gminas or a regional centre.
+
+What a regional run needs beyond a loop over ``pzk run``: one broken workbook must not stop the other forty (it
+is recorded with its Polish message in ``bledy.csv``), a rerun after fixing that one workbook must not redo the
+forty (a content hash of each input decides), an interrupted run must leave every finished gmina intact and no
+half-written one, and the region gets one table (``podsumowanie.csv``, opened in Excel) and one page of
+comparison charts (``podsumowanie.html``).
+
+Gminas run in threads that only orchestrate; the notebooks themselves run in one shared pool of worker
+processes (see :func:`pzk_kit.runner.notebook_pool`), three per gmina in flight.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pzk_kit import __version__
+from pzk_kit.files import atomic_file
+from pzk_kit.reading import DEFAULT_MEASUREMENT
+from pzk_kit.runner import STATE_NAME
+
+ERRORS_NAME = "bledy.csv"
+SUMMARY_CSV = "podsumowanie.csv"
+SUMMARY_HTML = "podsumowanie.html"
+LOG_DIR = "logi"
+FULL, SUMMARY_ONLY = "pelny", "tylko_podsumowanie"
+
+
+@dataclass(frozen=True)
+class GminaInput:
+    """One gmina found in the input folder; ``name`` is also its folder in the output."""
+
+    name: str
+    path: Path
+
+
+@dataclass
+class Outcome:
+    gmina: GminaInput
+    status: str  # "gotowe", "bez zmian", "błąd"
+    stage: str = ""  # where it failed: walidacja / zeszyt / inny
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "błąd"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+# -- finding gminas and recognising unchanged ones --------------------------------------------------------------
+
+
+def find_gminas(in_dir: Path, *, exclude: Path | None = None) -> list[GminaInput]:
+    """Workbooks (``*.xlsx``) and folders holding CSV files directly inside ``in_dir``, by name.
+
+    Excel's lock files (``~$…``) and hidden entries are ignored, and so is the output folder when it lies inside
+    the input folder.
+    """
+    found: list[GminaInput] = []
+    taken: set[str] = set()
+    excluded = exclude.resolve() if exclude is not None else None
+    for path in sorted(Path(in_dir).iterdir(), key=lambda p: p.name.lower()):
+        if path.name.startswith((".", "~$")) or (excluded is not None and path.resolve() == excluded):
+            continue
+        is_workbook = path.is_file() and path.suffix.lower() == ".xlsx"
+        is_folder = path.is_dir() and any(p.suffix.lower() == ".csv" for p in path.iterdir() if p.is_file())
+        if not (is_workbook or is_folder):
+            continue
+        name = path.stem if is_workbook else path.name
+        if name in taken:  # "gmina.xlsx" beside a folder "gmina/"
+            name = f"{name}_csv" if is_folder else f"{name}_xlsx"
+        taken.add(name)
+        found.append(GminaInput(name, path))
+    return found
+
+
+def input_hash(path: Path, measurement: str) -> str:
+    """Content hash of a workbook or of a folder's CSV files, with the kit version and the measurement.
+
+    Content, not dates: copying a folder between laptops changes modification times, not data.
+    """
+    digest = hashlib.sha256(f"{__version__}\n{measurement}\n".encode())
+    if path.is_file():
+        files = [path]
+    else:
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    for file in files:
+        digest.update(file.name.encode() + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _unchanged(folder: Path, digest: str, mode: str) -> bool:
+    state_file = folder / STATE_NAME
+    if not state_file.exists() or not (folder / "summary.json").exists():
+        return False
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    # A full result also answers a summary-only run; a summary-only result never stands in for a full one.
+    return state.get("hash") == digest and (state.get("tryb") == FULL or mode == SUMMARY_ONLY)
+
+
+def _remove_stale_staging(out_dir: Path) -> None:
+    """Half-built folders left by an interrupted run (``.name.xxxx.tmp``/``.old``) are ours to remove."""
+    for path in out_dir.glob(".*.tmp"):
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    for path in out_dir.glob(".*.old"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+# -- running ------------------------------------------------------------------------------------------------------
+
+
+def run_batch(
+    in_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    jobs: int = 2,
+    force: bool = False,
+    summary_only: bool = False,
+    measurement: str = DEFAULT_MEASUREMENT,
+    cell_timeout: int | None = None,
+    progress: bool = True,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> BatchResult:
+    """Run every gmina of ``in_dir`` into ``out_dir/<gmina>/`` and write the regional summary."""
+    from tqdm.auto import tqdm
+
+    from pzk_kit.runner import CELL_TIMEOUT, NOTEBOOKS, notebook_pool
+
+    in_dir, out_dir = Path(in_dir), Path(out_dir)
+    if not in_dir.is_dir():
+        raise NotADirectoryError(in_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(out_dir)
+    gminas = find_gminas(in_dir, exclude=out_dir)
+    mode = SUMMARY_ONLY if summary_only else FULL
+    result = BatchResult()
+    lock = threading.Lock()
+    bar = tqdm(total=len(gminas), desc="Gminy", unit="gm.", disable=not progress or not gminas, leave=True)
+
+    def record(outcome: Outcome) -> None:
+        with lock:
+            result.outcomes.append(outcome)
+            bar.update(1)
+            bar.set_postfix_str(f"{outcome.gmina.name}: {outcome.status}", refresh=True)
+            if on_outcome is not None:
+                on_outcome(outcome)
+
+    todo = []
+    for gmina in gminas:
+        digest = input_hash(gmina.path, measurement)
+        if not force and _unchanged(out_dir / gmina.name, digest, mode):
+            record(Outcome(gmina, "bez zmian"))
+        else:
+            todo.append((gmina, digest))
+
+    try:
+        if summary_only:
+            with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+                futures = [pool.submit(_summary_only, gmina, digest, out_dir, measurement) for gmina, digest in todo]
+                for future in as_completed(futures):
+                    record(future.result())
+        elif todo:
+            timeout = cell_timeout or CELL_TIMEOUT
+            with notebook_pool(len(NOTEBOOKS) * max(1, jobs)) as pool, ThreadPoolExecutor(max(1, jobs)) as threads:
+                futures = [threads.submit(_full_run, gmina, digest, out_dir, measurement, timeout, pool)
+                           for gmina, digest in todo]
+                for future in as_completed(futures):
+                    record(future.result())
+    finally:
+        bar.close()
+        write_errors(result, out_dir)
+        # A gmina failing now is left out even if an older result of it is still there: that result is stale.
+        failed = {o.gmina.name for o in result.failed}
+        write_regional_summary(out_dir, [g.name for g in gminas if g.name not in failed])
+    return result
+
+
+def _full_run(gmina: GminaInput, digest: str, out_dir: Path, measurement: str, cell_timeout: int,
+              pool) -> Outcome:
+    from pzk_kit.runner import InvalidInput, NotebookFailed, run_gmina
+
+    started = time.perf_counter()
+    lines = [f"Gmina: {gmina.name}", f"Dane: {gmina.path}", f"Początek: {_now()}", f"Skrót danych: {digest}"]
+    outcome: Outcome
+    try:
+        run = run_gmina(gmina.path, out_dir / gmina.name, measurement=measurement, overwrite=True,
+                        cell_timeout=cell_timeout, log=lines.append, pool=pool, state=_state(gmina, digest, FULL))
+        outcome = Outcome(gmina, "gotowe", seconds=time.perf_counter() - started)
+        lines.append(f"Czasy zeszytów [s]: {run.seconds}")
+    except InvalidInput as exc:
+        lines.append(exc.report.format_text(limit=None))
+        outcome = Outcome(gmina, "błąd", "walidacja", _first_errors(exc.report))
+    except NotebookFailed as exc:
+        outcome = Outcome(gmina, "błąd", "zeszyt", exc.message)
+    except Exception as exc:  # one gmina's unexpected failure must not stop the region
+        outcome = Outcome(gmina, "błąd", "inny", f"Nieoczekiwany błąd: {type(exc).__name__}: {exc}")
+    outcome.seconds = time.perf_counter() - started
+    lines += [f"Koniec: {_now()} ({outcome.seconds:.1f} s)", f"Wynik: {outcome.status} {outcome.message}".rstrip()]
+    _write_log(out_dir, gmina, lines)
+    return outcome
+
+
+def _summary_only(gmina: GminaInput, digest: str, out_dir: Path, measurement: str) -> Outcome:
+    """The same ``summary.json`` figures straight from the package (CONTRACT §2, ``--summary-only``)."""
+    from pzk_kit.files import atomic_dir
+    from pzk_kit.reading import read_gmina
+    from pzk_kit.summary import build_summary, write_summary
+
+    started = time.perf_counter()
+    lines = [f"Gmina: {gmina.name}", f"Dane: {gmina.path}", f"Początek: {_now()}", "Tryb: tylko podsumowanie"]
+    try:
+        data = read_gmina(gmina.path)
+        if not data.report.ok:
+            lines.append(data.report.format_text(limit=None))
+            outcome = Outcome(gmina, "błąd", "walidacja", _first_errors(data.report))
+        else:
+            with atomic_dir(out_dir / gmina.name, overwrite=True) as tmp:
+                write_summary(build_summary(data, measurement), tmp)
+                _write_state(tmp, _state(gmina, digest, SUMMARY_ONLY))
+            outcome = Outcome(gmina, "gotowe")
+    except Exception as exc:
+        outcome = Outcome(gmina, "błąd", "inny", f"Nieoczekiwany błąd: {type(exc).__name__}: {exc}")
+    outcome.seconds = time.perf_counter() - started
+    lines.append(f"Wynik: {outcome.status} {outcome.message}".rstrip())
+    _write_log(out_dir, gmina, lines)
+    return outcome
+
+
+def _state(gmina: GminaInput, digest: str, mode: str) -> dict[str, Any]:
+    return {"zrodlo": str(gmina.path), "hash": digest, "tryb": mode, "wersja": __version__, "kiedy": _now()}
+
+
+def _write_state(folder: Path, state: dict[str, Any]) -> None:
+    (folder / STATE_NAME).write_text(json.dumps(state, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _first_errors(report, limit: int = 3) -> str:
+    errors = [f"{p.location}: {p.text}" if p.location else p.text for p in report.errors]
+    more = f" (i jeszcze {len(errors) - limit})" if len(errors) > limit else ""
+    return " | ".join(errors[:limit]) + more
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+def _write_log(out_dir: Path, gmina: GminaInput, lines: list[str]) -> None:
+    path = out_dir / LOG_DIR / f"{gmina.name}.log"
+    with atomic_file(path, overwrite=True) as tmp:
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# -- the regional summary ------------------------------------------------------------------------------------------
+
+# Excel as set up in Poland reads ";" as the separator and "," as the decimal mark; the BOM tells it UTF-8.
+CSV_DELIMITER = ";"
+CSV_ENCODING = "utf-8-sig"
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([[_excel_value(v) for v in row] for row in rows])
+    with atomic_file(path, overwrite=True) as tmp:
+        tmp.write_text(buffer.getvalue(), encoding=CSV_ENCODING)
+
+
+def _excel_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}".replace(".", ",") if abs(value) < 1000 else f"{value:.0f}"
+    return str(value)
+
+
+def write_errors(result: BatchResult, out_dir: Path) -> Path:
+    """``bledy.csv``: one row per failed gmina with the Polish message; just the header when all succeeded."""
+    rows = [[o.gmina.name, str(o.gmina.path), o.stage, o.message] for o in sorted(result.failed,
+                                                                                    key=lambda o: o.gmina.name)]
+    path = out_dir / ERRORS_NAME
+    _write_csv(path, ["gmina", "plik", "etap", "komunikat"], rows)
+    return path
+
+
+def _summaries(out_dir: Path, names: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for name in names:
+        path = out_dir / name / "summary.json"
+        if path.exists():
+            yield name, json.loads(path.read_text(encoding="utf-8"))
+
+
+def summary_rows(out_dir: Path, names: list[str]) -> tuple[list[str], list[list[Any]]]:
+    """The key figures of each gmina's ``summary.json``, one row per gmina, Polish headers."""
+    from pzk_kit.dictionaries import dictionary
+    from pzk_kit.survey_instrument import load_instrument
+
+    factors = load_instrument().factors
+    sectors = dictionary("sektory")
+    header = ["gmina", "nazwa", "teryt", "pomiar_mapy", "partnerzy", "powiazania", "gestosc", "skladowe",
+              "izolowani", "wzajemnosc", "centralizacja", "zasieg_lidera", "sredni_poziom", "brakujace_sektory",
+              "uslugi", "potrzeby", "potrzeby_pokryte", "luki", "obszary_z_jednym_dostawca", "pomiar_ankiety",
+              "respondenci", *[f"czynnik_{f.code}" for f in factors], "ostrzezenia"]
+    rows = []
+    for name, summary in _summaries(out_dir, names):
+        network, basket, evaluation = summary["network"], summary["basket"], summary["evaluation"]
+        respondents = evaluation.get("respondents") or {}
+        latest = list(respondents)[-1] if respondents else None
+        scores = [(evaluation["factors"].get(f.code) or {}).get(latest) if latest else None for f in factors]
+        rows.append([
+            name, summary["gmina"]["name"], summary["gmina"].get("teryt"), network["measurement"],
+            network["partners"], network["ties"], network["density"], network["components"],
+            len(network["isolates"]), network["reciprocity"], network["degree_centralization"],
+            network["leader_reach"], network["mean_level"],
+            ", ".join(sectors.label(c) for c in network["sectors_missing"]),
+            basket["services"], basket["needs"], basket["needs_covered"], len(basket["gaps"]),
+            len(basket["single_provider_areas"]), latest, respondents.get(latest) if latest else None,
+            *scores, len(summary.get("warnings", [])),
+        ])
+    return header, rows
+
+
+def write_regional_summary(out_dir: Path, names: list[str]) -> tuple[Path, Path]:
+    """``podsumowanie.csv`` and ``podsumowanie.html`` over every gmina with a result in ``out_dir``."""
+    from pzk_kit.regional import render_regional_html
+
+    header, rows = summary_rows(out_dir, names)
+    csv_path = out_dir / SUMMARY_CSV
+    _write_csv(csv_path, header, rows)
+    html_path = out_dir / SUMMARY_HTML
+    errors = _read_errors(out_dir)
+    with atomic_file(html_path, overwrite=True) as tmp:
+        tmp.write_text(render_regional_html(header, rows, errors), encoding="utf-8")
+    return csv_path, html_path
+
+
+def _read_errors(out_dir: Path) -> list[dict[str, str]]:
+    path = out_dir / ERRORS_NAME
+    if not path.exists():
+        return []
+    with path.open(encoding=CSV_ENCODING, newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=CSV_DELIMITER))
