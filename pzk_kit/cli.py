@@ -164,9 +164,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             write_csv_folder(inputs / f"{EXAMPLE_NAME}_csv", example_rows())
             write_template(inputs / "szablon_pzk.xlsx")
             data = read_gmina(workbook)
+            data.report.source = str(out / workbook.relative_to(tmp))  # where the user will find it
             if not data.report.ok:
                 raise InvalidInput(data.report)
-            result = run_into(data, tmp, log=lambda text: _print("  " + text))
+            result = run_into(data, tmp, log=lambda text: _print("  " + text),
+                              source_parameter=str(workbook.relative_to(tmp)))
     except (InvalidInput, NotebookFailed) as exc:
         return _run_failed(exc)
     result.out = out

@@ -14,8 +14,11 @@ DPI = 110
 
 
 def figure_png(figure: Figure, dpi: int = DPI) -> bytes:
+    """PNG bytes. Figures with a layout engine already fill their canvas: trimming them ("tight") would draw
+    them a second time for nothing, which a workshop feels on every filter change of the live map."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    trim = None if figure.get_layout_engine() is not None else "tight"
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches=trim, facecolor="white")
     return buffer.getvalue()
 
 

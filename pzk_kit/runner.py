@@ -164,6 +164,7 @@ def run_into(
     cell_timeout: int = CELL_TIMEOUT,
     log: Callable[[str], None] | None = None,
     pool: Executor | None = None,
+    source_parameter: str | None = None,
 ) -> RunResult:
     """Run the three notebooks on valid ``data`` writing into ``folder`` (the caller makes it atomic).
 
@@ -177,7 +178,9 @@ def run_into(
     log = log or (lambda _text: None)
     seconds: dict[str, float] = {}
     (folder / VALIDATION_NAME).write_text(data.report.format_text(limit=None), encoding="utf-8")
-    parameters = {"dane": str(Path(data.source).resolve()), "pomiar": measurement, "wyniki": str(folder)}
+    # Paths as seen from the result folder (the kernels' working directory), so an executed notebook reopened
+    # from the finished folder still finds its data and writes beside itself, not into the vanished staging folder.
+    parameters = {"dane": source_parameter or str(Path(data.source).resolve()), "pomiar": measurement, "wyniki": "."}
     tasks = {name: (name, parameters, str(folder), cell_timeout, f"{data.name} — {TITLES[name]}")
              for name in NOTEBOOKS}
 
@@ -187,7 +190,8 @@ def run_into(
 
     if pool is None and parallel:
         with notebook_pool(len(NOTEBOOKS)) as own:
-            return run_into(data, folder, measurement=measurement, cell_timeout=cell_timeout, log=log, pool=own)
+            return run_into(data, folder, measurement=measurement, cell_timeout=cell_timeout, log=log, pool=own,
+                            source_parameter=source_parameter)
     if pool is None:
         for name in NOTEBOOKS:
             done(name, execute_notebook_task(*tasks[name]))
@@ -248,9 +252,9 @@ def export_html(notebook: str | Path, out: str | Path, *, title: str) -> Path:
             cell.outputs = [o for o in cell.outputs if WIDGET_MIME not in o.get("data", {})]
     nb.metadata.pop("widgets", None)
     exporter = HTMLExporter(template_name=HTML_TEMPLATE, extra_template_basedirs=[str(data_path(HTML_TEMPLATES))],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            language_code="pl")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    body = body.replace('<html>', '<html lang="pl">', 1)
     out = Path(out)
     with atomic_file(out, overwrite=True) as tmp:
         tmp.write_text(body, encoding="utf-8")

@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 from pzk_kit import cli
-from pzk_kit.example import EXAMPLE_NAME, example_dir
-from pzk_kit.reading import read_gmina
+from pzk_kit.example import example_dir
 
 
 def test_validate_example_is_valid(capsys):
@@ -27,20 +26,6 @@ def test_validate_json(capsys):
 def test_validate_missing_path(capsys, tmp_path):
     assert cli.main(["validate", str(tmp_path / "nie_ma.xlsx")]) == 2
     assert "Nie znaleziono pliku" in capsys.readouterr().out
-
-
-def test_demo_writes_example_and_refuses_to_overwrite(tmp_path, capsys):
-    out = tmp_path / "demo"
-    assert cli.main(["demo", str(out)]) == 0
-    names = {p.name for p in out.iterdir()}
-    assert {f"{EXAMPLE_NAME}.xlsx", f"{EXAMPLE_NAME}_csv", "szablon_pzk.xlsx", "walidacja.txt"} <= names
-    assert "Gmina Przykładowa" in capsys.readouterr().out
-    assert read_gmina(out / f"{EXAMPLE_NAME}_csv").report.ok
-    (out / "moje_notatki.txt").write_text("ważne", encoding="utf-8")
-    assert cli.main(["demo", str(out)]) == 1
-    assert "już istnieje" in capsys.readouterr().err
-    assert (out / "moje_notatki.txt").read_text(encoding="utf-8") == "ważne"
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary leftovers"
 
 
 def test_unexpected_error_is_a_polish_sentence(monkeypatch, capsys, tmp_path):

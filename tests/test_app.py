@@ -1,0 +1,398 @@
+"""The workshop app without a browser: the app object, its files, `pzk app` / `pzk lab` around the servers."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import matplotlib
+import nbformat
+import openpyxl
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+
+from pzk_kit import app as app_module
+from pzk_kit import interactive
+from pzk_kit.app import (
+    APP_NOTEBOOK,
+    LAB_NOTEBOOKS,
+    WorkshopApp,
+    app_texts,
+    free_port,
+    make_file,
+    prepare_lab_dir,
+    voila_command,
+    voila_environment,
+    workbook_rows,
+)
+from pzk_kit.cli import main
+from pzk_kit.example import example_dir, write_example_workbook
+from pzk_kit.reading import ROW_COLUMN, read_gmina
+from pzk_kit.runner import NOTEBOOKS_DIR
+from pzk_kit.templates import write_filled_workbook
+
+
+@pytest.fixture(autouse=True)
+def no_figure_output(monkeypatch):
+    """Outside a kernel the explorers' Output widgets would print figure reprs; keep the log readable."""
+    monkeypatch.setattr(interactive, "show", lambda _figure: None)
+
+
+@pytest.fixture(scope="module")
+def example():
+    return read_gmina(example_dir())
+
+
+@pytest.fixture(scope="module")
+def loaded_app():
+    """The app with the example loaded and every tab opened once (files included): built once per module."""
+    shown = WorkshopApp()
+    shown.load_example()
+    for index in range(len(WorkshopApp.TAB_KEYS)):
+        shown.tabs.selected_index = index
+    return shown
+
+
+def html_of(widget) -> str:
+    """All HTML text inside a widget tree (what the browser would render, without the images)."""
+    parts = [getattr(widget, "value", "") if isinstance(getattr(widget, "value", None), str) else ""]
+    for child in getattr(widget, "children", ()):
+        parts.append(html_of(child))
+    return "\n".join(parts)
+
+
+def visible_text(markup: str) -> str:
+    inline = re.sub(r"</?(?:b|i|span|code|small|a)\b[^>]*>", "", markup)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", inline))
+
+
+def download(offered) -> bytes:
+    assert offered.available, offered.reason
+    return offered.content
+
+
+# -- the filled workbook ----------------------------------------------------------------------------------------
+
+
+def test_filled_workbook_reads_back_as_the_same_gmina(example, tmp_path):
+    path = write_filled_workbook(workbook_rows(example), tmp_path / "dane.xlsx")
+    again = read_gmina(path)
+    assert again.report.ok, again.report.format_text()
+    assert again.info == example.info
+    assert again.collected == example.collected
+    for sheet in ("partnerzy", "wspolpraca", "uslugi", "potrzeby", "ankieta"):
+        before = example.table(sheet).drop(columns=ROW_COLUMN)
+        after = again.table(sheet).drop(columns=ROW_COLUMN)
+        pd.testing.assert_frame_equal(after, before, check_dtype=False, obj=sheet)
+
+
+def test_filled_workbook_uses_labels_people_know(example, tmp_path):
+    rows = workbook_rows(example)
+    partners = openpyxl.load_workbook(write_filled_workbook(rows, tmp_path / "dane.xlsx"))["partnerzy"]
+    header = [cell.value for cell in partners[1]]
+    first = dict(zip(header, [cell.value for cell in partners[2]], strict=False))
+    assert first["id"] == "CUS"
+    assert first["sektor"] == "Pomoc społeczna" and first["rola"] == "Lider"
+    survey = openpyxl.load_workbook(tmp_path / "dane.xlsx")["ankieta"]
+    answers = dict(zip([cell.value for cell in survey[1]], [cell.value for cell in survey[2]], strict=False))
+    assert answers["respondent"] == "T0-R01" and answers["pomiar"] == "T0" and answers["q01"] == 4
+    assert dict(rows["gmina"])["typ"] == "Miejsko-wiejska"
+
+
+def test_sheets_not_collected_keep_the_template_example(write_csv_gmina, gmina_rows, tmp_path):
+    del gmina_rows["ankieta"], gmina_rows["uslugi"]
+    data = read_gmina(write_csv_gmina(tmp_path / "mala", gmina_rows))
+    rows = workbook_rows(data)
+    assert "ankieta" not in rows and "uslugi" not in rows
+    again = read_gmina(write_filled_workbook(rows, tmp_path / "mala.xlsx"))
+    assert again.report.ok and not again.has("uslugi") and len(again.partners) == 4
+
+
+# -- the app object ---------------------------------------------------------------------------------------------
+
+
+def test_example_loads_with_partner_count_and_map_only(example):
+    shown = WorkshopApp()
+    assert shown.tabs.layout.display == "none"  # nothing to show before a gmina is chosen
+    data = shown.load_example()
+    assert data is not None and shown.data is data
+    assert "Dane są poprawne." in shown.message.value
+    assert shown.tabs.layout.display is None
+    assert shown.built == {"mapa"}  # other tabs are built when opened
+    text = visible_text(html_of(shown.tab_boxes["mapa"]))
+    assert "Partnerów w PZK: 27 (lider: CUS; partnerzy: 23; kandydaci: 3)" in text
+    assert "brakujące sektory: Sport" in text
+    assert shown.explorer.status.value == "Partnerzy na mapie: 27, powiązania: 71"  # T1, the latest measurement
+    assert "Najważniejsze miary sieci (pomiar T1)" in text
+    shown.explorer.measurement.value = "T0"
+    assert "Najważniejsze miary sieci (pomiar T0)" in visible_text(html_of(shown.tab_boxes["mapa"]))
+    assert shown.explorer.status.value == "Partnerzy na mapie: 27, powiązania: 58"
+    assert shown.busy.value == "" and not shown.upload.disabled  # the spinner is gone when the work is done
+
+
+def test_tabs_use_the_package_results(loaded_app, example):
+    from pzk_kit.basket import basket_summary
+
+    basket = visible_text(html_of(loaded_app.tab_boxes["koszyk"]))
+    summary = basket_summary(example)
+    assert f"Potrzeby pokryte {summary['needs_covered']} z {summary['needs']}" in basket
+    assert "Wyszukiwarka usług" in basket
+    assert loaded_app.finder.folder.value == str(loaded_app.output_dir)
+    evaluation = visible_text(html_of(loaded_app.tab_boxes["ewaluacja"]))
+    assert "Liczba ankiet: T0: 21, T1: 22." in evaluation
+    assert "Wyniki ankiety samooceny" in evaluation
+    assert loaded_app.tab_boxes["ewaluacja"].children[-1].get_title(0).startswith("Ukryte wyniki")
+
+
+def test_files_tab_offers_every_file_with_real_content(loaded_app, example, tmp_path):
+    files = loaded_app.files
+    assert list(files) == ["katalog_html", "katalog_docx", "raport", "summary", "skoroszyt"]
+    links = html_of(loaded_app.tab_boxes["pliki"])
+    for offered in files.values():
+        if offered.available:
+            assert f'download="{offered.filename}"' in links
+
+    catalogue = download(files["katalog_html"]).decode("utf-8")
+    assert "Gmina Przykładowa" in catalogue and "Rozmowa z pracownikiem socjalnym" in catalogue
+    assert "Koordynator PZK" not in catalogue  # the contact person's position stays out of the resident catalogue
+
+    from docx import Document
+
+    document = Document(io.BytesIO(download(files["katalog_docx"])))
+    assert "Gmina Przykładowa" in "\n".join(p.text for p in document.paragraphs)
+
+    summary = json.loads(download(files["summary"]))
+    assert summary["gmina"] == {"name": "Gmina Przykładowa", "teryt": "1299013"}
+    assert summary["network"]["partners"] == 27 and summary["basket"]["services"] == 53
+
+    (tmp_path / files["skoroszyt"].filename).write_bytes(download(files["skoroszyt"]))
+    again = read_gmina(tmp_path / files["skoroszyt"].filename)
+    assert files["skoroszyt"].filename == "gmina_przykladowa.xlsx"
+    assert again.report.ok and len(again.partners) == 27 and len(again.survey) == len(example.survey)
+
+    report = files["raport"]
+    if report.available:
+        assert report.content[:2] == b"PK"  # a DOCX is a zip
+        paragraphs = "\n".join(p.text for p in Document(io.BytesIO(report.content)).paragraphs)
+        assert "Gmina Przykładowa" in paragraphs
+    else:
+        assert "pzk-disabled" in links
+
+
+def test_missing_report_module_shows_a_disabled_button(example, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pzk_kit.report", None)  # "import pzk_kit.report" raises ImportError
+    offered = make_file("raport", example)
+    assert not offered.available
+    assert offered.reason == "ta wersja zestawu nie ma jeszcze tego dokumentu."
+    assert "pzk-disabled" in offered.link() and "Niedostępny: ta wersja zestawu" in offered.row()
+
+
+def test_catalogue_is_unavailable_without_services(write_csv_gmina, gmina_rows, tmp_path):
+    del gmina_rows["uslugi"]
+    data = read_gmina(write_csv_gmina(tmp_path / "bez_uslug", gmina_rows))
+    offered = make_file("katalog_html", data)
+    assert not offered.available and "uslugi" in offered.reason
+    shown = WorkshopApp(tmp_path / "bez_uslug")
+    shown.tabs.selected_index = 1
+    assert "Arkusz „uslugi” nie został jeszcze zebrany" in html_of(shown.tab_boxes["koszyk"])
+
+
+def test_broken_upload_shows_the_problem_with_sheet_row_and_column(tmp_path):
+    workbook = openpyxl.load_workbook(write_example_workbook(tmp_path / "przyklad.xlsx"))
+    sheet = workbook["partnerzy"]
+    column = next(cell.column for cell in sheet[1] if cell.value == "sektor")
+    sheet.cell(row=7, column=column, value="Zdrowei")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    shown = WorkshopApp()
+    data = shown.load_upload("moja gmina.xlsx", buffer.getvalue())
+    assert data is not None and not data.report.ok and shown.data is None
+    assert shown.tabs.layout.display == "none"
+    assert "Dane zawierają błędy (1)" in shown.message.value and "moja gmina.xlsx" in shown.message.value
+    assert shown.problems.layout.display is None and shown.problems.selected_index == 0  # opened on errors
+    assert shown.problems.get_title(0).startswith("Sprawdzenie danych — błędy: 1,")
+    rows = re.findall(r"<tr>(.*?)</tr>", shown.problems.children[0].value, flags=re.S)
+    broken = next(r for r in rows if "Zdrowei" in r)
+    cells = [visible_text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", broken)]
+    assert cells[:5] == ["błąd", "partnerzy", "7", "sektor", "Zdrowei"]
+    assert "Czy chodziło o „Zdrowie”?" in cells[5]
+
+    shown.load_example()  # a corrected or another gmina replaces everything
+    assert shown.data is not None and shown.problems.selected_index is None
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("dane.csv", b"id;nazwa\n", "to nie skoroszyt .xlsx"),
+    ("dane.xlsx", b"", "jest pusty"),
+])
+def test_wrong_uploads_get_a_polish_sentence(name, content, expected):
+    shown = WorkshopApp()
+    assert shown.load_upload(name, content) is None
+    assert expected in shown.message.value and shown.tabs.layout.display == "none"
+
+
+def test_a_file_that_is_not_a_workbook_is_reported_not_raised():
+    shown = WorkshopApp()
+    data = shown.load_upload("zepsuty.xlsx", b"to nie jest plik Excela")
+    assert data is None or not data.report.ok
+    assert "pzk-error" in shown.message.value and shown.tabs.layout.display == "none"
+
+
+def test_unexpected_errors_become_a_polish_message(monkeypatch):
+    def broken(_path):
+        raise RuntimeError("awaria testowa")
+
+    monkeypatch.setattr(app_module, "read_gmina", broken)
+    shown = WorkshopApp()
+    shown.load_example()
+    assert "awaria testowa" in shown.message.value
+    assert shown.busy.value == "" and shown.data is None
+
+
+def test_a_tab_that_fails_says_so_instead_of_spinning(monkeypatch):
+    from pzk_kit import evaluation
+
+    def broken(_data):
+        raise ValueError("awaria ewaluacji")
+
+    monkeypatch.setattr(evaluation, "evaluation_summary", broken)
+    shown = WorkshopApp(example_dir())
+    shown.tabs.selected_index = 2
+    assert "awaria ewaluacji" in shown.message.value and "Coś poszło nie tak" in shown.message.value
+    assert "nie udało się przygotować" in html_of(shown.tab_boxes["ewaluacja"])
+    assert "pzk-spinner" not in html_of(shown.tab_boxes["ewaluacja"]) and shown.busy.value == ""
+    shown.tabs.selected_index = 0
+    assert "Partnerów w PZK" in html_of(shown.tab_boxes["mapa"])  # the rest of the app still works
+
+
+def test_upload_widget_value_is_handled_and_cleared(monkeypatch):
+    seen = []
+    monkeypatch.setattr(WorkshopApp, "load_upload", lambda self, name, content: seen.append((name, content)))
+    shown = WorkshopApp()
+    shown.upload.value = ({"name": "gmina.xlsx", "type": "", "size": 3, "content": memoryview(b"abc"),
+                           "last_modified": datetime.datetime(2024, 3, 15, tzinfo=datetime.UTC)},)
+    assert seen == [("gmina.xlsx", b"abc")]
+    assert shown.upload.value == ()  # the same corrected file can be chosen again, and no copy stays in memory
+
+
+def test_preload_from_the_notebook_parameter_or_the_environment(monkeypatch):
+    displayed = []
+    monkeypatch.setattr("IPython.display.display", lambda widget: displayed.append(widget))
+    monkeypatch.setenv(app_module.INPUT_ENV, str(example_dir()))
+    app_module.app("")
+    assert "Gmina Przykładowa" in displayed[-1].children[3].value  # the message line under the buttons
+    monkeypatch.delenv(app_module.INPUT_ENV)
+    app_module.app("")
+    assert displayed[-1].children[3].value == ""  # nothing chosen yet: only the choice is shown
+
+
+def test_every_text_the_app_uses_exists():
+    used = set(re.findall(r'text\(\s*"([a-z_]+)"', Path(app_module.__file__).read_text(encoding="utf-8")))
+    used |= {f"zakladka_{k}" for k in WorkshopApp.TAB_KEYS}
+    used |= {f"plik_{k}" for k, _n, _w in app_module.FILE_MAKERS} | {
+        f"plik_{k}_opis" for k, _n, _w in app_module.FILE_MAKERS}
+    assert used - set(app_texts()) == set()
+
+
+# -- the notebook and the Voila setup ----------------------------------------------------------------------------
+
+
+def test_app_notebook_is_thin_clean_and_parametrised():
+    notebook = nbformat.read(APP_NOTEBOOK, as_version=4)
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0].source.startswith('dane = ""')
+    assert "app(dane)" in code[-1].source and sum(len(c.source.splitlines()) for c in code) <= 5
+
+
+def test_voila_runs_locally_with_our_offline_template(tmp_path):
+    command = voila_command(8899)
+    assert "--no-browser" in command and "--port=8899" in command and "--Voila.port_retries=0" in command
+    assert "--Voila.ip=127.0.0.1" in command and "--template=pzk" in command
+    env = voila_environment(tmp_path / "gmina.xlsx", tmp_path / "wyniki")
+    own = Path(env["JUPYTER_PATH"].split(":")[0])
+    template = own / "voila" / "templates" / "pzk" / "index.html.j2"
+    assert template.exists()
+    assert not re.search(r"https?://", template.read_text(encoding="utf-8"))
+    assert env[app_module.INPUT_ENV] == str(tmp_path / "gmina.xlsx")
+    assert app_module.INPUT_ENV not in voila_environment(None, tmp_path)
+
+
+def test_pzk_app_refuses_missing_input(capsys):
+    assert main(["app", "nie_ma_takiego_pliku.xlsx", "--bez-przegladarki"]) == 2
+    assert "Nie ma pliku ani folderu „nie_ma_takiego_pliku.xlsx”" in capsys.readouterr().out
+
+
+def test_pzk_app_says_when_the_port_is_taken(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["app", "--port", str(port), "--bez-przegladarki"]) == 1
+    assert f"Port {port} jest zajęty" in capsys.readouterr().out
+
+
+# -- pzk lab ------------------------------------------------------------------------------------------------------
+
+
+def test_lab_copies_missing_notebooks_and_never_overwrites_edits(tmp_path):
+    folder = tmp_path / "zeszyty"
+    copied, kept = prepare_lab_dir(folder)
+    assert copied == list(LAB_NOTEBOOKS) and kept == []
+    assert (folder / LAB_NOTEBOOKS[0]).read_bytes() == (NOTEBOOKS_DIR / LAB_NOTEBOOKS[0]).read_bytes()
+    edited = folder / LAB_NOTEBOOKS[1]
+    edited.write_text("moja wersja", encoding="utf-8")
+    (folder / LAB_NOTEBOOKS[2]).unlink()
+    copied, kept = prepare_lab_dir(folder)
+    assert copied == [LAB_NOTEBOOKS[2]] and kept == [LAB_NOTEBOOKS[0], LAB_NOTEBOOKS[1]]
+    assert edited.read_text(encoding="utf-8") == "moja wersja"
+    assert not any(p.name.endswith(".tmp") for p in folder.iterdir())
+
+
+def test_pzk_lab_serves_the_working_copy(tmp_path):
+    folder = tmp_path / "warsztat"
+    port = free_port()
+    originals = {name: (NOTEBOOKS_DIR / name).read_bytes() for name in LAB_NOTEBOOKS}
+    process = subprocess.Popen([sys.executable, "-m", "pzk_kit", "lab", str(folder), "--bez-przegladarki",
+                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, encoding="utf-8", start_new_session=True)
+    try:
+        printed = []
+        deadline = time.monotonic() + 180
+        url = None
+        while url is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+            printed.append(line)
+            found = re.search(r"JupyterLab działa pod adresem: (\S+)", line)
+            url = found.group(1) if found else None
+        assert url, "".join(printed)
+        assert f"skopiowano: {LAB_NOTEBOOKS[0]}" in "".join(printed)
+        token = url.split("token=")[1]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents?token={token}", timeout=30) as answer:
+            listing = {item["name"] for item in json.load(answer)["content"]}
+        assert set(LAB_NOTEBOOKS) <= listing
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    assert process.returncode == 0
+    assert {name: (NOTEBOOKS_DIR / name).read_bytes() for name in LAB_NOTEBOOKS} == originals

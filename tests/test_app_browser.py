@@ -1,0 +1,353 @@
+"""The workshop app in a real browser: `pzk app` under Voila, driven by Debian's Chromium through playwright.
+
+Each test starts what it needs on a free local port and stops it in a finally. Screenshots go to
+tests/artifacts/ (git-ignored); the timings are printed (pytest -s) and written to tests/artifacts/app_timings.txt.
+Outside CI a missing Chromium or playwright skips these tests; under CI=true it fails them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pytest
+
+from pzk_kit.app import free_port, wait_until_answers
+from pzk_kit.example import example_dir, write_example_workbook
+from pzk_kit.network import build_network, filtered_graph
+from pzk_kit.reading import read_gmina
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path(os.environ.get("PZK_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+TIMINGS_FILE = ARTIFACTS / "app_timings.txt"
+START_TIMEOUT_S = 180
+UI_TIMEOUT_MS = 120_000
+FILTER_CHANGES = 9
+BROKEN_ROW = 5  # the Excel row of the partner whose sector gets a typo
+
+
+def _require_browser() -> None:
+    problem = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problem = "the playwright package is not installed (pip install -e '.[dev]')"
+    if problem is None and not CHROMIUM.exists():
+        problem = f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)"
+    if problem is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"browser tests need a browser under CI: {problem}")
+    pytest.skip(f"browser tests skipped: {problem}")
+
+
+class Server:
+    """A server process we started (in its own session), stopped by its id in :meth:`stop`."""
+
+    def __init__(self, command: list[str], url: str, log: Path, env: dict[str, str] | None = None,
+                 cwd: Path | None = None) -> None:
+        self.url = url
+        self.log = log
+        started = time.perf_counter()
+        with log.open("wb") as handle:
+            self.process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env, cwd=cwd,
+                                            start_new_session=True)
+        if not wait_until_answers(url, self.process, timeout=START_TIMEOUT_S):
+            self.stop()
+            raise AssertionError(f"server did not answer at {url}:\n{log.read_text(errors='replace')[-3000:]}")
+        self.answer_seconds = time.perf_counter() - started
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)  # the session we created for this process
+                self.process.wait(timeout=10)
+
+
+def start_app(tmp: Path, *arguments: str) -> Server:
+    port = free_port()
+    command = [sys.executable, "-m", "pzk_kit", "app", "--bez-przegladarki", "--port", str(port), *arguments]
+    return Server(command, f"http://127.0.0.1:{port}/", tmp / f"app_{port}.log", cwd=tmp)
+
+
+@pytest.fixture(scope="module")
+def timings():
+    """Figures measured by the tests, printed and written to tests/artifacts/app_timings.txt at the end."""
+    found: dict[str, str] = {}
+    yield found
+    if found:
+        ARTIFACTS.mkdir(exist_ok=True)
+        lines = [f"{key}: {value}" for key, value in found.items()]
+        TIMINGS_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print("\n" + "\n".join(lines))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def app_server(browser, tmp_path_factory):
+    server = start_app(tmp_path_factory.mktemp("app"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class Page:
+    """A browser page that remembers every request it made (to prove the app needs no internet)."""
+
+    def __init__(self, browser, url: str) -> None:
+        self.context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000},
+                                           locale="pl-PL")
+        self.requests: list[str] = []
+        self.context.on("request", lambda request: self.requests.append(request.url))
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(UI_TIMEOUT_MS)
+        self.url = url
+
+    def open_app(self) -> float:
+        started = time.perf_counter()
+        self.page.goto(self.url, timeout=UI_TIMEOUT_MS)
+        self.page.get_by_role("button", name="Gminy Przykładowej").wait_for()
+        return time.perf_counter() - started
+
+    def shot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"app_{name}.png"
+        # Voila scrolls inside the page: grow the window to the content for the picture, then restore it.
+        size = self.page.viewport_size
+        height = self.page.evaluate("() => Math.max(document.body.scrollHeight, "
+                                    "...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
+        self.page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 12000)})
+        self.page.screenshot(path=str(path), full_page=True)
+        self.page.set_viewport_size(size)
+        return path
+
+    def upload(self, path: Path) -> None:
+        with self.page.expect_file_chooser() as chooser:  # what a person does: click, pick the file
+            self.page.locator(".pzk-app .widget-upload").click()
+        chooser.value.set_files(str(path))
+
+    def external_requests(self) -> list[str]:
+        local = self.url.rstrip("/")
+        return [u for u in self.requests if not (u.startswith(local) or u.startswith(("data:", "blob:")))]
+
+    def download(self, filename: str, folder: Path) -> Path:
+        with self.page.expect_download() as info:
+            self.page.locator(f'a[data-plik="{filename}"]').click()
+        target = folder / info.value.suggested_filename
+        info.value.save_as(str(target))
+        return target
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def example_workbook(tmp_path) -> Path:
+    return write_example_workbook(tmp_path / "gmina_przykladowa.xlsx")
+
+
+@pytest.fixture
+def broken_workbook(tmp_path, example_workbook) -> Path:
+    """The example with a typo in one partner's sector: the app must name the sheet, row and column."""
+    workbook = openpyxl.load_workbook(example_workbook)
+    sheet = workbook["partnerzy"]
+    column = next(cell.column for cell in sheet[1] if cell.value == "sektor")
+    sheet.cell(row=BROKEN_ROW, column=column, value="Zdrowei")
+    path = tmp_path / "zepsuty.xlsx"
+    workbook.save(path)
+    return path
+
+
+def _status_text(measurement: str, sectors: list[str] | None) -> str:
+    graph = filtered_graph(build_network(read_gmina(example_dir()), measurement), 1, sectors)
+    return f"Partnerzy na mapie: {graph.number_of_nodes()}, powiązania: {graph.number_of_edges()}"
+
+
+# The status line and the tail of the map image: both must change before an update counts as shown.
+_MAP_STATE = """() => {
+  const status = [...document.querySelectorAll('.pzk-app .widget-html')]
+      .map(e => e.innerText.trim()).find(t => t.startsWith('Partnerzy na mapie:')) || '';
+  const image = document.querySelector('.pzk-app .widget-output img');
+  return [status, image ? image.src.slice(-80) : ''];
+}"""
+_MAP_UPDATED = """([expected, previousImage]) => {
+  const status = [...document.querySelectorAll('.pzk-app .widget-html')]
+      .map(e => e.innerText.trim()).find(t => t.startsWith('Partnerzy na mapie:')) || '';
+  const image = document.querySelector('.pzk-app .widget-output img');
+  return status === expected && image && image.src.slice(-80) !== previousImage;
+}"""
+
+
+def test_app_start_time_relative_to_bare_voila(app_server, browser, tmp_path, timings):
+    """Runs first on the shared app server, so its page is the server's first, as after `pzk app`."""
+    empty = tmp_path / "pusty.ipynb"
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("Pusty zeszyt")]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, empty)
+
+    page = Page(browser, app_server.url)
+    try:
+        app_page = page.open_app()
+        page.shot("00_gotowa")
+    finally:
+        page.close()
+
+    port = free_port()
+    bare = Server([sys.executable, "-m", "voila", str(empty), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+                   "--Voila.port_retries=0"], f"http://127.0.0.1:{port}/", tmp_path / "bare.log", cwd=tmp_path)
+    page = Page(browser, bare.url)
+    try:
+        started = time.perf_counter()
+        page.page.goto(bare.url, timeout=UI_TIMEOUT_MS)
+        page.page.get_by_text("Pusty zeszyt").wait_for()
+        bare_page = time.perf_counter() - started
+    finally:
+        page.close()
+        bare.stop()
+    app_server_s, bare_server_s = app_server.answer_seconds, bare.answer_seconds
+    timings["bare Voila, empty notebook: server answers / page ready"] = f"{bare_server_s:.1f} s / {bare_page:.1f} s"
+    timings["pzk app: server answers / page ready"] = f"{app_server_s:.1f} s / {app_page:.1f} s"
+    timings["pzk app start relative to bare Voila (server + page)"] = (
+        f"{(app_server_s + app_page) / (bare_server_s + bare_page):.2f}×")
+    assert app_page < 120
+
+
+def test_example_workbook_map_filter_tabs_and_downloads(app_server, browser, example_workbook, tmp_path, timings):
+    page = Page(browser, app_server.url)
+    try:
+        page.open_app()
+        page.shot("01_start")
+
+        page.upload(example_workbook)
+        page.page.get_by_text("Partnerów w PZK: 27").wait_for()
+        all_sectors = _status_text("T1", None)
+        page.page.get_by_text(all_sectors).wait_for()
+        assert "gmina_przykladowa.xlsx" in page.page.locator(".pzk-app").inner_text()
+        map_image = page.page.locator(".pzk-app .widget-output img").first
+        map_image.wait_for()
+        assert map_image.evaluate("img => img.naturalWidth") > 600
+        page.shot("02_mapa")
+
+        sectors = page.page.locator(".widget-select-multiple", has_text="Sektory:").locator("select")
+        all_labels = sectors.locator("option").all_inner_texts()
+        social_only = _status_text("T1", ["pomoc_spoleczna"])
+        assert social_only != all_sectors
+        durations = []
+        for change in range(FILTER_CHANGES):
+            labels, expected = (["Pomoc społeczna"], social_only) if change % 2 == 0 else (all_labels, all_sectors)
+            _status, previous_image = page.page.evaluate(_MAP_STATE)
+            started = time.perf_counter()
+            sectors.select_option(label=labels)
+            page.page.wait_for_function(_MAP_UPDATED, arg=[expected, previous_image], polling="raf")
+            durations.append(time.perf_counter() - started)
+            if change == 0:
+                page.shot("03_filtr_pomoc_spoleczna")
+        median_ms = statistics.median(durations) * 1000
+        timings[f"filter change → updated map (median of {len(durations)})"] = (
+            f"{median_ms:.0f} ms (goal < 300 ms; min {min(durations) * 1000:.0f}, max {max(durations) * 1000:.0f})")
+        timings["  to one sector (3 partners) / back to all 27 partners (medians)"] = (
+            f"{statistics.median(durations[0::2]) * 1000:.0f} ms / {statistics.median(durations[1::2]) * 1000:.0f} ms")
+
+        page.page.get_by_role("tab", name="Koszyk usług").click()
+        page.page.get_by_text("Koszyk w liczbach").wait_for()
+        page.page.get_by_text("Wyszukiwarka usług").wait_for()
+        page.shot("04_koszyk")
+
+        page.page.get_by_role("tab", name="Ewaluacja").click()
+        page.page.get_by_text("Wyniki ankiety samooceny").wait_for()
+        assert "T0: 21" in page.page.get_by_text("Liczba ankiet:").inner_text()
+        page.page.get_by_role("button", name="według sektorów").click()  # the explorer's own filter
+        page.page.locator(".pzk-app th", has_text="Pomoc społeczna").first.wait_for()
+        page.shot("05_ewaluacja")
+
+        page.page.get_by_role("tab", name="Pliki do pobrania").click()
+        page.page.locator('a[data-plik="katalog_uslug.html"]').wait_for(timeout=UI_TIMEOUT_MS)
+        page.shot("06_pliki")
+
+        catalogue = page.download("katalog_uslug.html", tmp_path).read_text(encoding="utf-8")
+        assert "Gmina Przykładowa" in catalogue
+        assert "Rozmowa z pracownikiem socjalnym" in catalogue
+        summary = json.loads(page.download("summary.json", tmp_path).read_text(encoding="utf-8"))
+        assert summary["gmina"]["name"] == "Gmina Przykładowa"
+        assert summary["network"]["partners"] == 27
+        from docx import Document
+
+        docx_text = "\n".join(p.text for p in Document(str(page.download("katalog_uslug.docx", tmp_path))).paragraphs)
+        assert "Gmina Przykładowa" in docx_text
+        again = read_gmina(page.download("gmina_przykladowa.xlsx", tmp_path))
+        assert again.report.ok and len(again.partners) == 27
+
+        assert page.external_requests() == [], "the app must not load anything from the internet"
+    finally:
+        page.close()
+
+
+def test_broken_workbook_shows_polish_error_with_its_row(app_server, browser, broken_workbook):
+    page = Page(browser, app_server.url)
+    try:
+        page.open_app()
+        page.upload(broken_workbook)
+        page.page.get_by_text("Dane zawierają błędy").wait_for()
+        row = page.page.locator(".pzk-problems tr", has_text="Zdrowei")
+        row.wait_for()
+        cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+        assert cells[:4] == ["błąd", "partnerzy", str(BROKEN_ROW), "sektor"], cells
+        assert "Zdrowie" in cells[-1]  # the hint names the value that was probably meant
+        assert not page.page.get_by_role("tab", name="Mapa partnerów").is_visible()
+        page.shot("07_bledy")
+
+        page.page.get_by_role("button", name="Gminy Przykładowej").click()  # the room can go on with the example
+        page.page.get_by_text("Partnerów w PZK: 27").wait_for()
+        assert not page.page.locator(".pzk-problems tr", has_text="Zdrowei").is_visible()
+        assert page.external_requests() == []
+    finally:
+        page.close()
+
+
+def test_pzk_app_with_input_opens_on_that_gmina(browser, example_workbook, tmp_path):
+    server = start_app(tmp_path, str(example_workbook))
+    try:
+        with urllib.request.urlopen(server.url, timeout=UI_TIMEOUT_MS / 1000) as answer:
+            served = answer.read().decode("utf-8")
+        assert '<html lang="pl">' in served and "Uruchamiam aplikację PZK" in served
+        assert "cdn.jsdelivr" not in served and "cdnjs" not in served and "unpkg" not in served
+        page = Page(browser, server.url)
+        try:
+            page.page.goto(server.url, timeout=UI_TIMEOUT_MS)
+            page.page.get_by_text("Partnerów w PZK: 27").wait_for()  # no click: the data came from the command
+            assert "gmina_przykladowa.xlsx" in page.page.locator(".pzk-app").inner_text()
+            assert page.external_requests() == []
+        finally:
+            page.close()
+    finally:
+        server.stop()
