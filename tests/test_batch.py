@@ -1,0 +1,148 @@
+"""`pzk batch`: several gminas, one broken; reruns skip unchanged input; summary-only agrees with the notebooks."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pzk_kit import cli
+from pzk_kit.batch import (
+    ERRORS_NAME,
+    SUMMARY_CSV,
+    SUMMARY_HTML,
+    find_gminas,
+    input_hash,
+    run_batch,
+)
+from pzk_kit.runner import STATE_NAME
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_XLSX = ROOT / "data" / "przyklad" / "gmina_przykladowa.xlsx"
+EXAMPLE_CSV = ROOT / "data" / "przyklad" / "gmina_przykladowa_csv"
+BROKEN = ROOT / "tests" / "data" / "broken" / "brak_kolumny_sektor"
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, so Excel shows Polish letters"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+@pytest.fixture
+def region(tmp_path):
+    folder = tmp_path / "gminy"
+    folder.mkdir()
+    shutil.copy(EXAMPLE_XLSX, folder / "alfa.xlsx")
+    shutil.copytree(EXAMPLE_CSV, folder / "beta")
+    shutil.copytree(BROKEN, folder / "zepsuta")
+    (folder / "~$alfa.xlsx").write_bytes(b"lock file of an open Excel")
+    (folder / "notatki.txt").write_text("nie gmina", encoding="utf-8")
+    return folder
+
+
+def test_find_gminas_skips_lock_files_other_files_and_the_output(region):
+    (region / "wyniki").mkdir()
+    (region / "wyniki" / "podsumowanie.csv").write_text("x", encoding="utf-8")
+    shutil.copy(EXAMPLE_XLSX, region / "beta.xlsx")  # same name as the CSV folder
+    found = find_gminas(region, exclude=region / "wyniki")
+    assert [(g.name, g.path.name) for g in found] == [
+        ("alfa", "alfa.xlsx"), ("beta", "beta"), ("beta_xlsx", "beta.xlsx"), ("zepsuta", "zepsuta")]
+
+
+def test_input_hash_follows_content_not_dates(tmp_path):
+    folder = shutil.copytree(EXAMPLE_CSV, tmp_path / "g")
+    first = input_hash(folder, "T0")
+    os.utime(folder / "partnerzy.csv", (1, 1))
+    assert input_hash(folder, "T0") == first
+    assert input_hash(folder, "T1") != first, "another measurement is another result"
+    with (folder / "uslugi.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    assert input_hash(folder, "T0") != first
+
+
+@pytest.mark.slow
+def test_batch_runs_the_good_reports_the_broken_and_reruns_skip(region, tmp_path, capsys):
+    out = tmp_path / "wyniki"
+    assert cli.main(["batch", str(region), "--out", str(out), "-j", "2", "--bez-paska"]) == 1
+    printed = capsys.readouterr()
+    assert "przeliczone 2" in printed.out and "z błędami 1" in printed.out
+    assert "BŁĄD zepsuta (walidacja)" in printed.err
+
+    for name in ("alfa", "beta"):
+        names = {p.name for p in (out / name).iterdir()}
+        assert {"summary.json", "raport.docx", "katalog_uslug.html", "03_ewaluacja.html", STATE_NAME} <= names
+        log = (out / "logi" / f"{name}.log").read_text(encoding="utf-8")
+        assert "Wynik: gotowe" in log and "Ewaluacja partnerstwa: gotowe" in log
+    assert not (out / "zepsuta").exists()
+    errors = _read_csv(out / ERRORS_NAME)
+    assert [(e["gmina"], e["etap"]) for e in errors] == [("zepsuta", "walidacja")]
+    assert "arkusz „partnerzy”, wiersz 1, kolumna „sektor”" in errors[0]["komunikat"]
+
+    rows = {r["gmina"]: r for r in _read_csv(out / SUMMARY_CSV)}
+    assert set(rows) == {"alfa", "beta"}
+    summary = json.loads((out / "alfa" / "summary.json").read_text(encoding="utf-8"))
+    assert rows["alfa"]["nazwa"] == "Gmina Przykładowa" and rows["alfa"]["teryt"] == "1299013"
+    assert int(rows["alfa"]["powiazania"]) == summary["network"]["ties"] == 58
+    assert _number(rows["alfa"]["gestosc"]) == pytest.approx(summary["network"]["density"], abs=1e-4)
+    assert rows["alfa"]["brakujace_sektory"] == "Sport"
+    assert int(rows["alfa"]["luki"]) == len(summary["basket"]["gaps"]) == 4
+    assert _number(rows["alfa"]["czynnik_przeplyw_informacji"]) == summary["evaluation"]["factors"][
+        "przeplyw_informacji"]["T1"]
+    page = (out / SUMMARY_HTML).read_text(encoding="utf-8")
+    assert "data:image/png;base64," in page and "zepsuta" in page and "Brakuje wymaganej kolumny" in page
+
+    # summary-only computes the very same figures without notebooks
+    quick = tmp_path / "szybko"
+    result = run_batch(region, quick, summary_only=True, progress=False)
+    assert sorted(o.status for o in result.outcomes) == ["błąd", "gotowe", "gotowe"]
+    for name in ("alfa", "beta"):
+        assert json.loads((quick / name / "summary.json").read_text(encoding="utf-8")) == json.loads(
+            (out / name / "summary.json").read_text(encoding="utf-8"))
+    assert _read_csv(quick / SUMMARY_CSV) == _read_csv(out / SUMMARY_CSV)
+
+    # a rerun skips unchanged gminas (a full result also answers summary-only), --force redoes them
+    stamp = (out / "alfa" / "summary.json").stat().st_mtime_ns
+    result = run_batch(region, out, summary_only=True, progress=False)
+    assert {o.gmina.name: o.status for o in result.outcomes} == {"alfa": "bez zmian", "beta": "bez zmian",
+                                                                "zepsuta": "błąd"}
+    assert (out / "alfa" / "summary.json").stat().st_mtime_ns == stamp
+    shutil.rmtree(region / "zepsuta")
+    result = run_batch(region, out, summary_only=True, force=True, progress=False)
+    assert result.ok and {o.status for o in result.outcomes} == {"gotowe"}
+    assert _read_csv(out / ERRORS_NAME) == []
+    # ...and a summary-only result never stands in for a full run
+    state = json.loads((out / "alfa" / STATE_NAME).read_text(encoding="utf-8"))
+    assert state["tryb"] == "tylko_podsumowanie"
+
+
+def test_summary_only_reruns_only_changed_input_and_cleans_interrupted_staging(region, tmp_path):
+    out = tmp_path / "wyniki"
+    shutil.rmtree(region / "zepsuta")
+    assert run_batch(region, out, summary_only=True, progress=False).ok
+    (out / ".alfa.abcd.tmp").mkdir()  # left by a killed run
+    (out / ".alfa.abcd.tmp" / "summary.json").write_text("pół", encoding="utf-8")
+    with (region / "beta" / "potrzeby.csv").open("a", encoding="utf-8") as handle:
+        handle.write("Ubóstwo;Osoby starsze;10;2;nowa diagnoza\r\n")
+    result = run_batch(region, out, summary_only=True, progress=False)
+    assert {o.gmina.name: o.status for o in result.outcomes} == {"alfa": "bez zmian", "beta": "gotowe"}
+    beta = json.loads((out / "beta" / "summary.json").read_text(encoding="utf-8"))
+    assert beta["basket"]["needs"] == 16
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_batch_of_an_empty_or_missing_folder_says_so(tmp_path, capsys):
+    (tmp_path / "pusty").mkdir()
+    assert cli.main(["batch", str(tmp_path / "pusty"), "--out", str(tmp_path / "w"), "--bez-paska"]) == 1
+    assert "Nie znaleziono żadnej gminy" in capsys.readouterr().err
+    assert cli.main(["batch", str(tmp_path / "nie_ma"), "--out", str(tmp_path / "w")]) == 1
+    assert "nie jest folderem" in capsys.readouterr().err
