@@ -40,7 +40,7 @@ from pzk_kit.dictionaries import dictionary
 from pzk_kit.files import atomic_file
 from pzk_kit.reading import GminaData
 from pzk_kit.resources import data_path, read_table
-from pzk_kit.text import clean_cell_text, strip_diacritics
+from pzk_kit.text import clean_cell_text, display_text, strip_diacritics
 
 HTML_NAME = "katalog_uslug.html"
 DOCX_NAME = "katalog_uslug.docx"
@@ -184,7 +184,7 @@ def catalogue_providers(data: GminaData, *, include_personal: bool = False) -> l
     for row in _partner_rows(data).values():
         if row["id"] in by_partner:
             providers.append(CatalogueProvider(
-                id=row["id"], name=_str(row.get("nazwa")) or row["id"],
+                id=row["id"], name=display_text(row.get("nazwa")) or row["id"],
                 contact=_partner_contact(row, include_personal=include_personal, with_person=include_personal),
                 services=tuple(by_partner[row["id"]]),
             ))
@@ -215,35 +215,35 @@ def _services(data: GminaData, *, include_personal: bool) -> list[CatalogueServi
     partners = _partner_rows(data)
     areas = dictionary("obszary_potrzeb")
     known_areas = set(areas.codes)
-    rows = [record for record in frame.to_dict("records") if _str(record.get("nazwa"))]
-    rows.sort(key=lambda r: (polish_sort_key(_str(r.get("nazwa"))), _str(r.get("id"))))
+    rows = [record for record in frame.to_dict("records") if display_text(record.get("nazwa"))]
+    rows.sort(key=lambda r: (polish_sort_key(display_text(r.get("nazwa"))), display_text(r.get("id"))))
     services = []
     for number, record in enumerate(rows, start=1):
-        partner_id = _str(record.get("partner")) or None
+        partner_id = display_text(record.get("partner")) or None
         partner = partners.get(partner_id) if partner_id else None
         listed = [a for a in (record.get("obszary") or ()) if a in known_areas]
         ordered = tuple(code for code in areas.codes if code in listed) or (OTHER_SECTION,)
         groups = tuple(record.get("grupy") or ())
-        access = _str(record.get("dostep"))
-        cost = _str(record.get("odplatnosc"))
+        access = display_text(record.get("dostep"))
+        cost = display_text(record.get("odplatnosc"))
         limit = record.get("limit_miejsc")
         limit = None if limit is None or pd.isna(limit) else int(limit)
         service = CatalogueService(
             key=f"u{number}",
-            id=_str(record.get("id")),
-            name=_str(record.get("nazwa")),
-            provider=_str(partner.get("nazwa")) if partner else "",
+            id=display_text(record.get("id")),
+            name=display_text(record.get("nazwa")),
+            provider=display_text(partner.get("nazwa")) if partner else "",
             provider_id=partner_id if partner else None,
-            description=_str(record.get("opis")),
-            form=_str(record.get("forma")),
+            description=display_text(record.get("opis")),
+            form=display_text(record.get("forma")),
             groups=groups,
             groups_text=_groups_text(groups),
             access=access,
             access_text=_text(f"dostep.{access}") if access else _text("dostep_brak"),
             cost=cost,
             cost_text=_text(f"koszt.{cost}") if cost else _text("koszt_brak"),
-            place=_str(record.get("miejsce")),
-            hours=_str(record.get("godziny")),
+            place=display_text(record.get("miejsce")),
+            hours=display_text(record.get("godziny")),
             limit=limit,
             limit_text=_text("limit", liczba=limit) if limit else "",
             contact=_service_contact(record, partner, include_personal=include_personal),
@@ -263,7 +263,7 @@ def _with_search_text(service: CatalogueService, partner: dict | None) -> Catalo
         if entry is not None:
             words += [entry.label, entry.extra.get("sytuacja", ""), entry.extra.get("aliasy", "").replace("|", " ")]
     if partner:
-        words.append(_str(partner.get("id")))
+        words.append(display_text(partner.get("id")))
     text = " ".join(w for w in words if w)
     return dataclasses.replace(service, search_text=_search_form(text))
 
@@ -281,22 +281,11 @@ def _groups_text(groups: tuple[str, ...]) -> str:
     return ", ".join(named)
 
 
-def _str(value: object) -> str:
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return clean_cell_text(str(value))
-
-
 def _partner_rows(data: GminaData) -> dict[str, dict]:
     frame = data.partners
     if frame is None or frame.empty:
         return {}
-    return {row["id"]: row for row in frame.to_dict("records") if _str(row.get("id"))}
+    return {row["id"]: row for row in frame.to_dict("records") if display_text(row.get("id"))}
 
 
 # -- contacts and privacy ---------------------------------------------------------------------------------------
@@ -341,20 +330,20 @@ def _www_href(url: str) -> str | None:
 def _partner_contact(row: dict, *, include_personal: bool, with_person: bool) -> tuple[ContactItem, ...]:
     """Institutional contact of a partner: address, phone, e-mail, www (and the contact person only on request)."""
     items: list[ContactItem] = []
-    address = _str(row.get("adres"))
+    address = display_text(row.get("adres"))
     if address:
         items.append(ContactItem("adres", address))
-    phone = _str(row.get("telefon"))
+    phone = display_text(row.get("telefon"))
     if phone:
         items.append(ContactItem("telefon", f"{_text('tel')} {phone}", _phone_href(phone)))
-    email = _str(row.get("email"))
+    email = display_text(row.get("email"))
     if email and (include_personal or not looks_personal_email(email)):
         href = f"mailto:{email}" if looks_like_email(email) else None
         items.append(ContactItem("email", f"{_text('e-mail')}: {email}", href))
-    www = _str(row.get("www"))
+    www = display_text(row.get("www"))
     if www:
         items.append(ContactItem("www", www, _www_href(www)))
-    person = _str(row.get("osoba_kontaktowa"))
+    person = display_text(row.get("osoba_kontaktowa"))
     if with_person and person:
         items.append(ContactItem("osoba", f"{_text('osoba')}: {person}"))
     return tuple(items)
@@ -362,7 +351,7 @@ def _partner_contact(row: dict, *, include_personal: bool, with_person: bool) ->
 
 def _service_contact(record: dict, partner: dict | None, *, include_personal: bool) -> tuple[ContactItem, ...]:
     """The service's own ``kontakt``, else the provider's institutional phone, e-mail, www and address."""
-    own = _str(record.get("kontakt"))
+    own = display_text(record.get("kontakt"))
     if own and not include_personal:
         own = _without_personal_emails(own)
     if own:
@@ -378,7 +367,7 @@ def _leader_text(data: GminaData) -> str:
     row = _partner_rows(data).get(leader) if leader else None
     if row is None:
         return ""
-    parts = [_str(row.get("nazwa")) or leader]
+    parts = [display_text(row.get("nazwa")) or leader]
     parts += [item.text for item in _partner_contact(row, include_personal=False, with_person=False)
               if item.kind in {"adres", "telefon"}]
     return ", ".join(parts)
@@ -466,7 +455,7 @@ def render_catalogue_html(
         "lang": "pl",
         "title": _text("tytul", gmina=data.name),
         "gmina": data.name,
-        "mission": _text("misja", misja=_str(data.info.get("misja"))) if _str(data.info.get("misja")) else "",
+        "mission": _text("misja", misja=mission) if (mission := display_text(data.info.get("misja"))) else "",
         "date_text": _text("stan_na", data=polish_date(day)),
         "date_iso": day.isoformat(),
         "leader_text": _leader_text(data),
@@ -700,7 +689,7 @@ def _add_field(paragraph, code: str) -> None:
 def _title_block(document, data: GminaData, day: dt.date) -> None:
     document.add_paragraph(_text("tytul_krotki"), style="Title")
     document.add_paragraph(data.name, style="Subtitle")
-    mission = _str(data.info.get("misja"))
+    mission = display_text(data.info.get("misja"))
     if mission:
         paragraph = document.add_paragraph()
         run = paragraph.add_run(_text("misja", misja=mission))

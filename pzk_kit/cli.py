@@ -254,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--nadpisz", action="store_true", help="zastąp wcześniejsze wyniki w DIR")
     p.add_argument("--po-kolei", action="store_true", help="zeszyty jeden po drugim zamiast równolegle")
     p.set_defaults(handler=cmd_run)
+
     p = sub.add_parser("batch", help="uruchom zestaw dla wielu gmin naraz i zrób zestawienie regionalne",
                        description="Uruchamia pzk run dla każdej gminy z folderu IN_DIR (skoroszyty .xlsx i foldery "
                        "CSV), równolegle. Gmina z błędami jest zapisywana w bledy.csv, a pozostałe kończą się "

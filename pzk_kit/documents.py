@@ -34,7 +34,7 @@ from pzk_kit.files import atomic_dir
 from pzk_kit.reading import GminaData, measurement_order
 from pzk_kit.resources import data_path, read_table
 from pzk_kit.survey_instrument import load_instrument
-from pzk_kit.text import clean_cell_text
+from pzk_kit.text import display_text
 
 SURVEY_FORM = "ankieta_samooceny.docx"
 PARTNER_CARDS = "karty_partnerow.docx"
@@ -86,19 +86,8 @@ def letter_template(name: str) -> str:
 # -- values from the data ---------------------------------------------------------------------------------------
 
 
-def _str(value: object) -> str:
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return clean_cell_text(str(value))
-
-
 def _label(dictionary_name: str, code: object) -> str:
-    code = _str(code)
+    code = display_text(code)
     return dictionary(dictionary_name).label(code) if code else ""
 
 
@@ -108,19 +97,19 @@ def _date(value: object) -> str:
     try:
         return pd.Timestamp(value).strftime("%d.%m.%Y")
     except (TypeError, ValueError):
-        return _str(value)
+        return display_text(value)
 
 
 def _partner_rows(data: GminaData) -> list[dict]:
     """Partners in sheet order with the leader first: the order of every card, letter and list."""
-    rows = [row for row in data.partners.to_dict("records") if _str(row.get("id"))]
+    rows = [row for row in data.partners.to_dict("records") if display_text(row.get("id"))]
     leader = data.leader
     return sorted(rows, key=lambda row: row["id"] != leader)
 
 
 def _partner_name(data: GminaData, pid: object) -> str:
-    pid = _str(pid)
-    return _str(data.partner_names().get(pid)) or pid
+    pid = display_text(pid)
+    return display_text(data.partner_names().get(pid)) or pid
 
 
 def _leader_name(data: GminaData) -> str:
@@ -132,7 +121,7 @@ def _personal_values(data: GminaData) -> list[str]:
     """``osoba_kontaktowa`` values (casefolded): text that must never reach a document."""
     if "osoba_kontaktowa" not in data.partners:
         return []
-    return sorted({v.casefold() for v in (_str(x) for x in data.partners["osoba_kontaktowa"]) if len(v) >= 3})
+    return sorted({v.casefold() for v in (display_text(x) for x in data.partners["osoba_kontaktowa"]) if len(v) >= 3})
 
 
 def looks_mobile(phone: str) -> bool:
@@ -155,7 +144,7 @@ def _mentions_person(text: str, personal: list[str]) -> bool:
 
 def institutional_text(text: object, personal: list[str]) -> str:
     """Free contact text with the parts that may identify a person removed (whole comma/semicolon parts)."""
-    parts = [p.strip() for p in re.split(r"[,;]", _str(text))]
+    parts = [p.strip() for p in re.split(r"[,;]", display_text(text))]
     kept = [
         p for p in parts if p
         and not any(looks_personal_email(e) for e in _EMAIL.findall(p))
@@ -168,16 +157,16 @@ def institutional_text(text: object, personal: list[str]) -> str:
 def institution_contact(row: dict, personal: list[str]) -> list[tuple[str, str]]:
     """(label, value) pairs of a partner's institutional contact: address, phone, e-mail, www."""
     contact = []
-    address = _str(row.get("adres"))
+    address = display_text(row.get("adres"))
     if address and not _mentions_person(address, personal):
         contact.append((_t("karta_adres"), address))
     phone = institutional_text(row.get("telefon"), personal)
     if phone:
         contact.append((_t("karta_telefon"), phone))
-    email = _str(row.get("email"))
+    email = display_text(row.get("email"))
     if email and not looks_personal_email(email) and not _mentions_person(email, personal):
         contact.append((_t("karta_email"), email))
-    www = _str(row.get("www"))
+    www = display_text(row.get("www"))
     if www and not _mentions_person(www, personal):
         contact.append((_t("karta_www"), www))
     return contact
@@ -391,14 +380,14 @@ def _cooperation_frame(data: GminaData) -> pd.DataFrame:
 
 
 def _level_text(value: object) -> str:
-    if _str(value) == "":
+    if display_text(value) == "":
         return "—"
     code = str(int(value))
     return f"{code} – {_label('poziomy_wspolpracy', code)}"
 
 
 def _scale_text(value: object) -> str:
-    if _str(value) == "":
+    if display_text(value) == "":
         return "—"
     code = str(int(value))
     return f"{code} – {_label('skala_zaufania', code).lower()}"
@@ -408,7 +397,7 @@ def _forms_text(value: object) -> str:
     if isinstance(value, (tuple, list)):
         text = ", ".join(_label("formy_wspolpracy", code).lower() for code in value)
         return text[:1].upper() + text[1:] if text else "—"
-    return _str(value) or "—"
+    return display_text(value) or "—"
 
 
 _TIE_WIDTHS = (Cm(4.7), Cm(2.7), Cm(4.8), Cm(2.6), Cm(2.6))
@@ -459,7 +448,7 @@ def _legend(document) -> None:
 
 def _partner_pairs(row: dict, personal: list[str]) -> list[tuple[str, str]]:
     pairs = [
-        (_t("karta_kod"), _str(row.get("id"))),
+        (_t("karta_kod"), display_text(row.get("id"))),
         (_t("karta_sektor"), _label("sektory", row.get("sektor"))),
         (_t("karta_szczebel"), _label("szczeble", row.get("szczebel"))),
         (_t("karta_typ"), _label("typy_instytucji", row.get("typ"))),
@@ -482,7 +471,7 @@ def build_partner_cards(data: GminaData):
         kicker.paragraph_format.space_after = Pt(0)
         word.run(kicker, f"{_t('karta_partnera')} · {_t('pzk_nazwa', gmina=data.name)}", size=8.5,
                  color=word.GREY)
-        _title(document, _str(row.get("nazwa")) or pid, size=15)
+        _title(document, display_text(row.get("nazwa")) or pid, size=15)
         _note(document, _t("karta_partnera_wstep"), size=8.5)
         _pairs_table(document, _partner_pairs(row, personal), (Cm(2.9), Cm(5.8), Cm(2.9), Cm(5.8)))
         if not data.has("wspolpraca"):
@@ -524,16 +513,16 @@ def _service_pairs(service: dict, partner: dict | None, personal: list[str]) -> 
     if not contact and partner is not None:
         contact = ", ".join(value for label, value in institution_contact(partner, personal)
                             if label in (_t("karta_telefon"), _t("karta_email")))
-    limit = _str(service.get("limit_miejsc"))
+    limit = display_text(service.get("limit_miejsc"))
     return [
-        (_t("usluga_opis"), _str(service.get("opis"))),
+        (_t("usluga_opis"), display_text(service.get("opis"))),
         (_t("usluga_obszary"), areas),
         (_t("usluga_grupy"), groups),
-        (_t("usluga_forma"), _str(service.get("forma"))),
+        (_t("usluga_forma"), display_text(service.get("forma"))),
         (_t("usluga_dostep"), _label("tryby_dostepu", service.get("dostep"))),
         (_t("usluga_odplatnosc"), _label("odplatnosc", service.get("odplatnosc"))),
         (_t("usluga_miejsce"), institutional_text(service.get("miejsce"), personal)),
-        (_t("usluga_godziny"), _str(service.get("godziny"))),
+        (_t("usluga_godziny"), display_text(service.get("godziny"))),
         (_t("usluga_limit"), limit),
         (_t("usluga_kontakt"), contact),
     ]
@@ -593,10 +582,10 @@ def build_service_cards(data: GminaData):
         kicker.paragraph_format.page_break_before = number > 0
         kicker.paragraph_format.space_after = Pt(0)
         word.run(kicker, f"{_t('karta_uslug')} · {_t('pzk_nazwa', gmina=data.name)}", size=8.5, color=word.GREY)
-        _title(document, _str(partner.get("nazwa")) or pid, size=15)
+        _title(document, display_text(partner.get("nazwa")) or pid, size=15)
         _note(document, _t("karta_uslug_wstep") if own else _t("karta_uslug_brak"), size=8.5, space_after=6)
         for service in own:
-            title = f"{_str(service.get('nazwa'))}   ({_str(service.get('id'))})"
+            title = f"{display_text(service.get('nazwa'))}   ({display_text(service.get('id'))})"
             _service_card(document, title, _service_pairs(service, partner, personal))
         for _ in range(1 if own else 2):
             _service_card(document, _t("karta_uslugi_nowa"), _blank_service_pairs(), blank=True)
@@ -628,7 +617,7 @@ def letter_partners(data: GminaData) -> list[dict]:
     """Partners who get a letter: role partner or kandydat (never the leader, who co-signs every letter)."""
     leader = data.leader
     return [row for row in _partner_rows(data)
-            if (_str(row.get("rola")) or "partner") in LETTER_ROLES and row["id"] != leader]
+            if (display_text(row.get("rola")) or "partner") in LETTER_ROLES and row["id"] != leader]
 
 
 def _runs(paragraph, text: str, values: dict[str, str], *, size: float | None = None, bold: bool = False) -> None:
@@ -759,10 +748,10 @@ def _form_line(document, fields: list[tuple[str, float | None]], *, space_before
 
 def _letter_values(data: GminaData, partner: dict) -> dict[str, str]:
     return {
-        "partner": _str(partner.get("nazwa")) or _str(partner.get("id")),
+        "partner": display_text(partner.get("nazwa")) or display_text(partner.get("id")),
         "lider": _leader_name(data),
         "gmina": data.name,
-        "misja": _str(data.info.get("misja")),
+        "misja": display_text(data.info.get("misja")),
     }
 
 
@@ -828,7 +817,7 @@ def build_attendance_list(data: GminaData, *, guest_rows: int = GUEST_ROWS):
         word.no_split(row)
         _height(row, 1.0)
         _center(row.cells[0], str(number), size=9)
-        word.cell_text(row.cells[1], _str(partner.get("nazwa")) or partner["id"], size=8.5)
+        word.cell_text(row.cells[1], display_text(partner.get("nazwa")) or partner["id"], size=8.5)
         row.cells[1].vertical_alignment = WD_ALIGN_VERTICAL.CENTER
     _band(body[len(partners)], _t("lista_goscie"), size=9)
     for number, row in enumerate(body[len(partners) + 1:], start=len(partners) + 1):

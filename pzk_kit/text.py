@@ -48,6 +48,20 @@ def clean_cell_text(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def display_text(value: object) -> str:
+    """A table cell as text for a printed document: missing values (None, NaN, NA) become ""."""
+    if value is None:
+        return ""
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return clean_cell_text(str(value))
+
+
 def closest(value: str, candidates: list[str], *, cutoff: float = 0.6) -> str | None:
     """The candidate a typo most likely meant, compared on normalised forms; None when nothing is close."""
     key = normalize_code(value)
