@@ -68,6 +68,10 @@ def run_notebook(
                     str(notebook), str(output), parameters=parameters or {}, kernel_name=KERNEL_NAME,
                     cwd=str(cwd or notebook.parent), progress_bar=False, execution_timeout=cell_timeout,
                     start_timeout=START_TIMEOUT, extra_arguments=KERNEL_ARGUMENTS,
+                    # Written once at the end (and on error) instead of before and after every cell: nobody
+                    # watches a headless run, and re-serialising a notebook full of charts ~60 times cost about
+                    # 0.8 s of CPU per notebook (benchmarks/bench_batch.py).
+                    request_save_on_cell_execute=False,
                 )
             except (CellTimeoutError, DeadKernelError, TimeoutError, RuntimeError):
                 # RuntimeError: "Kernel didn't respond in N seconds" from jupyter_client at start
@@ -230,9 +234,19 @@ TITLES = {
 
 
 def _failure_text(exc: Exception) -> str:
+    """What went wrong, for the user: the error of the cell, or a Polish sentence for a stuck or dead kernel."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
     ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
     if ename:
         return f"{ename}: {evalue}"
+    attempts = f"próbowano {RETRIES + 1} razy"
+    if isinstance(exc, CellTimeoutError):
+        return f"komórka nie skończyła się w wyznaczonym czasie (zawieszone jądro Pythona?); {attempts}"
+    if isinstance(exc, DeadKernelError):
+        return f"jądro Pythona przestało działać (np. brak pamięci); {attempts}"
+    if isinstance(exc, RuntimeError | TimeoutError) and "respond" in str(exc):
+        return f"jądro Pythona nie odpowiedziało przy uruchamianiu; {attempts}"
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -172,3 +172,20 @@ def test_demo_copies_the_example_and_runs_everything(tmp_path, capsys):
     assert "już istnieje" in capsys.readouterr().err
     assert (out / "moje_notatki.txt").read_text(encoding="utf-8") == "ważne"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary leftovers"
+
+
+def test_hung_notebook_is_stopped_retried_and_reported_in_polish(tmp_path, monkeypatch):
+    notebooks = tmp_path / "zeszyty"
+    shutil.copytree(runner.NOTEBOOKS_DIR, notebooks)
+    stuck = nbformat.read(notebooks / runner.NOTEBOOKS[0], as_version=4)
+    stuck.cells.insert(2, nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
+    nbformat.write(stuck, notebooks / runner.NOTEBOOKS[0])
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", notebooks)
+    started = time.monotonic()
+    with pytest.raises(runner.NotebookFailed) as failure:
+        runner.run_gmina(EXAMPLE_XLSX, tmp_path / "wyniki", parallel=False, cell_timeout=3)
+    assert time.monotonic() - started < 300, "a stuck kernel must not hold the run for long"
+    assert failure.value.notebook == runner.NOTEBOOKS[0]
+    assert "nie skończyła się w wyznaczonym czasie" in failure.value.message
+    assert f"próbowano {runner.RETRIES + 1} razy" in failure.value.message
+    assert not (tmp_path / "wyniki").exists()
