@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections import OrderedDict
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -15,7 +16,7 @@ from IPython.display import HTML, display
 
 from pzk_kit.basket import EVERYONE, find_services
 from pzk_kit.dictionaries import dictionary
-from pzk_kit.figures import show
+from pzk_kit.figures import live_png, show, show_png
 from pzk_kit.files import OutputExists
 from pzk_kit.network import Network, build_network, filtered_graph, measurements_of
 from pzk_kit.reading import GminaData
@@ -46,8 +47,31 @@ def _show(output: widgets.Output, figure) -> None:
         show(figure)
 
 
+def _show_png(output: widgets.Output, png: bytes) -> None:
+    with output:
+        output.clear_output(wait=True)
+        show_png(png)
+
+
+def map_title(measurement: str, min_level: int, ties: int) -> str:
+    """The live map's title, with Polish number agreement ("3 powiązania", "5 powiązań"); shared with the
+    benchmark that compares the live map with the report's."""
+    return f"{measurement}: {_count(ties, 'powiązanie', 'powiązania', 'powiązań')} na poziomie {min_level} lub wyższym"
+
+
+MAP_CACHE_SIZE = 32  # filter states whose map is kept (a few hundred kB each), most recently shown first
+
+MapState = tuple[str, int, tuple[str, ...]]
+
+
 class NetworkExplorer:
-    """Map of cooperation with filters (measurement, sectors, minimum level) and a partner's ego network."""
+    """Map of cooperation with filters (measurement, sectors, minimum level) and a partner's ego network.
+
+    The map is redrawn while the room waits, so it is drawn the fast way
+    (:func:`pzk_kit.network_plots.draw_live_network`, the same picture as the reports' map) and every map shown
+    is kept: a workshop goes back and forth between a few filter states, and a state seen before comes back at
+    once. The data and the layout do not change during an explorer's life, so a kept map never goes stale.
+    """
 
     def __init__(self, data: GminaData, measurement: str | None = None) -> None:
         from pzk_kit.network_plots import compute_layout
@@ -76,6 +100,7 @@ class NetworkExplorer:
         self.status = widgets.HTML()
         self.map_output = widgets.Output()
         self.ego_output = widgets.Output()
+        self.maps: OrderedDict[MapState, tuple[bytes, str]] = OrderedDict()  # PNG and status line of each state
         for control in (self.measurement, self.sectors, self.min_level):
             control.observe(lambda _change: self.redraw_map(), names="value")
         self.measurement.observe(lambda _change: self.redraw_ego(), names="value")
@@ -91,16 +116,34 @@ class NetworkExplorer:
     def network(self) -> Network:
         return self.networks[self.measurement.value]
 
-    def redraw_map(self) -> None:
-        from pzk_kit.network_plots import draw_network
+    def map_state(self) -> MapState:
+        """What the map shows depends on these and nothing else (the order of chosen sectors does not matter)."""
+        return self.measurement.value, self.min_level.value, tuple(sorted(self.sectors.value))
 
-        self.status.value = "<i>Obliczam…</i>"
-        graph = filtered_graph(self.network, self.min_level.value, list(self.sectors.value))
-        title = (f"{self.measurement.value}: {graph.number_of_edges()} powiązań na poziomie "
-                 f"{self.min_level.value} lub wyższym")
-        _show(self.map_output, draw_network(graph, leader=self.network.leader, pos=self.layout, title=title))
-        self.status.value = (f"Partnerzy na mapie: {graph.number_of_nodes()}, "
-                             f"powiązania: {graph.number_of_edges()}")
+    def draw_map(self, state: MapState) -> tuple[bytes, str]:
+        """The map's PNG and status line for a filter state, drawn now."""
+        from pzk_kit.network_plots import draw_live_network
+
+        measurement, min_level, sectors = state
+        network = self.networks[measurement]
+        graph = filtered_graph(network, min_level, list(sectors))
+        title = map_title(measurement, min_level, graph.number_of_edges())
+        png = live_png(draw_live_network(graph, leader=network.leader, pos=self.layout, title=title))
+        return png, f"Partnerzy na mapie: {graph.number_of_nodes()}, powiązania: {graph.number_of_edges()}"
+
+    def redraw_map(self) -> None:
+        state = self.map_state()
+        kept = self.maps.get(state)
+        if kept is None:
+            self.status.value = "<i>Obliczam…</i>"
+            kept = self.maps[state] = self.draw_map(state)
+            while len(self.maps) > MAP_CACHE_SIZE:
+                self.maps.popitem(last=False)
+        else:
+            self.maps.move_to_end(state)
+        png, status = kept
+        _show_png(self.map_output, png)
+        self.status.value = status
 
     def redraw_ego(self) -> None:
         from pzk_kit.network_plots import draw_ego_network

@@ -23,12 +23,15 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch
+from matplotlib.transforms import Bbox
 
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.network import Network, ego_network
@@ -37,6 +40,7 @@ __all__ = [
     "compute_layout",
     "draw_ego_network",
     "draw_level_distribution",
+    "draw_live_network",
     "draw_network",
     "draw_network_pair",
     "draw_sector_heatmap",
@@ -686,12 +690,13 @@ def _wrap(text: str, width: int = 150) -> str:
     return "\n".join(line for paragraph in text.split("\n") for line in textwrap.wrap(paragraph, width) or [""])
 
 
-def _put_caption(fig: Figure, ax: Axes, text: str, own_figure: bool) -> None:
+def _put_caption(fig: Figure, ax: Axes, text: str, own_figure: bool, y: float | None = None) -> None:
     if not text:
         return
     text = _wrap(text)
     if own_figure:
-        fig.supxlabel(text, x=0.01, ha="left", fontsize=CAPTION_SIZE, color="#444444", linespacing=1.4)
+        place = {} if y is None else {"y": y, "va": "bottom"}
+        fig.supxlabel(text, x=0.01, ha="left", fontsize=CAPTION_SIZE, color="#444444", linespacing=1.4, **place)
     else:
         ax.text(0.0, -0.01, text, transform=ax.transAxes, ha="left", va="top", fontsize=CAPTION_SIZE,
                 color="#444444")
@@ -742,6 +747,163 @@ def draw_network(
                  loc="left", wrap=True)
     _add_legend(fig if own else ax, [drawn])
     _put_caption(fig, ax, _caption(drawn), own)
+    return fig
+
+
+# -- the live map of the workshop app ---------------------------------------------------------------------------
+
+LIVE_DPI = 110  # the on-screen map keeps the resolution of the reports' maps: the room sees the same picture
+_PAD_IN = 3 / 72  # the constrained layout's default padding, so the live map sits where the report's map does
+_LEGEND_MARGIN_IN = 0.6 * LEGEND_SIZE / 72  # the legend's borderaxespad: its distance from the figure's edge
+_LEGEND_GAP_IN = 0.025  # between the map and its legend, as the constrained layout leaves it
+LIVE_TITLE_WIDTH = 50  # characters of a title line (18 pt bold): longer titles break before the legend
+_CAPTION_LINE_IN = 1.4 * CAPTION_SIZE / 72
+
+
+def _legend_key(drawn: _Drawn) -> tuple:
+    """Everything the legend of a single map depends on: equal keys give identical legends."""
+    return (tuple(_sector_order(drawn.sectors)), drawn.leader, drawn.candidates, drawn.highlight, bool(drawn.levels))
+
+
+@dataclass(frozen=True)
+class _LegendPixels:
+    """A legend drawn once, with where it goes on a map of MAP_SIZE: ``pixels`` (RGBA, bottom row first, as Agg
+    takes them) at (``x``, ``y``) from the bottom left, the legend itself starting ``left`` pixels from the
+    figure's left edge (not rounded)."""
+
+    pixels: np.ndarray
+    x: int
+    y: int
+    left: float
+
+
+@functools.lru_cache(maxsize=64)
+def _legend_pixels(key: tuple, dpi: float) -> _LegendPixels | None:
+    """The legend of :func:`draw_network`, laid out and drawn once per content, for :func:`draw_live_network`.
+
+    Laying out and drawing the legend is the larger part of saving a map; on a live screen the same few legends
+    come back at every filter change, so each is drawn once and pasted afterwards. It is drawn at the same
+    sub-pixel offset as the constrained layout puts it ("outside right upper"), so the pasted pixels are the ones
+    :func:`draw_network` would draw.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    sectors, leader, candidates, highlight, levels = key
+    drawn = _Drawn(sectors=set(sectors), leader=leader, candidates=candidates, highlight=highlight,
+                   levels=set(LEVELS) if levels else set())
+    with mpl.rc_context(_RC):
+        fig = Figure(figsize=(6.0, 10.0), dpi=dpi, facecolor="white")
+        canvas = FigureCanvasAgg(fig)
+        _add_legend(fig, [drawn])
+        if not fig.legends:
+            return None
+        legend = fig.legends[0]
+        legend.set_loc("upper left")
+        legend.borderaxespad = 0.0
+        box = legend.get_window_extent(canvas.get_renderer())
+        margin = _LEGEND_MARGIN_IN * dpi
+        left = MAP_SIZE[0] * dpi - margin - box.width
+        top = MAP_SIZE[1] * dpi - margin
+        x, y_top = math.floor(left), math.ceil(top)
+        width, height = math.ceil(left - x + box.width), math.ceil(y_top - top + box.height)
+        fig.set_size_inches(width / dpi, height / dpi)
+        legend.set_bbox_to_anchor(((left - x) / width, 1 - (y_top - top) / height), transform=fig.transFigure)
+        canvas.draw()
+        # shared by every map with this legend: read, never written
+        pixels = np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[::-1])
+    return _LegendPixels(pixels=pixels, x=x, y=y_top - height, left=left)
+
+
+class _PastedPixels(Artist):
+    """Pixels drawn earlier, copied onto the canvas as they are at the resolution they were drawn for.
+
+    A figimage would be resampled and colour-mapped at every save even when nothing needs it, which costs a live
+    map more than drawing its legend. Saved at another resolution (or trimmed) the pixels are scaled and moved
+    with the figure, so the legend is never lost, only no longer sharper than the rest.
+    """
+
+    def __init__(self, legend: _LegendPixels, dpi: float) -> None:
+        super().__init__()
+        self.pixels = legend.pixels
+        self.dpi = dpi
+        self.anchor = (legend.x / (MAP_SIZE[0] * dpi), legend.y / (MAP_SIZE[1] * dpi))  # figure fraction
+        self.set_zorder(3)
+
+    def _origin_and_scale(self) -> tuple[int, int, float]:
+        figure = self.get_figure(root=True)
+        x, y = figure.transFigure.transform(self.anchor)
+        return round(x), round(y), figure.dpi / self.dpi
+
+    def get_window_extent(self, renderer=None) -> Bbox:
+        x, y, scale = self._origin_and_scale()
+        height, width = self.pixels.shape[:2]
+        return Bbox.from_bounds(x, y, width * scale, height * scale)
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible():
+            return
+        x, y, scale = self._origin_and_scale()
+        pixels = self.pixels
+        if abs(scale - 1) > 1e-9:
+            from PIL import Image
+
+            height, width = pixels.shape[:2]
+            size = (max(1, round(width * scale)), max(1, round(height * scale)))
+            pixels = np.array(Image.fromarray(pixels).resize(size, Image.Resampling.LANCZOS))
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, x, y, pixels)
+        gc.restore()
+        self.stale = False
+
+
+@_projector_style
+def draw_live_network(
+    graph: nx.Graph,
+    *,
+    leader: str | None = None,
+    pos: dict | None = None,
+    title: str | None = None,
+    highlight: str | None = None,
+    dpi: float = LIVE_DPI,
+) -> Figure:
+    """The map of :func:`draw_network` for a live screen, where it is redrawn at every filter change.
+
+    It looks the same, but saving it draws it once instead of twice: the map gets a fixed place computed from the
+    legend's size instead of a constrained layout, and the legend is pasted as pixels drawn once per content (see
+    :func:`_legend_pixels`). Save it with :func:`pzk_kit.figures.live_png`, at its own ``dpi`` (other ways work
+    too, only slower). Reports and notebooks keep :func:`draw_network`.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    width, height = MAP_SIZE
+    # laid out here, once: the placeholder only tells figure_png not to trim the figure (it would lose nothing,
+    # but the live map would no longer have the report map's size)
+    fig = Figure(figsize=MAP_SIZE, dpi=dpi, layout=PlaceHolderLayoutEngine(True, True))
+    renderer = FigureCanvasAgg(fig).get_renderer()  # the canvas the figure will be saved with, too
+    ax = fig.add_subplot()  # placed at the end; until then where draw_network's is when its ids are chosen
+    drawn = _draw_graph(ax, graph, _complete_layout(graph, pos), leader=leader, highlight=highlight,
+                        message_at_centre=pos is None)
+    title = title if title is not None else _default_title(graph)
+    # Broken here rather than by matplotlib (wrap=True), so that the room a long title needs is known; y=1.0 is
+    # where matplotlib would put it anyway (the axes are off), and saying so spares measuring the hidden axes.
+    title = "\n".join(line for part in title.split("\n") for line in textwrap.wrap(part, LIVE_TITLE_WIDTH) or [""])
+    heading = ax.set_title(title, fontsize=TITLE_SIZE, fontweight="bold", loc="left", y=1.0)
+    caption = _caption(drawn)
+    _put_caption(fig, ax, caption, True, y=_PAD_IN / height)
+
+    legend = _legend_pixels(_legend_key(drawn), float(dpi))
+    right = width - _PAD_IN
+    if legend is not None:
+        fig.add_artist(_PastedPixels(legend, float(dpi)))
+        right = legend.left / dpi - _LEGEND_GAP_IN
+    lines = _wrap(caption).count("\n") + 1 if caption else 0
+    bottom = _PAD_IN + (lines * _CAPTION_LINE_IN + 2 * _PAD_IN if lines else 0.0)
+    limit = top = height - _PAD_IN
+    for _ in range(2):  # as the constrained layout does: place the map, see where its title ends, place again
+        ax.set_position((_PAD_IN / width, bottom / height, (right - _PAD_IN) / width, (top - bottom) / height))
+        ax.apply_aspect()
+        top = min(top - (heading.get_window_extent(renderer).y1 / dpi - limit), limit)
+    ax.set_position((_PAD_IN / width, bottom / height, (right - _PAD_IN) / width, (top - bottom) / height))
     return fig
 
 

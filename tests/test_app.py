@@ -47,6 +47,7 @@ from pzk_kit.templates import write_filled_workbook
 def no_figure_output(monkeypatch):
     """Outside a kernel the explorers' Output widgets would print figure reprs; keep the log readable."""
     monkeypatch.setattr(interactive, "show", lambda _figure: None)
+    monkeypatch.setattr(interactive, "show_png", lambda _png: None)
 
 
 @pytest.fixture(scope="module")
@@ -396,3 +397,33 @@ def test_pzk_lab_serves_the_working_copy(tmp_path):
             process.wait(timeout=10)
     assert process.returncode == 0
     assert {name: (NOTEBOOKS_DIR / name).read_bytes() for name in LAB_NOTEBOOKS} == originals
+
+
+# -- the live map's benchmark ------------------------------------------------------------------------------------
+
+
+def test_bench_app_map_smoke_compares_both_paths_and_keeps_their_pngs(monkeypatch, tmp_path, capsys):
+    """benchmarks/bench_app_map.py --small runs end to end: both redraw paths, their ratio and the same picture.
+
+    Only completion and the shape of the output are checked, never the times.
+    """
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_app_map.py"
+    spec = importlib.util.spec_from_file_location("bench_app_map", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_app_map", bench)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the script puts benchmarks/ on it for the harness
+    spec.loader.exec_module(bench)
+
+    assert bench.main(["--small", "--repeat", "1", "--workdir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"\(a\) before: .*draw_network.*\s[\d.]+s\s", out), out
+    assert re.search(r"\(b\) now: .*draw_live_network.*\s[\d.]+s\s", out), out
+    assert re.search(r"\(b\)/\(a\)\s+[\d.]+×\s+goal ≤ 0\.5×\s+(PASS|MISS)", out), out
+    assert "check: (a) and (b) draw the same picture for every state" in out
+    assert re.search(r"\(c\) back to a seen state, \d+ sector changes: median [\d.]+ ms", out), out
+    assert "T1, level ≥ 1, all sectors: 1320×880 px" in out
+    for name in ("mapa_0_przed.png", "mapa_0_teraz.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
