@@ -7,7 +7,8 @@ half-written one, and the region gets one table (``podsumowanie.csv``, opened in
 comparison charts (``podsumowanie.html``).
 
 Gminas run in threads that only orchestrate; the notebooks themselves run in one shared pool of worker
-processes (see :func:`pzk_kit.runner.notebook_pool`), three per gmina in flight.
+processes (see :func:`pzk_kit.runner.notebook_pool`), one per gmina in flight, each gmina's three notebooks in one
+kernel (:func:`pzk_kit.runner.shared_kernel`): on a two-core machine the cores, not waiting, are the limit.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def run_batch(
     """Run every gmina of ``in_dir`` into ``out_dir/<gmina>/`` and write the regional summary."""
     from tqdm.auto import tqdm
 
-    from pzk_kit.runner import CELL_TIMEOUT, NOTEBOOKS, notebook_pool
+    from pzk_kit.runner import CELL_TIMEOUT, notebook_pool
 
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     if not in_dir.is_dir():
@@ -186,7 +187,8 @@ def run_batch(
                     record(future.result())
         elif todo:
             timeout = cell_timeout or CELL_TIMEOUT
-            with notebook_pool(len(NOTEBOOKS) * max(1, jobs)) as pool, ThreadPoolExecutor(max(1, jobs)) as threads:
+            # one worker (and one kernel, see runner.shared_kernel) per gmina in flight
+            with notebook_pool(max(1, jobs)) as pool, ThreadPoolExecutor(max(1, jobs)) as threads:
                 futures = [threads.submit(_full_run, gmina, digest, out_dir, measurement, timeout, pool)
                            for gmina, digest in todo]
                 for future in as_completed(futures):
@@ -209,7 +211,8 @@ def _full_run(gmina: GminaInput, digest: str, out_dir: Path, measurement: str, c
     outcome: Outcome
     try:
         run = run_gmina(gmina.path, out_dir / gmina.name, measurement=measurement, overwrite=True,
-                        cell_timeout=cell_timeout, log=lines.append, pool=pool, state=_state(gmina, digest, FULL))
+                        cell_timeout=cell_timeout, log=lines.append, pool=pool, state=_state(gmina, digest, FULL),
+                        one_kernel=True)
         outcome = Outcome(gmina, "gotowe", seconds=time.perf_counter() - started)
         lines.append(f"Czasy zeszytów [s]: {run.seconds}")
     except InvalidInput as exc:

@@ -8,12 +8,13 @@ Unix-socket transport was tried against port races and made kernel starts fail m
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,8 @@ START_TIMEOUT = 60
 RETRIES = 2
 # The kernel's own start-up chatter (e.g. the TCP-without-encryption notice) is not for users' terminals.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+# Inherited by the kernels: no GUI backend, and no widgets (see pzk_kit.interactive.headless).
+BATCH_ENVIRONMENT = {"MPLBACKEND": "Agg", "PZK_BEZ_WIDZETOW": "1"}
 
 
 def run_notebook(
@@ -51,16 +54,20 @@ def run_notebook(
     cwd: str | Path | None = None,
     cell_timeout: int = CELL_TIMEOUT,
     retries: int = RETRIES,
+    kernel: Any = None,
 ) -> Any:
-    """Execute ``notebook`` into ``output`` with papermill; returns the executed notebook node."""
+    """Execute ``notebook`` into ``output`` with papermill; returns the executed notebook node.
+
+    ``kernel``: an already running kernel manager (see :func:`shared_kernel`) to run in instead of starting a
+    fresh kernel; it is restarted before a retry.
+    """
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     notebook = Path(notebook)
-    # Inherited by the kernel: no GUI backend, and no widgets (see pzk_kit.interactive.headless).
-    batch_environment = {"MPLBACKEND": "Agg", "PZK_BEZ_WIDZETOW": "1"}
-    env_backup = {name: os.environ.get(name) for name in batch_environment}
-    os.environ.update(batch_environment)
+    env_backup = {name: os.environ.get(name) for name in BATCH_ENVIRONMENT}
+    os.environ.update(BATCH_ENVIRONMENT)
+    extra = {"km": kernel} if kernel is not None else {}
     try:
         for attempt in range(retries + 1):
             try:
@@ -71,12 +78,14 @@ def run_notebook(
                     # Written once at the end (and on error) instead of before and after every cell: nobody
                     # watches a headless run, and re-serialising a notebook full of charts ~60 times cost about
                     # 0.8 s of CPU per notebook (benchmarks/bench_batch.py).
-                    request_save_on_cell_execute=False,
+                    request_save_on_cell_execute=False, **extra,
                 )
             except (CellTimeoutError, DeadKernelError, TimeoutError, RuntimeError):
                 # RuntimeError: "Kernel didn't respond in N seconds" from jupyter_client at start
                 if attempt == retries:
                     raise
+                if kernel is not None:
+                    kernel.restart_kernel(now=True)
         raise AssertionError("unreachable")
     finally:
         for name, value in env_backup.items():
@@ -84,6 +93,35 @@ def run_notebook(
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextlib.contextmanager
+def shared_kernel(cwd: str | Path) -> Iterator[Any]:
+    """One kernel for a gmina's three notebooks in a batch, started once and shut down at the end.
+
+    In a batch the machine's cores are the limit, and every fresh kernel costs its start and the import of
+    pandas, matplotlib, networkx and the kit again (about 1.5 s of CPU per notebook). The notebooks do not
+    depend on each other's variables: the user namespace is cleared between them (``%reset -f``), so this is
+    "Restart and Run All" without the restart of the imports. ``pzk run`` keeps a fresh kernel per notebook.
+    """
+    from jupyter_client.manager import KernelManager
+
+    manager = KernelManager(kernel_name=KERNEL_NAME)
+    manager.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS, env={**os.environ, **BATCH_ENVIRONMENT})
+    try:
+        yield manager
+    finally:
+        manager.shutdown_kernel(now=True)
+
+
+def _clear_namespace(kernel: Any) -> None:
+    client = kernel.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=START_TIMEOUT)
+        client.execute_interactive("%reset -f", timeout=START_TIMEOUT)
+    finally:
+        client.stop_channels()
 
 
 # -- `pzk run`: one gmina, three notebooks, one finished folder -------------------------------------------------
@@ -135,6 +173,7 @@ def run_gmina(
     log: Callable[[str], None] | None = None,
     pool: Executor | None = None,
     state: dict[str, Any] | None = None,
+    one_kernel: bool = False,
 ) -> RunResult:
     """Everything ``pzk run`` promises (CONTRACT §2–3) for one gmina, built aside and moved into ``out`` at once.
 
@@ -152,7 +191,7 @@ def run_gmina(
     out = Path(out)
     with atomic_dir(out, overwrite=overwrite) as tmp:
         result = run_into(data, tmp, measurement=measurement, parallel=parallel, cell_timeout=cell_timeout, log=log,
-                          pool=pool)
+                          pool=pool, one_kernel=one_kernel)
         if state is not None:
             (tmp / STATE_NAME).write_text(json.dumps(state, ensure_ascii=False, indent=2), encoding="utf-8")
     result.out = out
@@ -169,6 +208,7 @@ def run_into(
     log: Callable[[str], None] | None = None,
     pool: Executor | None = None,
     source_parameter: str | None = None,
+    one_kernel: bool = False,
 ) -> RunResult:
     """Run the three notebooks on valid ``data`` writing into ``folder`` (the caller makes it atomic).
 
@@ -199,6 +239,9 @@ def run_into(
     if pool is None:
         for name in NOTEBOOKS:
             done(name, execute_notebook_task(*tasks[name]))
+    elif one_kernel:  # batch: the pool's parallelism is across gminas (see shared_kernel)
+        for name, took in pool.submit(execute_gmina_task, [tasks[name] for name in NOTEBOOKS]).result().items():
+            done(name, took)
     else:
         futures = {name: pool.submit(execute_notebook_task, *tasks[name]) for name in NOTEBOOKS}
         for name, future in futures.items():
@@ -213,13 +256,25 @@ def notebook_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
+def execute_gmina_task(tasks: list[tuple]) -> dict[str, float]:
+    """A gmina's notebooks one after another in one kernel (a batch worker's job); seconds per notebook."""
+    seconds = {}
+    with shared_kernel(tasks[0][2]) as kernel:
+        for k, task in enumerate(tasks):
+            if k:
+                _clear_namespace(kernel)
+            seconds[task[0]] = execute_notebook_task(*task, kernel=kernel)
+    return seconds
+
+
 def execute_notebook_task(name: str, parameters: dict[str, Any], folder: str, cell_timeout: int,
-                          title: str) -> float:
+                          title: str, kernel: Any = None) -> float:
     """Run one kit notebook into ``folder`` and export its HTML; returns the seconds it took."""
     started = time.perf_counter()
     executed = Path(folder) / name
     try:
-        run_notebook(NOTEBOOKS_DIR / name, executed, parameters, cwd=folder, cell_timeout=cell_timeout)
+        run_notebook(NOTEBOOKS_DIR / name, executed, parameters, cwd=folder, cell_timeout=cell_timeout,
+                     kernel=kernel)
     except Exception as exc:  # papermill's own error names the failing cell; keep it short and Polish
         raise NotebookFailed(name, _failure_text(exc)) from None
     export_html(executed, executed.with_suffix(".html"), title=title)
