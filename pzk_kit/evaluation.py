@@ -130,28 +130,31 @@ def _compute_answers(data: GminaData, measurement: str) -> pd.DataFrame:
     return per_respondent[answered]
 
 
-def _recoded(answers: pd.DataFrame) -> pd.DataFrame:
-    """Item answers as floats, NaN for "nie wiem" and empty, reverse items recoded 6 − x."""
+def _recoded(answers: pd.DataFrame) -> np.ndarray:
+    """Item answers (respondents × items, instrument order) as floats: NaN for "nie wiem" and empty, reverse items
+    recoded 6 − x."""
     instrument = _instrument()
     values = answers[instrument.item_codes].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     values[(values < 1) | (values > 5)] = np.nan
-    recoded = pd.DataFrame(values, index=answers.index, columns=instrument.item_codes)
-    for item in instrument.items:
-        if item.reverse:
-            recoded[item.code] = 6 - recoded[item.code]
-    return recoded
+    reverse = [k for k, item in enumerate(instrument.items) if item.reverse]
+    values[:, reverse] = 6 - values[:, reverse]
+    return values
 
 
 def _scores(answers: pd.DataFrame) -> pd.DataFrame:
+    """Respondent × factor means over the answered items, in numpy (pandas per factor dominated batch runs)."""
     instrument = _instrument()
-    recoded = _recoded(answers)
-    scores = pd.DataFrame(
-        {f.code: recoded[[i.code for i in instrument.items_of(f.code)]].mean(axis=1, skipna=True)
-         for f in instrument.factors},
-        index=answers.index,
-    )
-    scores.index.name = "respondent"
-    return scores
+    values = _recoded(answers)
+    position = {code: k for k, code in enumerate(instrument.item_codes)}
+    scores = {}
+    for factor in instrument.factors:
+        block = values[:, [position[i.code] for i in instrument.items_of(factor.code)]]
+        answered = (~np.isnan(block)).sum(axis=1)
+        total = np.nansum(block, axis=1)
+        scores[factor.code] = np.divide(total, answered, out=np.full(len(block), np.nan), where=answered > 0)
+    frame = pd.DataFrame(scores, index=answers.index)
+    frame.index.name = "respondent"
+    return frame
 
 
 def respondent_scores(data: GminaData, measurement: str) -> pd.DataFrame:
