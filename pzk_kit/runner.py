@@ -180,7 +180,8 @@ def run_gmina(
     Invalid data raise :class:`InvalidInput` before anything is written; a failing notebook raises
     :class:`NotebookFailed` and leaves ``out`` (and any earlier result in it) untouched. ``pool`` lets a batch
     share worker processes between gminas; ``state`` is written as ``zrodlo.json`` inside the result (the batch's
-    record of which input produced it).
+    record of which input produced it); ``one_kernel`` runs the three notebooks one after another in one kernel of
+    one worker (see :func:`shared_kernel`), which is what a batch wants.
     """
     from pzk_kit.reading import read_gmina
 
