@@ -30,7 +30,7 @@ from typing import Any
 from pzk_kit import __version__
 from pzk_kit.files import atomic_file
 from pzk_kit.reading import DEFAULT_MEASUREMENT
-from pzk_kit.runner import STATE_NAME
+from pzk_kit.runner import STATE_NAME, write_state
 
 ERRORS_NAME = "bledy.csv"
 SUMMARY_CSV = "podsumowanie.csv"
@@ -244,7 +244,7 @@ def _summary_only(gmina: GminaInput, digest: str, out_dir: Path, measurement: st
         else:
             with atomic_dir(out_dir / gmina.name, overwrite=True) as tmp:
                 write_summary(build_summary(data, measurement), tmp)
-                _write_state(tmp, _state(gmina, digest, SUMMARY_ONLY))
+                write_state(tmp, _state(gmina, digest, SUMMARY_ONLY))
             outcome = Outcome(gmina, "gotowe")
     except Exception as exc:
         outcome = Outcome(gmina, "błąd", "inny", f"Nieoczekiwany błąd: {type(exc).__name__}: {exc}")
@@ -258,12 +258,8 @@ def _state(gmina: GminaInput, digest: str, mode: str) -> dict[str, Any]:
     return {"zrodlo": str(gmina.path), "hash": digest, "tryb": mode, "wersja": __version__, "kiedy": _now()}
 
 
-def _write_state(folder: Path, state: dict[str, Any]) -> None:
-    (folder / STATE_NAME).write_text(json.dumps(state, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
 def _first_errors(report, limit: int = 3) -> str:
-    errors = [f"{p.location}: {p.text}" if p.location else p.text for p in report.errors]
+    errors = [p.located_text for p in report.errors]
     more = f" (i jeszcze {len(errors) - limit})" if len(errors) > limit else ""
     return " | ".join(errors[:limit]) + more
 

@@ -131,6 +131,11 @@ VALIDATION_NAME = "walidacja.txt"
 STATE_NAME = "zrodlo.json"  # written by batch runs: which input (content hash) and mode produced the result
 
 
+def write_state(folder: Path, state: dict[str, Any]) -> None:
+    """``zrodlo.json``: the batch's record of which input (content hash) and mode produced a result folder."""
+    (folder / STATE_NAME).write_text(json.dumps(state, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
 class InvalidInput(Exception):
     """The gmina's data have errors: nothing was run and nothing written."""
 
@@ -194,7 +199,7 @@ def run_gmina(
         result = run_into(data, tmp, measurement=measurement, parallel=parallel, cell_timeout=cell_timeout, log=log,
                           pool=pool, one_kernel=one_kernel)
         if state is not None:
-            (tmp / STATE_NAME).write_text(json.dumps(state, ensure_ascii=False, indent=2), encoding="utf-8")
+            write_state(tmp, state)
     result.out = out
     return result
 

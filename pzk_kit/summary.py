@@ -30,7 +30,7 @@ def summary_warnings(data: GminaData) -> list[str]:
     for problem in data.report.sorted():
         if problem.severity is Severity.ERROR:
             continue
-        lines.append(f"{problem.location}: {problem.text}" if problem.location else problem.text)
+        lines.append(problem.located_text)
     return lines
 
 

@@ -52,9 +52,13 @@ class Problem:
         """The whole problem as one Polish sentence group, without the location."""
         return f"{self.message} {self.hint}" if self.hint else self.message
 
+    @property
+    def located_text(self) -> str:
+        """Where and what, without the severity: for lists that say the severity once (summaries, bledy.csv)."""
+        return f"{self.location}: {self.text}" if self.location else self.text
+
     def __str__(self) -> str:
-        where = f"{self.location}: " if self.location else ""
-        return f"{self.severity.value.upper()}: {where}{self.text}"
+        return f"{self.severity.value.upper()}: {self.located_text}"
 
 
 @dataclass
