@@ -25,6 +25,7 @@ from pzk_kit.dictionaries import dictionary, load_dictionaries
 from pzk_kit.files import atomic_dir, atomic_file
 from pzk_kit.resources import data_path
 from pzk_kit.schema import ColumnSpec, SheetSpec, load_schema
+from pzk_kit.spreadsheet_safety import csv_row, set_cell
 
 LISTS_SHEET = "listy"
 INSTRUCTION_SHEET = "instrukcja"
@@ -149,7 +150,7 @@ def _write_table_sheet(
         sheet.column_dimensions[get_column_letter(col)].width = width
     for r, values in enumerate(body, start=2):
         for col, (column, value) in enumerate(zip(spec.columns, values, strict=False), start=1):
-            cell = sheet.cell(row=r, column=col, value=_cell_value(column, value))
+            cell = set_cell(sheet.cell(row=r, column=col), _cell_value(column, value))
             if data is None:
                 cell.font = _EXAMPLE_FONT
             if column.kind == "date":
@@ -175,7 +176,7 @@ def _write_gmina_sheet(
         sheet.column_dimensions[get_column_letter(col)].width = width
     for r, column in enumerate(spec.columns, start=2):
         sheet.cell(row=r, column=1, value=column.name).font = Font(name=_FONT, bold=column.required)
-        value_cell = sheet.cell(row=r, column=2, value=_cell_value(column, values.get(column.name)))
+        value_cell = set_cell(sheet.cell(row=r, column=2), _cell_value(column, values.get(column.name)))
         if column.kind == "date":
             value_cell.number_format = "yyyy-mm-dd"
         hint = f"{'Wymagane. ' if column.required else ''}{column.description} Przykład: {column.example}"
@@ -333,4 +334,4 @@ def _write_csv(path: Path, header: list[str], body: Iterable[list[str]]) -> None
     with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
         writer = csv.writer(handle, delimiter=CSV_DELIMITER, lineterminator="\r\n")
         writer.writerow(header)
-        writer.writerows(body)
+        writer.writerows(csv_row(row) for row in body)
