@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from pzk_kit.app import make_file, workbook_rows
 from pzk_kit.cli import main
@@ -27,7 +29,6 @@ from pzk_kit.schema import load_schema
 from pzk_kit.spreadsheet_safety import (
     TRIGGERS,
     csv_cell,
-    needs_escape,
     set_cell,
     unescape_csv_grid,
     unescape_csv_text,
@@ -47,16 +48,42 @@ def formula_payloads() -> list[str]:
 
 
 PAYLOADS = formula_payloads()
-EXTRA = ["＝1+1", "＋1", "－1", "＠A1", "\n=1+4", "'=1+5", "''@x", "'", "-", "+"]
+EXTRA = ["＝1+1", "＋1", "－1", "＠A1", "\n=1+4", "'=1+5", "''@x", "-", "+", " =1", "\x00=1",
+         "Opis; =1+1", "a,@SUMA(1)", "x;=cmd|' /C calc'!A0", "Nazwa,  -2+3", "a;'=1", "a;\t=1", "-5;=1",
+         "tel. 601 234 567, ＝1"]
+# Left as written: ordinary text, apostrophes that guard nothing, numbers, phone numbers after a separator.
+UNCHANGED = ["Ośrodek", "a=1", "", "'", "'apostrof", "O'Neill", "a;'b", "tel. 12 345 67 89, +48 601 234 567",
+             "Godziny: 8-16; -", "ul. Długa 5, 00-001 Przykładowo"]
 NUMBERS = ["-0,5", "+3", "-12", "0.25", "-1e-05", "1,5", "-,5"]
 
 
 # -- what counts as live -------------------------------------------------------------------------------------------
 
 
+FORMULA_START = tuple("=+-@\t\r\n\x00＝＋－＠")
+
+
+def live_parts(cell: str) -> list[str]:
+    """Parts of a CSV cell a spreadsheet program could evaluate, whichever of , ; tab it splits lines on.
+
+    The cell's start may be a plain number (``-0,5``); a later part may hold only a sign, digits, spaces and
+    ``()./-`` (a phone number). Anything else beginning with a formula character is live.
+    """
+    live = []
+    for index, part in enumerate(re.split(r"[,;\t\r\n]", cell)):
+        text = part.lstrip(" ") if index else cell.lstrip(" ")
+        if not text.startswith(FORMULA_START):
+            continue
+        if index == 0 and re.fullmatch(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?", text):
+            continue
+        if index and re.fullmatch(r"[+-][0-9 ()./-]*", text):
+            continue
+        live.append(text)
+    return live
+
+
 def live_csv_cells(rows: list[list[str]]) -> list[str]:
-    """Cells a spreadsheet program would evaluate: starting with a trigger and not a plain number."""
-    return [c for row in rows for c in row if c.startswith(TRIGGERS) and needs_escape(c)]
+    return [c for row in rows for c in row if live_parts(c)]
 
 
 def read_csv_rows(path: Path, delimiter: str) -> list[list[str]]:
@@ -82,9 +109,41 @@ def snapshot(data) -> dict[str, Any]:
     return {"info": {k: plain(v) for k, v in data.info.items()}, "tables": tables}
 
 
-@pytest.fixture(scope="module")
-def hostile_csv_data():
-    data = read_gmina(HOSTILE_CSV)
+def rewrite_csv(path: Path, change) -> None:
+    """Change a CSV of a copied corpus folder row by row (``change(header, row)``), keeping ``;`` and the BOM."""
+    rows = read_csv_rows(path, ";")
+    for row in rows[1:]:
+        change(rows[0], row)
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+
+
+def hostile_inside_folder(folder: Path) -> Path:
+    """The corpus with each formula payload also *inside* a value, after a separator: ``Usługa; =1+1``.
+
+    A Polish Excel splits a comma-separated file on ``;`` (and an English one a ``;`` file on ``,``): the part
+    after the separator then starts a cell of its own.
+    """
+    shutil.copytree(HOSTILE_CSV, folder)
+    separators = ["; ", ",", ";", ", ", "\t"]
+    cursor = iter(range(10**6))
+
+    def inside(header: list[str], row: list[str], column: str) -> None:
+        number = next(cursor)
+        payload = PAYLOADS[number % len(PAYLOADS)]
+        row[header.index(column)] = f"Tekst{separators[number % len(separators)]}{payload}"
+
+    rewrite_csv(folder / "uslugi.csv", lambda header, row: inside(header, row, "opis"))
+    rewrite_csv(folder / "partnerzy.csv", lambda header, row: inside(header, row, "adres"))
+    return folder
+
+
+@pytest.fixture(scope="module", params=["start", "inside"])
+def hostile_csv_data(request, tmp_path_factory):
+    source = HOSTILE_CSV if request.param == "start" else hostile_inside_folder(
+        tmp_path_factory.mktemp("wroga") / "gmina")
+    data = read_gmina(source)
     assert data.report.ok, data.report.format_text(limit=None)
     return data
 
@@ -102,7 +161,7 @@ def formula_values_in(data) -> set[str]:
     for name in SHEETS:
         if data.has(name):
             found |= {v for column in data.table(name).columns for v in data.table(name)[column].tolist()}
-    return {v for v in found if isinstance(v, str) and v.startswith(TRIGGERS) and needs_escape(v)}
+    return {v for v in found if isinstance(v, str) and live_parts(v)}
 
 
 # -- the rule ------------------------------------------------------------------------------------------------------
@@ -111,12 +170,13 @@ def formula_values_in(data) -> set[str]:
 @pytest.mark.parametrize("value", [*PAYLOADS, *EXTRA])
 def test_formula_like_text_is_escaped_and_reads_back(value):
     escaped = csv_cell(value)
-    assert escaped.startswith("'")
-    assert not live_csv_cells([[escaped]])
+    assert escaped != value
+    assert live_parts(value) or "'" in value, "the test's own rule agrees the value needed escaping"
+    assert not live_parts(escaped)
     assert unescape_csv_text(escaped) == value
 
 
-@pytest.mark.parametrize("value", [*NUMBERS, "Ośrodek", "a=1", "", "'apostrof", "O'Neill"])
+@pytest.mark.parametrize("value", [*NUMBERS, *UNCHANGED])
 def test_numbers_and_ordinary_text_are_unchanged(value):
     assert csv_cell(value) == value
     assert unescape_csv_text(value) == value
@@ -139,14 +199,16 @@ def test_unescape_grid_only_touches_escaped_cells():
 def test_xlsx_cell_is_text_with_quote_prefix(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    values = [*PAYLOADS, *EXTRA, 7, -0.5, "Ośrodek"]
+    texts = [v for v in [*PAYLOADS, *EXTRA, *UNCHANGED] if v and not ILLEGAL_CHARACTERS_RE.search(v)]
+    values = [*texts, 7, -0.5]
     for row, value in enumerate(values, start=1):
         set_cell(sheet.cell(row=row, column=1), value)
     workbook.save(tmp_path / "t.xlsx")
     cells = openpyxl.load_workbook(tmp_path / "t.xlsx").active["A"]
     assert [c.value for c in cells] == values
-    assert [c.data_type for c in cells] == ["s"] * (len(values) - 3) + ["n", "n", "s"]
-    assert all(c.quotePrefix for c in cells[: len(PAYLOADS) + len(EXTRA) - 1] if c.value.startswith(TRIGGERS))
+    assert [c.data_type for c in cells] == ["s"] * len(texts) + ["n", "n"]
+    assert [bool(c.quotePrefix) for c in cells[: len(texts)]] == [t.startswith(TRIGGERS) for t in texts]
+    assert sum(c.quotePrefix for c in cells) >= len(PAYLOADS)
 
 
 # -- the CSV folder of the template and the example: written, then read again ---------------------------------------
@@ -263,7 +325,7 @@ def test_batch_summary_and_errors_have_no_live_formula(tmp_path, capsys):
         csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
         (folder / "gmina.csv").write_bytes(buffer.getvalue().encode("utf-8-sig"))
         names.append(read_gmina(folder).name)
-    for payload in ("=1+1", "@SUMA(1+1)", "-2+3"):  # failing gminas whose folder name is hostile
+    for payload in ("=1+1", "@SUMA(1+1)", "-2+3", "Gmina; =1+1"):  # failing gminas with hostile folder names
         shutil.copytree(BROKEN, region / file_safe(payload))
     out = tmp_path / "wyniki"
     main(["batch", str(region), "--out", str(out), "--summary-only"])
@@ -276,7 +338,7 @@ def test_batch_summary_and_errors_have_no_live_formula(tmp_path, capsys):
 
     errors = read_csv_rows(out / "bledy.csv", ";")
     assert not live_csv_cells(errors)
-    assert len(errors) == 4, errors
+    assert len(errors) == 5, errors
     failed = {unescape_csv_text(r[0]) for r in errors[1:]}
     assert "@SUMA(1+1)" in failed or any(name.startswith("@") for name in failed), failed
 
