@@ -37,7 +37,8 @@ if TYPE_CHECKING:  # neither is needed to escape CSV text: batch and HSDS import
     import pandas as pd
     from openpyxl.cell.cell import Cell
 
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+TRIGGERS = (*FORMULA_STARTS, "\t", "\r", "\n", "\x00")  # at a value's start; after a separator, FORMULA_STARTS
 SEPARATORS = ",;\t\r\n"  # what Excel or LibreOffice may split a CSV line on, whatever it was written with
 # A genuine number: sign, digits, one decimal mark (dot or Polish comma), optional exponent.
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
@@ -64,16 +65,19 @@ def _cell_starts(text: str) -> list[tuple[int, bool]]:
     return found
 
 
-def _apostrophes_before_trigger(text: str, position: int) -> int | None:
-    """How many apostrophes stand at ``position`` before a trigger character; None when no trigger follows."""
+def _apostrophes_before_trigger(text: str, position: int, whole: bool) -> int | None:
+    """How many apostrophes stand at ``position`` before a trigger character; None when no trigger follows.
+
+    Inside a value, tabs and line breaks are separators themselves: the place after them is looked at instead.
+    """
     end = position
     while end < len(text) and text[end] == "'":
         end += 1
-    return end - position if end < len(text) and text[end] in TRIGGERS else None
+    return end - position if end < len(text) and text[end] in (TRIGGERS if whole else FORMULA_STARTS) else None
 
 
 def _needs_apostrophe(text: str, position: int, whole: bool) -> bool:
-    quotes = _apostrophes_before_trigger(text, position)
+    quotes = _apostrophes_before_trigger(text, position, whole)
     if quotes is None:
         return False
     if quotes:
@@ -86,7 +90,9 @@ def _needs_apostrophe(text: str, position: int, whole: bool) -> bool:
 
 def needs_escape(text: str) -> bool:
     """Whether ``text`` must be changed before it goes into a CSV cell."""
-    return _ANY_TRIGGER.search(text) is not None and any(_needs_apostrophe(text, position, whole) for position, whole in _cell_starts(text))
+    if not _ANY_TRIGGER.search(text):
+        return False
+    return any(_needs_apostrophe(text, position, whole) for position, whole in _cell_starts(text))
 
 
 def csv_cell(value: Any) -> Any:
@@ -111,7 +117,7 @@ def unescape_csv_text(value: Any) -> Any:
     """The reader's side of :func:`csv_cell`: ``'=1+1`` → ``=1+1``, ``a; '@x`` → ``a; @x``; others unchanged."""
     if not isinstance(value, str) or "'" not in value:
         return value
-    drops = [position for position, _whole in _cell_starts(value) if _apostrophes_before_trigger(value, position)]
+    drops = [position for position, whole in _cell_starts(value) if _apostrophes_before_trigger(value, position, whole)]
     if not drops:
         return value
     pieces, last = [], 0

@@ -124,7 +124,7 @@ def _write_lists(sheet: Worksheet) -> dict[str, str]:
         letter = get_column_letter(index)
         sheet.cell(row=1, column=index, value=name)
         for row, label in enumerate(dic.labels, start=2):
-            sheet.cell(row=row, column=index, value=label)
+            set_cell(sheet.cell(row=row, column=index), label)
         ranges[name] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(dic.labels) + 1}"
     return ranges
 
@@ -252,7 +252,7 @@ def _write_instruction(sheet: Worksheet, schema: dict[str, SheetSpec]) -> None:
     row = 1
     for line in instruction_lines():
         # Intro paragraphs span the table's width, wrapped; merged rows need an explicit height in Excel.
-        cell = sheet.cell(row=row, column=1, value=line[2:] if line.startswith("# ") else line)
+        cell = set_cell(sheet.cell(row=row, column=1), line[2:] if line.startswith("# ") else line)
         cell.font = _TITLE_FONT if line.startswith("# ") else Font(name=_FONT)
         cell.alignment = _WRAP
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
@@ -276,7 +276,7 @@ def _write_instruction(sheet: Worksheet, schema: dict[str, SheetSpec]) -> None:
             values = (spec.name, column.name, "tak" if column.required else "nie", column.description,
                       allowed_values_text(column), column.example)
             for col, value in enumerate(values, start=1):
-                sheet.cell(row=row, column=col, value=value).alignment = _WRAP
+                set_cell(sheet.cell(row=row, column=col), value).alignment = _WRAP
             sheet.row_dimensions[row].height = _wrapped_height(values, widths)
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.print_title_rows = f"{header_row}:{header_row}"

@@ -60,7 +60,8 @@ NUMBERS = ["-0,5", "+3", "-12", "0.25", "-1e-05", "1,5", "-,5"]
 # -- what counts as live -------------------------------------------------------------------------------------------
 
 
-FORMULA_START = tuple("=+-@\t\r\n\x00＝＋－＠")
+PART_START = tuple("=+-@＝＋－＠")  # what starts a formula in a cell
+CELL_START = (*PART_START, "\t", "\r", "\n", "\x00")  # ...and at the start of the value, OWASP's whitespace too
 
 
 def live_parts(cell: str) -> list[str]:
@@ -72,7 +73,7 @@ def live_parts(cell: str) -> list[str]:
     live = []
     for index, part in enumerate(re.split(r"[,;\t\r\n]", cell)):
         text = part.lstrip(" ") if index else cell.lstrip(" ")
-        if not text.startswith(FORMULA_START):
+        if not text.startswith(CELL_START if index == 0 else PART_START):
             continue
         if index == 0 and re.fullmatch(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?", text):
             continue
