@@ -249,13 +249,6 @@ def test_escaped_cells_read_back_on_the_careful_csv_path_too(tmp_path, hostile_c
         assert services[name].tolist() == expected[name].tolist(), name
 
 
-def test_pzk_template_csv_folder_reads_back(tmp_path, capsys):
-    """The blank template's example rows still read as before (the escaping changes nothing there)."""
-    assert main(["template", f"{tmp_path / 'szablon'}/"]) == 0
-    for path in (tmp_path / "szablon").glob("*.csv"):
-        assert not live_csv_cells(read_csv_rows(path, ";")), path.name
-
-
 # -- XLSX: the filled workbook (template layout) and the app's download --------------------------------------------
 
 
