@@ -31,6 +31,7 @@ from pzk_kit import __version__
 from pzk_kit.files import atomic_file
 from pzk_kit.reading import DEFAULT_MEASUREMENT
 from pzk_kit.runner import STATE_NAME, write_state
+from pzk_kit.spreadsheet_safety import csv_cell, unescape_csv_text
 
 ERRORS_NAME = "bledy.csv"
 SUMMARY_CSV = "podsumowanie.csv"
@@ -285,7 +286,7 @@ def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([[_excel_value(v) for v in row] for row in rows])
+    writer.writerows([[csv_cell(_excel_value(v)) for v in row] for row in rows])
     with atomic_file(path, overwrite=True) as tmp:
         tmp.write_text(buffer.getvalue(), encoding=CSV_ENCODING)
 
@@ -363,4 +364,5 @@ def _read_errors(out_dir: Path) -> list[dict[str, str]]:
     if not path.exists():
         return []
     with path.open(encoding=CSV_ENCODING, newline="") as handle:
-        return list(csv.DictReader(handle, delimiter=CSV_DELIMITER))
+        return [{k: unescape_csv_text(v) for k, v in row.items()}
+                for row in csv.DictReader(handle, delimiter=CSV_DELIMITER)]

@@ -38,6 +38,7 @@ from pzk_kit.dictionaries import Dictionary, dictionary, load_dictionaries
 from pzk_kit.files import atomic_dir
 from pzk_kit.reading import GminaData, read_gmina
 from pzk_kit.resources import read_table
+from pzk_kit.spreadsheet_safety import csv_cell
 from pzk_kit.text import normalize_code
 
 HSDS_VERSION = "3.1"
@@ -196,7 +197,7 @@ def _write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> Non
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(header)
         for row in rows:
-            writer.writerow([row.get(name, "") for name in header])
+            writer.writerow([csv_cell(row.get(name, "")) for name in header])
 
 
 # -- building the tables --------------------------------------------------------------------------------------

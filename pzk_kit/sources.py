@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pzk_kit.cells import normalize_raw
+from pzk_kit.spreadsheet_safety import unescape_csv_grid  # '=1+1 written by the kit reads back as =1+1
 from pzk_kit.validation import ValidationReport
 
 CSV_ENCODINGS = ("utf-8-sig", "cp1250")
@@ -195,7 +196,7 @@ def _load_csv(path: Path, report: ValidationReport) -> RawTable | None:
     delimiter = sniff_delimiter(text)
     grid = _fast_csv_grid(text, delimiter)
     if grid is not None:
-        return RawTable.from_grid(path.stem, grid)
+        return RawTable.from_grid(path.stem, unescape_csv_grid(grid, text))
     return _careful_csv(path, text, delimiter, report)
 
 
@@ -232,4 +233,4 @@ def _careful_csv(path: Path, text: str, delimiter: str, report: ValidationReport
         )
     width = max((len(r) for r in rows), default=0)
     padded = [r + [""] * (width - len(r)) for r in rows]  # ragged rows: pandas will not pad them for us
-    return RawTable.from_grid(path.stem, pd.DataFrame(padded, dtype=object))
+    return RawTable.from_grid(path.stem, unescape_csv_grid(pd.DataFrame(padded, dtype=object), text))

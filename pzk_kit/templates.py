@@ -25,6 +25,7 @@ from pzk_kit.dictionaries import dictionary, load_dictionaries
 from pzk_kit.files import atomic_dir, atomic_file
 from pzk_kit.resources import data_path
 from pzk_kit.schema import ColumnSpec, SheetSpec, load_schema
+from pzk_kit.spreadsheet_safety import csv_row, set_cell
 
 LISTS_SHEET = "listy"
 INSTRUCTION_SHEET = "instrukcja"
@@ -123,7 +124,7 @@ def _write_lists(sheet: Worksheet) -> dict[str, str]:
         letter = get_column_letter(index)
         sheet.cell(row=1, column=index, value=name)
         for row, label in enumerate(dic.labels, start=2):
-            sheet.cell(row=row, column=index, value=label)
+            set_cell(sheet.cell(row=row, column=index), label)
         ranges[name] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(dic.labels) + 1}"
     return ranges
 
@@ -149,7 +150,7 @@ def _write_table_sheet(
         sheet.column_dimensions[get_column_letter(col)].width = width
     for r, values in enumerate(body, start=2):
         for col, (column, value) in enumerate(zip(spec.columns, values, strict=False), start=1):
-            cell = sheet.cell(row=r, column=col, value=_cell_value(column, value))
+            cell = set_cell(sheet.cell(row=r, column=col), _cell_value(column, value))
             if data is None:
                 cell.font = _EXAMPLE_FONT
             if column.kind == "date":
@@ -175,7 +176,7 @@ def _write_gmina_sheet(
         sheet.column_dimensions[get_column_letter(col)].width = width
     for r, column in enumerate(spec.columns, start=2):
         sheet.cell(row=r, column=1, value=column.name).font = Font(name=_FONT, bold=column.required)
-        value_cell = sheet.cell(row=r, column=2, value=_cell_value(column, values.get(column.name)))
+        value_cell = set_cell(sheet.cell(row=r, column=2), _cell_value(column, values.get(column.name)))
         if column.kind == "date":
             value_cell.number_format = "yyyy-mm-dd"
         hint = f"{'Wymagane. ' if column.required else ''}{column.description} Przykład: {column.example}"
@@ -251,7 +252,7 @@ def _write_instruction(sheet: Worksheet, schema: dict[str, SheetSpec]) -> None:
     row = 1
     for line in instruction_lines():
         # Intro paragraphs span the table's width, wrapped; merged rows need an explicit height in Excel.
-        cell = sheet.cell(row=row, column=1, value=line[2:] if line.startswith("# ") else line)
+        cell = set_cell(sheet.cell(row=row, column=1), line[2:] if line.startswith("# ") else line)
         cell.font = _TITLE_FONT if line.startswith("# ") else Font(name=_FONT)
         cell.alignment = _WRAP
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
@@ -275,7 +276,7 @@ def _write_instruction(sheet: Worksheet, schema: dict[str, SheetSpec]) -> None:
             values = (spec.name, column.name, "tak" if column.required else "nie", column.description,
                       allowed_values_text(column), column.example)
             for col, value in enumerate(values, start=1):
-                sheet.cell(row=row, column=col, value=value).alignment = _WRAP
+                set_cell(sheet.cell(row=row, column=col), value).alignment = _WRAP
             sheet.row_dimensions[row].height = _wrapped_height(values, widths)
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
@@ -333,4 +334,4 @@ def _write_csv(path: Path, header: list[str], body: Iterable[list[str]]) -> None
     with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
         writer = csv.writer(handle, delimiter=CSV_DELIMITER, lineterminator="\r\n")
         writer.writerow(header)
-        writer.writerows(body)
+        writer.writerows(csv_row(row) for row in body)

@@ -23,6 +23,7 @@ from pzk_kit.example import example_dir
 from pzk_kit.files import OutputExists
 from pzk_kit.hsds import TABLE_FILES, export_hsds, hsds_fields, parse_address, parse_phones
 from pzk_kit.reading import GminaData, read_gmina
+from pzk_kit.spreadsheet_safety import unescape_csv_text
 
 # HSDS 3.x object → file name (the ``path`` of each schema file).
 SPEC_FILES = {
@@ -109,9 +110,10 @@ TABLE_OF_FILE = {path: table for table, path in SPEC_FILES.items()}
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Rows as a consumer reads them: the apostrophe guarding ``+48 …`` against spreadsheet formulas comes off."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
+        return list(reader.fieldnames or []), [{k: unescape_csv_text(v) for k, v in r.items()} for r in reader]
 
 
 @pytest.fixture(scope="module")
