@@ -58,7 +58,7 @@ START_TIMEOUT = 180  # seconds for a server to answer: first starts on a slow la
 # a kernel with no page connected (a crashed tab, a plain HTTP request, a lost beacon) goes after this many
 # seconds: a workshop room needs a few kernels, each ~100 MB. An open page keeps its kernel however long it idles.
 KERNEL_IDLE_SECONDS = 300
-KERNEL_IDLE_ENV = "PZK_APP_KERNEL_IDLE_SECONDS"  # overrides KERNEL_IDLE_SECONDS (tests use a few seconds)
+KERNEL_IDLE_ENV = "PZK_APP_KERNEL_IDLE_SECONDS"  # overrides KERNEL_IDLE_SECONDS (tests: seconds)
 TOKEN_PARAMETER = "token"
 MAX_PROBLEM_ROWS = 300
 UPLOAD_SUFFIXES = {".xlsx", ".xlsm"}

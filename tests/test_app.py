@@ -562,6 +562,10 @@ def test_pzk_lab_serves_the_working_copy(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents?token={token}", timeout=30) as answer:
             listing = {item["name"] for item in json.load(answer)["content"]}
         assert set(LAB_NOTEBOOKS) <= listing
+        for host in FOREIGN_HOSTS:  # JupyterLab, too, answers only to a local Host, token or not
+            status, _h, _body = _request(port, f"/api/contents?token={token}", host.format(port=port))
+            assert status == 403, (host, status)
+        assert _request(port, "/api/contents")[0] == 403  # and nothing without the token
     finally:
         process.send_signal(signal.SIGTERM)
         try:
