@@ -653,8 +653,9 @@ def voila_environment(preload: Path | None, output_dir: Path, token_config: Path
 
     ``config/voila.json`` sets what a local workshop server needs: requests whose ``Host`` is not
     localhost/127.0.0.1/[::1] get 403 (jupyter_server's ``check_host``; Voila itself allows any Host, which
-    lets a web page reach the app by DNS rebinding), and a websocket message limit just above the upload limit
-    (uploads travel over the kernel's websocket). ``token_config`` is the folder of :func:`write_token_config`.
+    lets a web page reach the app by DNS rebinding), a websocket message limit just above the upload limit
+    (uploads travel over the kernel's websocket) and no files served from the notebook folder (the app's images
+    are data links). ``token_config`` is the folder of :func:`write_token_config`.
     """
     env = dict(os.environ)
     own = str(data_path("app", "jupyter"))

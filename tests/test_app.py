@@ -474,6 +474,7 @@ def test_pzk_app_needs_its_token_a_local_host_and_culls_kernels_of_pages_left(tm
         status, _headers, _body = _request(port, "/", headers={"Cookie": cookie})
         assert status == 200  # the cookie set by the token keeps working (reloads, websockets)
 
+        assert _request(port, "/voila/files/obraz.png", headers={"Cookie": cookie})[0] == 403  # no files served
         kernel_api = f"/api/kernels/{kernel}"
         # while the page's kernel lives (it is culled a few seconds after): the websocket's Origin, local Hosts
         local_origin = {**WEBSOCKET_HEADERS, "Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"}
