@@ -16,7 +16,9 @@ import base64
 import contextlib
 import functools
 import html
+import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -52,8 +54,18 @@ INPUT_ENV = "PZK_APP_DANE"  # the gmina `pzk app INPUT` preloads, read by the ap
 OUTPUT_ENV = "PZK_APP_WYNIKI"  # folder for files the app saves on the computer (drafts of IPUS)
 VOILA_TEMPLATE = "pzk"
 START_TIMEOUT = 180  # seconds for a server to answer: first starts on a slow laptop import a lot
+# A page's kernel lives while its page is open. Voila shuts it down when the page closes (a beacon on unload);
+# a kernel with no page connected (a crashed tab, a plain HTTP request, a lost beacon) goes after this many
+# seconds: a workshop room needs a few kernels, each ~100 MB. An open page keeps its kernel however long it idles.
+KERNEL_IDLE_SECONDS = 300
+KERNEL_IDLE_ENV = "PZK_APP_KERNEL_IDLE_SECONDS"  # overrides KERNEL_IDLE_SECONDS (tests: seconds)
+TOKEN_PARAMETER = "token"
 MAX_PROBLEM_ROWS = 300
 UPLOAD_SUFFIXES = {".xlsx", ".xlsm"}
+# A real gmina workbook is under 2 MB. Bigger uploads are refused at once: in the page before sending (the page
+# template's script reads this limit from the app) and again here; config/voila.json caps a websocket message
+# just above it, so nothing bigger reaches the kernel's memory.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MIME = {
     ".html": "text/html",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -89,6 +101,17 @@ def _upload_label_css() -> str:
     label = text("przycisk_wczytaj").replace("\\", "").replace('"', "")
     return (".pzk-app .widget-upload { font-size: 0 !important; } "
             f'.pzk-app .widget-upload::before {{ content: "{label}"; font-size: 15px; }}')
+
+
+def _upload_limit_html() -> str:
+    """The upload limit and its Polish message for the page script (``templates/pzk/index.html.j2``).
+
+    The script refuses a file over the limit before the browser reads and sends it (a 70 MB file would
+    otherwise travel for minutes with nothing shown); it fills in ``{nazwa}`` and ``{rozmiar}`` as plain text.
+    """
+    message = text("za_duzy_plik", nazwa="{nazwa}", rozmiar="{rozmiar}", limit=_size_text(MAX_UPLOAD_BYTES))
+    return (f'<div class="pzk-upload-limit" hidden data-max-bytes="{MAX_UPLOAD_BYTES}" '
+            f'data-message="{html.escape(message, quote=True)}"></div>')
 
 
 def _busy_html(message: str) -> str:
@@ -317,13 +340,14 @@ class WorkshopApp:
         self.example_button.on_click(lambda _button: self.load_example())
         self.tabs.observe(self._on_tab, names="selected_index")
         self._root = widgets.VBox([
-            widgets.HTML(f"<style>{app_css()}{_upload_label_css()}</style>"),
+            widgets.HTML(f"<style>{app_css()}{_upload_label_css()}</style>{_upload_limit_html()}"),
             widgets.HTML(f'<p class="pzk-lead">{text("wybor")}</p>'),
             widgets.HBox([self.upload, self.example_button, self.busy],
                          layout=widgets.Layout(align_items="center", grid_gap="12px")),
             self.message, self.problems, self.tabs,
         ])
         self._root.add_class("pzk-app")
+        self.message.add_class("pzk-message")  # the page script shows "file too big" here
         if preload:
             self.load(Path(preload))
 
@@ -366,6 +390,11 @@ class WorkshopApp:
         if Path(safe_name).suffix.lower() not in UPLOAD_SUFFIXES:
             self._forget_data()
             self._error(text("zly_plik", nazwa=html.escape(safe_name)))
+            return None
+        if len(content) > MAX_UPLOAD_BYTES:
+            self._forget_data()
+            self._error(text("za_duzy_plik", nazwa=html.escape(safe_name), rozmiar=_size_text(len(content)),
+                             limit=_size_text(MAX_UPLOAD_BYTES)))
             return None
         if not content:
             self._forget_data()
@@ -592,32 +621,63 @@ def choose_port(asked: int | None, default: int) -> int:
     return default if port_is_free(default) else free_port()
 
 
-def voila_command(port: int, notebook: Path = APP_NOTEBOOK) -> list[str]:
-    """Voila on the app notebook: local address only, no browser of its own, no CDN, Polish page template."""
+def voila_command(port: int, notebook: Path = APP_NOTEBOOK, kernel_idle: int = KERNEL_IDLE_SECONDS) -> list[str]:
+    """Voila on the app notebook: local address only, no browser of its own, no CDN, Polish page template.
+
+    Kernels of pages nobody has open are culled after ``kernel_idle`` seconds (jupyter_server's culler; an open
+    page keeps its kernel, ``cull_connected`` stays off). The token and the local-Host check come from config
+    files (:func:`voila_environment`), so the token never shows in the process list.
+    """
+    interval = max(1, min(60, kernel_idle // 3))
     return [
         sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
         "--Voila.port_retries=0", f"--template={VOILA_TEMPLATE}", "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False", "--VoilaExporter.language_code=pl", "--Voila.log_level=WARN",
+        f"--MappingKernelManager.cull_idle_timeout={kernel_idle}", f"--MappingKernelManager.cull_interval={interval}",
+        "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False",
     ]
 
 
-def voila_environment(preload: Path | None, output_dir: Path) -> dict[str, str]:
-    """The environment of the Voila server (inherited by its kernels): our template on the Jupyter path."""
+def write_token_config(folder: Path, token: str) -> Path:
+    """A private ``voila.json`` holding the app's token (Voila's own ``Voila.token``); returns its folder.
+
+    ``folder`` must be private (``tempfile.mkdtemp``): whoever reads the token can use the app.
+    """
+    with atomic_file(folder / "voila.json", overwrite=True) as tmp:
+        tmp.write_text(json.dumps({"Voila": {"token": token}}), encoding="utf-8")
+    return folder
+
+
+def voila_environment(preload: Path | None, output_dir: Path, token_config: Path | None = None) -> dict[str, str]:
+    """The environment of the Voila server (inherited by its kernels): our template and config on the Jupyter path.
+
+    ``config/voila.json`` sets what a local workshop server needs: requests whose ``Host`` is not
+    localhost/127.0.0.1/[::1] get 403 (jupyter_server's ``check_host``; Voila itself allows any Host, which
+    lets a web page reach the app by DNS rebinding), a websocket message limit just above the upload limit
+    (uploads travel over the kernel's websocket) and no files served from the notebook folder (the app's images
+    are data links). ``token_config`` is the folder of :func:`write_token_config`.
+    """
     env = dict(os.environ)
     own = str(data_path("app", "jupyter"))
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (own, env.get("JUPYTER_PATH", "")) if p)
-    # config/voila.json: uploads travel over the kernel's websocket, whose default limit (10 MB) a big workbook
-    # would hit silently.
-    config = str(data_path("app", "jupyter", "config"))
-    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (config, env.get("JUPYTER_CONFIG_PATH", "")) if p)
+    config = [str(token_config)] if token_config is not None else []
+    config.append(str(data_path("app", "jupyter", "config")))
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (*config, env.get("JUPYTER_CONFIG_PATH", "")) if p)
     env[OUTPUT_ENV] = str(output_dir)
     env["MPLBACKEND"] = "Agg"
     env["PYTHONIOENCODING"] = "utf-8"
+    env.pop(KERNEL_IDLE_ENV, None)
     if preload is not None:
         env[INPUT_ENV] = str(preload)
     else:
         env.pop(INPUT_ENV, None)
     return env
+
+
+def kernel_idle_seconds() -> int:
+    """``$PZK_APP_KERNEL_IDLE_SECONDS`` when it is a positive whole number, else :data:`KERNEL_IDLE_SECONDS`."""
+    value = os.environ.get(KERNEL_IDLE_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else KERNEL_IDLE_SECONDS
 
 
 def lab_command(folder: Path, port: int, token: str, open_browser: bool) -> list[str]:
@@ -741,17 +801,23 @@ def run_app(preload: str | None, port: int | None, open_browser: bool) -> int:
         _print(f"Port {chosen} jest zajęty (może aplikacja już działa?). Wybierz inny, np.: pzk app --port "
                f"{free_port()}")
         return 1
-    url = f"http://127.0.0.1:{chosen}/"
+    base = f"http://127.0.0.1:{chosen}/"
+    token = secrets.token_urlsafe(24)
+    url = f"{base}?{TOKEN_PARAMETER}={token}"
     output_dir = Path.cwd() / "wyniki"
     log_dir = Path(tempfile.mkdtemp(prefix="pzk_app_"))
     _print("Uruchamiam aplikację PZK (pierwsze uruchomienie może potrwać do minuty)…")
     lines = [f"Aplikacja PZK działa pod adresem: {url}",
-             "Otwórz ten adres w przeglądarce (działa bez internetu). Zatrzymanie: Ctrl+C."]
+             "Otwórz ten adres w przeglądarce (działa bez internetu). Klucz w adresie wpuszcza tylko Ciebie — "
+             "nie udostępniaj go. Zatrzymanie: Ctrl+C."]
     if preload_path is not None:
         lines.insert(1, f"Wczytane dane: {preload_path}")
+    env = voila_environment(preload_path, output_dir, write_token_config(log_dir, token))
     try:
-        return _serve(voila_command(chosen), voila_environment(preload_path, output_dir), APP_NOTEBOOK.parent,
-                      url, lines, url if open_browser else None, log_dir / "voila.log")
+        # Readiness is polled on the address without the token: it answers with the login page and starts no
+        # kernel (with the token every poll would run the whole app).
+        return _serve(voila_command(chosen, kernel_idle=kernel_idle_seconds()), env, APP_NOTEBOOK.parent,
+                      base, lines, url if open_browser else None, log_dir / "voila.log")
     finally:
         shutil.rmtree(log_dir, ignore_errors=True)
 

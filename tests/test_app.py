@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import html
+import http.client
 import io
 import json
+import os
 import re
 import signal
 import socket
@@ -244,6 +247,33 @@ def test_wrong_uploads_get_a_polish_sentence(name, content, expected):
     assert expected in shown.message.value and shown.tabs.layout.display == "none"
 
 
+def test_an_upload_over_the_limit_gets_a_polish_message_and_is_not_read(monkeypatch):
+    read = []
+    monkeypatch.setattr(app_module, "read_gmina", lambda path: read.append(path))
+    shown = WorkshopApp()
+    too_big = app_module.MAX_UPLOAD_BYTES + 1
+    assert shown.load_upload("<i>duzy.xlsx", b"\0" * too_big) is None
+    message = shown.message.value
+    assert "Plik „&lt;i&gt;duzy.xlsx” ma 20,0 MB" in message  # the name is shown as text
+    assert "poniżej 2 MB (największy, jaki wczytam: 20,0 MB)" in message and "pzk-error" in message
+    assert read == [] and shown.upload_dir is None and shown.tabs.layout.display == "none"
+
+
+def test_the_page_script_gets_the_upload_limit_and_its_message():
+    """The browser refuses big files before sending them; it reads the limit and wording from the app."""
+    styles = WorkshopApp().widget().children[0].value
+    found = re.search(r'<div class="pzk-upload-limit" hidden data-max-bytes="(\d+)" data-message="([^"]*)"', styles)
+    assert found and int(found.group(1)) == app_module.MAX_UPLOAD_BYTES
+    message = html.unescape(found.group(2))
+    assert message.startswith("Plik „{nazwa}” ma {rozmiar}, a skoroszyt gminy") and "20,0 MB" in message
+    template = (Path(voila_environment(None, Path("."))["JUPYTER_PATH"].split(os.pathsep)[0])
+                / "voila" / "templates" / "pzk" / "index.html.j2").read_text(encoding="utf-8")
+    assert ".pzk-upload-limit" in template and "data-max-bytes" in template and "textContent" in template
+    websocket_limit = json.loads((Path(app_module.data_path("app", "jupyter", "config")) / "voila.json").read_text(
+        encoding="utf-8"))["Voila"]["tornado_settings"]["websocket_max_message_size"]
+    assert app_module.MAX_UPLOAD_BYTES < websocket_limit <= 2 * app_module.MAX_UPLOAD_BYTES
+
+
 def test_a_file_that_is_not_a_workbook_is_reported_not_raised():
     shown = WorkshopApp()
     data = shown.load_upload("zepsuty.xlsx", b"to nie jest plik Excela")
@@ -333,6 +363,151 @@ def test_voila_runs_locally_with_our_offline_template(tmp_path):
     assert app_module.INPUT_ENV not in voila_environment(None, tmp_path)
 
 
+def test_voila_culls_kernels_of_closed_pages_but_never_of_open_ones(monkeypatch):
+    settings = dict(arg.removeprefix("--").split("=", 1) for arg in voila_command(8899) if "KernelManager" in arg)
+    assert settings == {
+        "MappingKernelManager.cull_idle_timeout": str(app_module.KERNEL_IDLE_SECONDS),
+        "MappingKernelManager.cull_interval": "60",
+        "MappingKernelManager.cull_connected": "False",
+        "MappingKernelManager.cull_busy": "False",
+    }
+    assert "--MappingKernelManager.cull_interval=2" in voila_command(8899, kernel_idle=6)
+    monkeypatch.setenv(app_module.KERNEL_IDLE_ENV, "7")
+    assert app_module.kernel_idle_seconds() == 7
+    for wrong in ("0", "-3", "abc", ""):
+        monkeypatch.setenv(app_module.KERNEL_IDLE_ENV, wrong)
+        assert app_module.kernel_idle_seconds() == app_module.KERNEL_IDLE_SECONDS
+
+
+def test_voila_gets_the_token_from_a_private_config_and_refuses_foreign_hosts(tmp_path):
+    folder = app_module.write_token_config(tmp_path, "klucz123")
+    assert json.loads((folder / "voila.json").read_text(encoding="utf-8")) == {"Voila": {"token": "klucz123"}}
+    env = voila_environment(None, tmp_path / "wyniki", folder)
+    config_path = env["JUPYTER_CONFIG_PATH"].split(os.pathsep)
+    assert config_path[:2] == [str(folder), str(app_module.data_path("app", "jupyter", "config"))]
+    assert not any("klucz123" in arg for arg in voila_command(8899))  # not visible in the process list
+    own = json.loads((Path(config_path[1]) / "voila.json").read_text(encoding="utf-8"))
+    assert own["Voila"]["tornado_settings"]["allow_remote_access"] is False
+    assert own["Voila"]["tornado_settings"]["local_hostnames"] == ["localhost"]
+
+
+def _kernel_processes(root: int) -> list[int]:
+    """Process ids of the kernels under ``root`` (the ``pzk app`` process), from ``ps``."""
+    listing = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True, check=True).stdout
+    children: dict[int, list[tuple[int, str]]] = {}
+    for line in listing.splitlines():
+        pid, ppid, args = line.split(None, 2) if len(line.split(None, 2)) == 3 else (*line.split(None, 1), "")
+        children.setdefault(int(ppid), []).append((int(pid), args))
+    found, todo = [], [root]
+    while todo:
+        for pid, args in children.get(todo.pop(), []):
+            todo.append(pid)
+            if "ipykernel" in args:
+                found.append(pid)
+    return found
+
+
+def _wait_for_kernels(root: int, at_most: int, seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    kernels = _kernel_processes(root)
+    while len(kernels) > at_most and time.monotonic() < deadline:
+        time.sleep(1)
+        kernels = _kernel_processes(root)
+    return kernels
+
+
+def _request(port: int, path: str, host: str | None = None, headers: dict[str, str] | None = None):
+    """One raw request (no redirects followed, any Host): (status, headers, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        sent = dict(headers or {})
+        if host is not None:
+            sent["Host"] = host
+        connection.request("GET", path, headers=sent)
+        answer = connection.getresponse()
+        return answer.status, answer.headers, answer.read()
+    finally:
+        connection.close()
+
+
+WEBSOCKET_HEADERS = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+                     "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+LOCAL_HOSTS = ("127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}", "127.0.0.1", "localhost")
+FOREIGN_HOSTS = ("evil.example:{port}", "evil.example", "127.0.0.1.nip.io:{port}", "localhost.evil.example:{port}",
+                 "192.168.1.10:{port}", "10.0.0.1", "0.0.0.0:{port}", "[2001:db8::1]:{port}", "")
+
+
+@pytest.mark.slow
+def test_pzk_app_needs_its_token_a_local_host_and_culls_kernels_of_pages_left(tmp_path):
+    """DNS rebinding and other local pages: without the printed token or with a foreign Host nothing works."""
+    port = free_port()
+    env = dict(os.environ, **{app_module.KERNEL_IDLE_ENV: "15"})
+    process = subprocess.Popen([sys.executable, "-m", "pzk_kit", "app", "--bez-przegladarki", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                               cwd=tmp_path, env=env, start_new_session=True)
+    try:
+        printed, url = [], None
+        deadline = time.monotonic() + 180
+        while url is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+            printed.append(line)
+            found = re.search(r"Aplikacja PZK działa pod adresem: (\S+)", line)
+            url = found.group(1) if found else None
+        assert url and url.startswith(f"http://127.0.0.1:{port}/?token="), "".join(printed)
+        token = url.split("token=", 1)[1]
+        assert len(token) >= 32
+
+        refused = []  # (what, status) of every request that must not get in
+        for path in ("/", "/?token=zly", f"/?token={token[:-1]}", "/api/kernels", "/voila/api/shutdown/x"):
+            status, headers, _body = _request(port, path)
+            refused.append((path, status))
+            assert status in (302, 401, 403, 404, 405), (path, status)
+            if status == 302:
+                assert headers["Location"].startswith("/login"), headers["Location"]
+
+        status, headers, page = _request(port, f"/?token={token}")
+        assert status == 200 and "Uruchamiam aplikację PZK" in page.decode("utf-8")
+        cookie = headers["Set-Cookie"].split(";", 1)[0]
+        kernel = re.search(r'"kernelId": "([0-9a-f-]{36})"', page.decode("utf-8")).group(1)
+        status, _headers, _body = _request(port, "/", headers={"Cookie": cookie})
+        assert status == 200  # the cookie set by the token keeps working (reloads, websockets)
+
+        assert _request(port, "/voila/files/obraz.png", headers={"Cookie": cookie})[0] == 403  # no files served
+        kernel_api = f"/api/kernels/{kernel}"
+        # while the page's kernel lives (it is culled a few seconds after): the websocket's Origin, local Hosts
+        local_origin = {**WEBSOCKET_HEADERS, "Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"}
+        for origin in ("http://evil.example", f"http://evil.example:{port}", "null", f"http://localhost.evil:{port}"):
+            status, _h, _body = _request(port, f"{kernel_api}/channels", headers={**local_origin, "Origin": origin})
+            refused.append((origin, status))
+            assert status == 403, (origin, status)
+        status, _h, _body = _request(port, f"{kernel_api}/channels", headers=local_origin)
+        assert status == 101  # the app's own page connects
+
+        for host in LOCAL_HOSTS:  # (the login cookie is named after the host, so the token is given each time)
+            status, _h, body = _request(port, f"{kernel_api}?token={token}", host.format(port=port))
+            assert status == 200 and json.loads(body)["id"] == kernel, (host, status)
+        for host in FOREIGN_HOSTS:
+            for path, headers in ((f"/?token={token}", {}), (kernel_api, {"Cookie": cookie}),
+                                  (f"{kernel_api}/channels?token={token}", WEBSOCKET_HEADERS),
+                                  (f"{kernel_api}/channels", {**WEBSOCKET_HEADERS, "Cookie": cookie})):
+                status, _h, _body = _request(port, path, host.format(port=port), headers)
+                refused.append((host, status))
+                assert status == 403, (host, path, status)
+
+        kernels = _wait_for_kernels(process.pid, 0, 90)  # two page loads, no page connected any more
+        assert kernels == [], f"kernels of pages nobody has open are still alive: {kernels}"
+        print(f"\nrequests refused: {len(refused)} of {len(refused)} tried")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 def test_pzk_app_refuses_missing_input(capsys):
     assert main(["app", "nie_ma_takiego_pliku.xlsx", "--bez-przegladarki"]) == 2
     assert "Nie ma pliku ani folderu „nie_ma_takiego_pliku.xlsx”" in capsys.readouterr().out
@@ -388,6 +563,10 @@ def test_pzk_lab_serves_the_working_copy(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents?token={token}", timeout=30) as answer:
             listing = {item["name"] for item in json.load(answer)["content"]}
         assert set(LAB_NOTEBOOKS) <= listing
+        for host in FOREIGN_HOSTS:  # JupyterLab, too, answers only to a local Host, token or not
+            status, _h, _body = _request(port, f"/api/contents?token={token}", host.format(port=port))
+            assert status == 403, (host, status)
+        assert _request(port, "/api/contents")[0] == 403  # and nothing without the token
     finally:
         process.send_signal(signal.SIGTERM)
         try:

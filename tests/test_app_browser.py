@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -80,10 +82,21 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-def start_app(tmp: Path, *arguments: str) -> Server:
+def start_app(tmp: Path, *arguments: str, env: dict[str, str] | None = None) -> Server:
+    """``pzk app`` on a free port; ``url`` becomes the address it prints (with its token), as a person uses it."""
     port = free_port()
     command = [sys.executable, "-m", "pzk_kit", "app", "--bez-przegladarki", "--port", str(port), *arguments]
-    return Server(command, f"http://127.0.0.1:{port}/", tmp / f"app_{port}.log", cwd=tmp)
+    server = Server(command, f"http://127.0.0.1:{port}/", tmp / f"app_{port}.log",
+                    env=None if env is None else {**os.environ, **env}, cwd=tmp)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        found = re.search(r"Aplikacja PZK działa pod adresem: (\S+)", server.log.read_text(errors="replace"))
+        if found:
+            server.url = found.group(1)
+            return server
+        time.sleep(0.2)
+    server.stop()
+    raise AssertionError(f"pzk app printed no address:\n{server.log.read_text(errors='replace')[-3000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +169,8 @@ class Page:
         chooser.value.set_files(str(path))
 
     def external_requests(self) -> list[str]:
-        local = self.url.rstrip("/")
+        parts = urllib.parse.urlsplit(self.url)
+        local = f"{parts.scheme}://{parts.netloc}"
         return [u for u in self.requests if not (u.startswith(local) or u.startswith(("data:", "blob:")))]
 
     def download(self, filename: str, folder: Path) -> Path:
@@ -351,3 +365,75 @@ def test_pzk_app_with_input_opens_on_that_gmina(browser, example_workbook, tmp_p
             page.close()
     finally:
         server.stop()
+
+
+def _kernel_count(server: Server) -> int:
+    from test_app import _kernel_processes  # the same count as the server test (ps, under pzk app)
+
+    return len(_kernel_processes(server.process.pid))
+
+
+PAGE_LOADS = 20
+
+
+def test_twenty_page_loads_and_closes_leave_at_most_two_kernels(browser, tmp_path, timings):
+    """Every page load starts a kernel; closed pages must not keep theirs (29 loads used to keep 29, 3 GB).
+
+    Half the pages are closed as a person closes a tab (Voila's unload beacon shuts the kernel down), half
+    vanish without it, as a crashed tab or a sleeping laptop: the culler takes those.
+    """
+    server = start_app(tmp_path, env={"PZK_APP_KERNEL_IDLE_SECONDS": "30"})
+    try:
+        most = 0
+        for load in range(PAGE_LOADS):
+            page = Page(browser, server.url)
+            try:
+                page.open_app()
+                most = max(most, _kernel_count(server))
+            finally:
+                if load % 2 == 0:
+                    page.page.close(run_before_unload=True)
+                page.close()
+        deadline = time.monotonic() + 120
+        left = _kernel_count(server)
+        while left > 2 and time.monotonic() < deadline:
+            time.sleep(1)
+            left = _kernel_count(server)
+        timings[f"kernels alive after {PAGE_LOADS} page loads and closes (most at once)"] = f"{left} ({most})"
+        assert left <= 2
+        page = Page(browser, server.url)  # and the app still opens afterwards
+        try:
+            page.open_app()
+        finally:
+            page.close()
+    finally:
+        server.stop()
+
+
+def test_an_upload_over_the_limit_is_refused_at_once_in_polish(app_server, browser, example_workbook, tmp_path):
+    """A 70 MB file used to show nothing for 300 s; now the page says why before sending it."""
+    from pzk_kit.app import MAX_UPLOAD_BYTES
+
+    huge = tmp_path / "gmina_z_obrazami.xlsx"
+    with huge.open("wb") as handle:
+        handle.truncate(70 * 1024 * 1024)  # sparse: nothing big is written to the disk
+    just_over = tmp_path / "troche_za_duzy.xlsx"
+    with just_over.open("wb") as handle:
+        handle.truncate(MAX_UPLOAD_BYTES + 1)
+    page = Page(browser, app_server.url)
+    try:
+        page.open_app()
+        for path, size in ((huge, "70,0 MB"), (just_over, "20,0 MB")):
+            page.upload(path)
+            note = page.page.locator(".pzk-app .pzk-message .pzk-upload-too-big")
+            note.wait_for()
+            assert note.inner_text().startswith(f"Plik „{path.name}” ma {size}, a skoroszyt gminy ma zwykle "
+                                                "poniżej 2 MB (największy, jaki wczytam: 20,0 MB).")
+            assert not page.page.get_by_role("tab", name="Mapa partnerów").is_visible()
+        page.shot("08_za_duzy_plik")
+
+        page.upload(example_workbook)  # the upload still works, and the old note goes
+        page.page.get_by_text("Partnerów w PZK: 27").wait_for()
+        assert page.page.locator(".pzk-upload-too-big").count() == 0
+    finally:
+        page.close()
