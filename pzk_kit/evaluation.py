@@ -55,8 +55,12 @@ def min_respondents() -> int:
     return int(_number(_instrument().meta.get("min_respondentow"), 3))
 
 
-def _too_few() -> str:
+def too_few_reason() -> str:
+    """The reason given for a group or score withheld because it has fewer than 3 respondents."""
     return f"mniej niż {min_respondents()} respondentów"
+
+
+_too_few = too_few_reason
 
 
 def _as_nullable(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -355,7 +359,7 @@ def _breakdown(data: GminaData, measurement: str, by: str) -> tuple[pd.DataFrame
         if label in left_out:
             continue
         column = {}
-        for factor, (score, n) in _aggregate(scores[keys == label]).items():
+        for factor, (score, _) in _aggregate(scores[keys == label]).items():
             reason = withheld.get((factor, label))
             column[factor] = None if reason else score
             if reason:

@@ -460,7 +460,9 @@ class EvaluationExplorer:
             frame = self.by_group(measurement, view)
             columns = [c for c in frame.columns if c != "Czynnik"]
             self.chart_output.clear_output()
-            few = [group for group, reason in self.reasons.items() if reason.startswith("mniej niż")]
+            from pzk_kit.evaluation import too_few_reason
+
+            few = [group for group, reason in self.reasons.items() if reason == too_few_reason()]
             subtracted = [group for group in self.hidden if group not in few]
             if few:
                 text += (" Nie pokazano (mniej niż 3 osoby): " + ", ".join(few) + ".")
