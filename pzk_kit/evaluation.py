@@ -6,9 +6,11 @@ answered item is a 1–5 answer: "nie wiem" (0) and empty cells are left out; re
 least one item.
 
 Privacy (RODO): the survey is anonymous, so no score, breakdown cell or answer distribution resting on fewer than
-``min_respondentow`` (3) respondents is ever shown. Such values are None, and a Polish line saying *what* was
-withheld (never its value) goes to ``suppressed``. Groups of a breakdown (a sector, a partner) with fewer than 3
-respondents are left out of the table entirely, not even as an empty column.
+``min_respondentow`` (3) respondents is ever shown (primary suppression), and no combination of the shown ones may
+give such a result away by subtraction either (complementary suppression: see :func:`withheld_cells`, the one plan
+every output reads). Withheld values are None, and a Polish line saying *what* was withheld and why (never its
+value) goes to ``suppressed``. Groups of a breakdown (a sector, a partner) with nothing to show are left out of the
+table entirely, not even as an empty column.
 """
 
 from __future__ import annotations

@@ -235,9 +235,9 @@ def attack(data: GminaData, cells: list[Cell]) -> Outcome:
 
             def check(vector, estimate, m=m, name=name, people=people, truth=truth):
                 chosen = np.flatnonzero(np.abs(vector) > 1e-9)
-                if 0 < len(chosen) < 3 and np.allclose(vector[chosen], 1):
-                    if abs(estimate / len(chosen) - truth[chosen].mean()) <= TOLERANCE:
-                        outcome.recovered.add((m, name, frozenset(people[k] for k in chosen)))
+                if (0 < len(chosen) < 3 and np.allclose(vector[chosen], 1)
+                        and abs(estimate / len(chosen) - truth[chosen].mean()) <= TOLERANCE):
+                    outcome.recovered.add((m, name, frozenset(people[k] for k in chosen)))
 
             # every ±1 combination of up to three published sums (differences of weighted sums)
             for size in (1, 2, 3):
