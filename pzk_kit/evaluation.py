@@ -205,7 +205,7 @@ def _subtraction() -> str:
     return SUBTRACTION.format(n=min_respondents())
 
 
-def _disclosed(sizes: tuple[int, ...], rows: list[frozenset[int]], minimum: int) -> int:
+def _disclosed(sizes: tuple[int, ...], rows: list[frozenset[int]], minimum: int, exhaustive: bool = False) -> int:
     """How many sets of atoms with fewer than ``minimum`` respondents the published ``rows`` isolate."""
     small = [a for a, size in enumerate(sizes) if size < minimum]
     if not small or not rows:
@@ -216,6 +216,15 @@ def _disclosed(sizes: tuple[int, ...], rows: list[frozenset[int]], minimum: int)
     _, singular, vt = np.linalg.svd(matrix)
     rank = int((singular > 1e-9).sum())
     null = vt[rank:].T  # atoms × dimensions of the null space: v is computable ⇔ null.T @ v == 0
+    if minimum <= 3 and not exhaustive:  # sets under 3: one atom of 1 or 2, or two atoms of 1 — at once, in numpy
+        gram = null[small] @ null[small].T
+        norms = np.diag(gram)
+        alone = norms < 1e-12
+        ones = np.array([sizes[a] == 1 for a in small]) & ~alone
+        # two atoms are isolated together when their null-space rows are parallel (Cauchy–Schwarz equality)
+        parallel = gram ** 2 >= np.outer(norms, norms) * (1 - 1e-9)
+        pairs = np.triu(parallel & np.outer(ones, ones), k=1) if minimum == 3 else np.zeros(1, dtype=bool)
+        return int(alone.sum() + pairs.sum())
     found = 0
 
     def isolated(group: tuple[int, ...]) -> bool:
@@ -249,14 +258,16 @@ def _withheld(sizes: tuple[int, ...], cells: tuple[frozenset[int], ...], minimum
 
     left = _disclosed(sizes, [cells[k] for k in shown()], minimum)
     while left:
-        best = None
-        for k in shown():
-            remaining = _disclosed(sizes, [cells[j] for j in shown(k)], minimum)
-            key = (k == 0, remaining >= left, counts[k], remaining, k)
-            if best is None or key < best[0]:
-                best = (key, k, remaining)
-        hidden[best[1]] = "secondary"
-        left = best[2]
+        # the smallest shown cell whose hiding helps ("hide the next-smallest group"); the whole group last
+        order = sorted(shown(), key=lambda k: (k == 0, counts[k], k))
+        chosen, remaining = order[0], None
+        for k in order:
+            after = _disclosed(sizes, [cells[j] for j in shown(k)], minimum)
+            if after < left:
+                chosen, remaining = k, after
+                break
+        hidden[chosen] = "secondary"
+        left = remaining if remaining is not None else _disclosed(sizes, [cells[k] for k in shown()], minimum)
     return tuple(sorted(hidden.items()))
 
 
@@ -384,15 +395,15 @@ def hidden_groups_of(data: GminaData, measurement: str, by: str) -> dict[str, st
     """
     minimum = min_respondents()
     keys = _group_keys(data, _answers(data, measurement), by)
-    answered = respondent_scores(data, measurement).notna()
+    answered = respondent_scores(data, measurement).notna().groupby(keys.to_numpy()).any()  # group × factor
+    sizes = keys.value_counts()
     withheld = withheld_cells(data, measurement, by)
     hidden = {}
     for label in _ordered(set(keys)):
-        members = keys == label
-        if members.sum() < minimum:
+        if sizes[label] < minimum:
             hidden[label] = _too_few()
             continue
-        reasons = [withheld.get((factor, label)) for factor in answered.columns if answered[factor][members].any()]
+        reasons = [withheld.get((factor, label)) for factor in answered.columns if answered.at[label, factor]]
         if reasons and all(reasons):
             hidden[label] = _subtraction() if "secondary" in reasons else _too_few()
     return hidden
