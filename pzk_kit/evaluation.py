@@ -258,8 +258,10 @@ def _withheld(sizes: tuple[int, ...], cells: tuple[frozenset[int], ...], minimum
 
     left = _disclosed(sizes, [cells[k] for k in shown()], minimum)
     while left:
-        # the smallest shown cell whose hiding helps ("hide the next-smallest group"); the whole group last
+        # the smallest shown group whose hiding helps ("hide the next-smallest group"), else the smallest shown
+        # group; the whole group only when nothing else is left (it is the most useful number)
         order = sorted(shown(), key=lambda k: (k == 0, counts[k], k))
+        order = [k for k in order if k != 0] or order
         chosen, remaining = order[0], None
         for k in order:
             after = _disclosed(sizes, [cells[j] for j in shown(k)], minimum)

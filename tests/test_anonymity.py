@@ -207,3 +207,30 @@ def test_report_change_shown_between_two_published_values(gmina, tmp_path):
     row = scorecard_row(document, "Czynniki — mocna strona (≥ 4,0)")
     assert row[1:3] == ["2 z 12", "▲ +2 od T0"]
     assert "nie porównujemy" not in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_plan_leaves_no_small_set_computable_on_random_structures():
+    """Random sector/partner structures (some respondents' sector differs from their partner's): after the plan,
+    an exhaustive search finds no set of 1–2 respondents computable from the shown cells, and the whole group is
+    never hidden while it rests on 3 or more."""
+    import random
+
+    rng = random.Random(13)
+    for _ in range(300):
+        partners = rng.randint(1, 12)
+        sector_of = {p: rng.randrange(rng.randint(1, 5)) for p in range(partners)}
+        atoms: dict[tuple[int, int], int] = {}
+        for _ in range(rng.randint(1, 30)):
+            p = rng.randrange(partners)
+            s = sector_of[p] if rng.random() < 0.85 else rng.randrange(5)
+            atoms[(s, p)] = atoms.get((s, p), 0) + 1
+        names = list(atoms)
+        sizes = tuple(atoms[a] for a in names)
+        cells = [frozenset(range(len(names)))]
+        for position in (0, 1):
+            for label in sorted({a[position] for a in names}):
+                cells.append(frozenset(k for k, a in enumerate(names) if a[position] == label))
+        hidden = dict(evaluation._withheld(sizes, tuple(cells), 3))
+        shown = [cell for k, cell in enumerate(cells) if k not in hidden]
+        assert evaluation._disclosed(sizes, shown, 3, exhaustive=True) == 0
+        assert (0 in hidden) == (sum(sizes) < 3)
