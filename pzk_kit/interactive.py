@@ -355,6 +355,8 @@ def service_finder(data: GminaData) -> widgets.Widget | HTML:
 WHOLE_GROUP = "calosc"
 EVALUATION_VIEWS = (("cała grupa", WHOLE_GROUP), ("według sektorów", "sektor"), ("według partnerów", "partner"))
 HIDDEN_CELL = "ukryte (< 3 osoby)"
+SUBTRACTION_CELL = "ukryte (ochrona przed odejmowaniem)"
+NO_CHANGE = "— (wynik ukryty lub brak odpowiedzi w jednym z pomiarów)"
 BAND_BACKGROUNDS = {"mocna strona": "#e3f1e4", "do obserwacji": "#fff2c7", "wymaga uwagi": "#f8d9d6"}
 
 
@@ -371,8 +373,9 @@ class EvaluationExplorer:
     """Survey results for the evaluation meeting: one measurement, for the whole group, by sector or by partner.
 
     Scores come from :mod:`pzk_kit.evaluation`, so the anonymity rule holds here as everywhere: a score resting on
-    fewer than 3 respondents reads "ukryte (< 3 osoby)", and a sector or partner with fewer than 3 respondents is
-    not a column at all (the status line names it, never its result).
+    fewer than 3 respondents reads "ukryte (< 3 osoby)", a score hidden so that a smaller group cannot be
+    recovered by subtraction reads "ukryte (ochrona przed odejmowaniem)", and a sector or partner with nothing
+    to show is not a column at all (the status line names it and says why, never its result).
     """
 
     def __init__(self, data: GminaData, measurement: str | None = None) -> None:
@@ -382,6 +385,8 @@ class EvaluationExplorer:
         self.measurements = survey_measurements(data) if data.has("ankieta") else []
         self.frame = None  # the table on screen, withheld cells as text: what the room sees
         self.hidden: list[str] = []  # groups left out of the current breakdown
+        self.reasons: dict[str, str] = {}  # why each of them is left out (Polish, from the evaluation)
+        self.withheld: dict[tuple[str, str], str] = {}  # (factor name, column) → "primary" / "secondary"
         default = measurement if measurement in self.measurements else (self.measurements or [None])[-1]
         self.measurement = widgets.Dropdown(options=self.measurements, value=default, description="Pomiar:",
                                             disabled=not self.measurements)
@@ -404,6 +409,7 @@ class EvaluationExplorer:
 
         scores = factor_table(self.data)
         frame = pd.DataFrame({"Czynnik": scores["Czynnik"], measurement: scores[measurement]})
+        self.withheld = self._withheld(measurement, "", {"": measurement})
         frame["Pasmo"] = [band(v) for v in frame[measurement]]
         previous = self._previous(measurement)
         if previous:
@@ -411,13 +417,23 @@ class EvaluationExplorer:
         return frame
 
     def by_group(self, measurement: str, by: str):
-        from pzk_kit.evaluation import breakdown
+        from pzk_kit.evaluation import breakdown, hidden_groups_of
 
         result = breakdown(self.data, measurement, by)
-        prefix = f"{measurement} · {by} "
-        self.hidden = [line[len(prefix):line.rindex(": ")] for line in result.suppressed
-                       if line.startswith(prefix) and " · " not in line[len(prefix):]]
+        self.reasons = hidden_groups_of(self.data, measurement, by)
+        self.hidden = list(self.reasons)
+        self.withheld = self._withheld(measurement, by, {c: c for c in result.table.columns[1:]})
         return result.table
+
+    def _withheld(self, measurement: str, by: str, columns: dict[str, str]) -> dict[tuple[str, str], str]:
+        """(factor name, table column) → why the cell is withheld, for the cells the evaluation withheld."""
+        from pzk_kit.evaluation import withheld_cells
+        from pzk_kit.survey_instrument import load_instrument
+
+        names = {f.code: f.name for f in load_instrument().factors}
+        groups = {group: column for column, group in columns.items()}
+        return {(names[factor], groups[group]): reason
+                for (factor, group), reason in withheld_cells(self.data, measurement, by).items() if group in groups}
 
     def redraw(self) -> None:
         from pzk_kit.evaluation import factor_table
@@ -432,7 +448,7 @@ class EvaluationExplorer:
         measurement, view = self.measurement.value, self.view.value
         respondents = len(respondent_scores(self.data, measurement))
         text = f"Pomiar {measurement}: {_count(respondents, 'ankieta', 'ankiety', 'ankiet')}."
-        self.hidden = []
+        self.hidden, self.reasons, self.withheld = [], {}, {}
         if view == WHOLE_GROUP:
             frame = self.whole_group(measurement)
             columns = [measurement]
@@ -444,14 +460,27 @@ class EvaluationExplorer:
             frame = self.by_group(measurement, view)
             columns = [c for c in frame.columns if c != "Czynnik"]
             self.chart_output.clear_output()
-            if self.hidden:
-                text += (" Nie pokazano (mniej niż 3 osoby): " + ", ".join(self.hidden) + ".")
+            from pzk_kit.evaluation import too_few_reason
+
+            few = [group for group, reason in self.reasons.items() if reason == too_few_reason()]
+            subtracted = [group for group in self.hidden if group not in few]
+            if few:
+                text += (" Nie pokazano (mniej niż 3 osoby): " + ", ".join(few) + ".")
+            if subtracted:
+                text += (" Nie pokazano też: " + ", ".join(subtracted) + " — inaczej wynik mniejszej grupy dałoby "
+                         "się odtworzyć przez odejmowanie.")
             if not columns:
                 text += (" Żadna grupa nie ma co najmniej 3 ankiet, więc w tym podziale nic nie może być "
                          "pokazane.")
         shown = frame.astype(object).where(frame.notna(), HIDDEN_CELL)
+        for (factor, column), reason in self.withheld.items():
+            if reason == "secondary" and column in shown:
+                shown.loc[shown["Czynnik"] == factor, column] = SUBTRACTION_CELL
         if "Pasmo" in shown:
             shown["Pasmo"] = frame["Pasmo"].where(frame["Pasmo"].notna(), "—")
+        for column in [c for c in shown.columns if str(c).startswith("Zmiana od ")]:
+            # a change needs two shown scores: a hidden one is never taken as 0
+            shown[column] = frame[column].astype(object).where(frame[column].notna(), NO_CHANGE)
         self.frame = shown
         styled = table(shown).map(_band_background, subset=columns) if columns else table(shown)
         _show_table(self.table_output, styled)

@@ -466,14 +466,9 @@ def _check_hidden_groups(ctx: _Context, rule: Rule) -> _Finding | None:
         return None
     by = rule.parameter or "sektor"
     measurement = ctx.survey_measurement
-    prefix = f"{measurement} · {by} "
-    hidden = []
-    for line in evaluation.breakdown(ctx.data, measurement, by).suppressed:
-        if not line.startswith(prefix) or ": " not in line:
-            continue
-        group = line[len(prefix):line.rindex(": ")]
-        if " · " not in group and group != evaluation.NO_GROUP:  # a whole group, not one of its cells
-            hidden.append(group)
+    # only groups that are themselves too small: a group hidden to protect a smaller one needs no more surveys
+    hidden = [group for group, reason in evaluation.hidden_groups_of(ctx.data, measurement, by).items()
+              if group != evaluation.NO_GROUP and reason == evaluation.too_few_reason()]
     if not hidden:
         return None
     items = [{"grupa": group, "pomiar": measurement} for group in dict.fromkeys(hidden)]

@@ -310,19 +310,40 @@ def _scorecard_lines(facts: _Facts) -> dict[str, tuple[_Line, bool]]:
         lines["respondenci"] = (_Line(shown), True)
         meta = load_instrument().meta
 
+        def shown(measurement: str) -> set[str]:
+            return {code for code, by in facts.scores.items() if by.get(measurement) is not None}
+
         def band_count(band_name: str, measurement: str) -> int:
             return sum(1 for by in facts.scores.values() if evaluation.band(by.get(measurement)) == band_name)
 
+        latest = facts.survey_measurement
         for code, band_name, direction in (("mocne_strony", meta.get("pasmo_mocna", "mocna strona"), "wyzej"),
                                            ("wymaga_uwagi", meta.get("pasmo_uwaga", "wymaga uwagi"), "nizej")):
-            now = band_count(band_name, facts.survey_measurement)
-            line = _Line(f"{now} z {len(facts.scores)}")
+            now = band_count(band_name, latest)
+            # a hidden score is in no band: counting it would make it a 0 ("5 z 12" when only 10 are shown)
+            line = _Line(_t("karta_z", liczba=now, z=len(facts.scores)) if len(shown(latest)) == len(facts.scores)
+                         else _t("karta_z_pokazanych", liczba=now, z=len(shown(latest))))
             if len(facts.survey_measurements) > 1:
                 before = facts.survey_measurements[0]
-                line.change, line.change_good = _change(band_count(band_name, before), now, str, direction)
-                line.change += f" od {before}" if line.change else ""
+                if shown(before) == shown(latest) and shown(latest):  # the same factors on both sides
+                    line.change, line.change_good = _change(band_count(band_name, before), now, str, direction)
+                    line.change += f" od {before}" if line.change else ""
+                else:
+                    line.change = _t("karta_bez_porownania")
             lines[code] = (line, True)
     return lines
+
+
+def _scorecard_note(facts: _Facts) -> str | None:
+    """Why the scorecard gives no change in the survey rows, when it gives none (never a silent "—")."""
+    if not facts.has_survey or len(facts.survey_measurements) < 2:
+        return None
+    before, latest = facts.survey_measurements[0], facts.survey_measurements[-1]
+    missing = [m for m in (before, latest) if any(by.get(m) is None for by in facts.scores.values())]
+    shown = [{code for code, by in facts.scores.items() if by.get(m) is not None} for m in (before, latest)]
+    if shown[0] == shown[1] and shown[1]:
+        return None
+    return _t("karta_bez_porownania_objasnienie", przed=before, po=latest, pomiary=" i ".join(missing))
 
 
 def _scorecard(document, facts: _Facts) -> None:
@@ -362,6 +383,9 @@ def _scorecard(document, facts: _Facts) -> None:
     for row in grid.rows:
         word.no_split(row)
 
+    note = _scorecard_note(facts)
+    if note:
+        _paragraph(document, note, size=8, italic=True, color=word.GREY, before=2)
     if facts.has_survey:
         _factor_card(document, facts)
     urgent = [r for r in facts.recs if r.priority == 1]
@@ -442,6 +466,8 @@ def _factor_table(document, facts: _Facts, *, size: float = 9) -> None:
             if fill:
                 word.shade(cell, fill)
     _legend(document, [text for row in rows for text, _, _ in row])
+    if "Zmiana" in headers and any(row[headers.index("Zmiana")][0] == "—" for row in rows):
+        _paragraph(document, _t("zmiana_brak_objasnienie"), size=8, italic=True, color=word.GREY, after=4)
 
 
 def _factor_card(document, facts: _Facts) -> None:
@@ -756,13 +782,16 @@ def _sector_tables(document, facts: _Facts) -> None:
                 word.shade(row.cells[k], _band_fill(score))
         _paragraph(document, after=2)
     _legend(document, shown)
-    prefix = f"{measurement} · sektor "
-    hidden = [line[len(prefix):line.rindex(": ")] for line in result.suppressed
-              if line.startswith(prefix) and " · " not in line[len(prefix):]]
-    hidden = [h for h in hidden if h != evaluation.NO_GROUP]
-    if hidden:
-        _paragraph(document, _t("ewaluacja_sektory_ukryte", lista=", ".join(hidden)), size=9, italic=True,
+    reasons = evaluation.hidden_groups_of(facts.data, measurement, "sektor")
+    reasons.pop(evaluation.NO_GROUP, None)
+    few = [group for group, reason in reasons.items() if reason == evaluation.too_few_reason()]
+    subtracted = [group for group in reasons if group not in few]
+    if few:
+        _paragraph(document, _t("ewaluacja_sektory_ukryte", lista=", ".join(few)), size=9, italic=True,
                    color=word.GREY, after=6)
+    if subtracted:
+        _paragraph(document, _t("ewaluacja_sektory_odejmowanie", lista=", ".join(subtracted)), size=9,
+                   italic=True, color=word.GREY, after=6)
 
 
 # -- appendix ---------------------------------------------------------------------------------------------------

@@ -104,30 +104,45 @@ def test_one_respondent_shows_nothing(survey_gmina):
     assert "5" not in factor_table(data)["T0"].astype(str).tolist()
 
 
+SUBTRACTION = "ukryte dodatkowo, aby wyniku grupy mniejszej niż 3 osoby nie dało się odtworzyć przez odejmowanie"
+
+
 def test_breakdown_hides_small_sector_and_small_cells(survey_gmina):
     rows = [
         HEADER,
         ["E1", "T0", "Edukacja", "4", "4", "2", "4", "", "", ""],  # współdecydowanie (4 + 4 + 4) / 3 = 4
         ["E2", "T0", "Edukacja", "3", "3", "3", "2", "", "", ""],  # 3
         ["E3", "T0", "edukacja", "2", "2", "4", "", "", "", ""],  # 2 (label or code: same sector)
+        ["E4", "T0", "Edukacja", "5", "5", "1", "", "", "", ""],  # 5
+        ["Z1", "T0", "Zdrowie", "3", "", "", "3", "", "", ""],
+        ["Z2", "T0", "Zdrowie", "3", "", "", "3", "", "", ""],
+        ["Z3", "T0", "Zdrowie", "3", "", "", "3", "", "", ""],
         ["K1", "T0", "Kultura", "1", "1", "5", "1", "1", "1", "5"],  # 1 everywhere
         ["K2", "T0", "Kultura", "1", "1", "5", "1", "1", "1", "5"],
     ]
     data = survey_gmina(rows)
     table, suppressed = breakdown(data, "T0", "sektor")
-    assert list(table.columns) == ["Czynnik", "Edukacja"]
+    assert list(table.columns) == ["Czynnik", "Edukacja", "Zdrowie"]
     column = dict(zip(table["Czynnik"], table["Edukacja"], strict=True))
-    assert column["Współdecydowanie"] == 3.0
+    assert column["Współdecydowanie"] == 3.5
     assert column["Dialog"] is None  # only E1 and E2 answered
     assert column["Zaufanie"] is None  # nobody in Edukacja answered: not listed
+    zdrowie = dict(zip(table["Czynnik"], table["Zdrowie"], strict=True))
+    # Kultura's współdecydowanie is hidden; with Zdrowie's shown it would be whole − Edukacja − Zdrowie. Zdrowie
+    # (the smaller shown sector) is hidden too; its dialog stays, since Kultura's and Edukacja's hidden dialog
+    # together rest on 4 people.
+    assert zdrowie["Współdecydowanie"] is None
+    assert zdrowie["Dialog"] == 3.0
     assert suppressed == [
         "T0 · sektor Kultura: mniej niż 3 respondentów",
         "T0 · sektor Edukacja · Dialog: mniej niż 3 respondentów",
+        f"T0 · sektor Zdrowie · Współdecydowanie: {SUBTRACTION}",
     ]
-    # The overall score includes the Kultura answers: (4 + 3 + 2 + 1 + 1) / 5 = 2.2
-    assert factor_scores(data)["wspoldecydowanie"] == {"T0": 2.2}
-    # Dialog overall: E1 4, E2 2, K1 1, K2 1 → 2.0; zaufanie rests on the two Kultura respondents only: null.
-    assert factor_scores(data)["dialog"] == {"T0": 2.0}
+    # The overall score includes the Kultura answers: (4 + 3 + 2 + 5 + 3 + 3 + 3 + 1 + 1) / 9 = 2.78
+    assert factor_scores(data)["wspoldecydowanie"] == {"T0": 2.78}
+    # Dialog overall: E1 4, E2 2, Z 3 × 3, K1 1, K2 1 → 17 / 7 = 2.43; zaufanie rests on the two Kultura
+    # respondents only: null.
+    assert factor_scores(data)["dialog"] == {"T0": 2.43}
     assert factor_scores(data)["zaufanie"] == {"T0": None}
     summary = evaluation_summary(data)
     for line in suppressed:
@@ -142,12 +157,18 @@ def test_breakdown_by_partner_and_unknown_grouping(survey_gmina):
         ["R2", "T0", "GOPS", "2"],
         ["R3", "T0", "GOPS", "3"],
         ["R4", "T0", "PUP", "5"],
+        ["R5", "T0", "GOPS", "3"],
+        ["S1", "T0", "SP1", "5"],
+        ["S2", "T0", "SP1", "4"],
+        ["S3", "T0", "SP1", "3"],
     ]
     data = survey_gmina(rows)
     table, suppressed = breakdown(data, "T0", "partner")
     assert list(table.columns) == ["Czynnik", "Gminny Ośrodek Pomocy Społecznej"]
     assert table.loc[table["Czynnik"] == "Współdecydowanie", "Gminny Ośrodek Pomocy Społecznej"].item() == 3.0
-    assert suppressed == ["T0 · partner Powiatowy Urząd Pracy: mniej niż 3 respondentów"]
+    # PUP (1 person) is hidden; the smallest other partner goes too, or whole − GOPS − SP1 would be PUP's answer
+    assert suppressed == ["T0 · partner Powiatowy Urząd Pracy: mniej niż 3 respondentów",
+                          f"T0 · partner Szkoła Podstawowa nr 1: {SUBTRACTION}"]
     with pytest.raises(ValueError):
         breakdown(data, "T0", "gmina")
 
