@@ -320,6 +320,12 @@ def sigint_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+def block_sigint() -> None:
+    """For threads that submit to a worker pool (a batch's gmina threads): their workers never see Ctrl+C."""
+    if _SIGINT_MASKABLE:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
 def submit(pool: Executor, fn: Callable, *args: Any) -> Any:
     """``pool.submit`` with Ctrl+C held: the executor spawns its workers inside ``submit``."""
     with sigint_blocked():
