@@ -154,6 +154,14 @@ def check_target(path: Path, *, protect: Iterable[Path] = (), what: str = "Folde
     if (path.exists() or path.is_symlink()) and not path.is_dir():
         raise OutputRefused(f"„{path}” istnieje i jest {_kind_of(path)}, a nie folderem — tu nie zapiszę wyników. "
                             "Podaj nazwę nowego folderu, np. „wyniki”.")
+    for item in protect:
+        source = _resolved(item)
+        if source == target or target in source.parents:
+            raise OutputRefused(f"{what} „{path}” zawiera dane wejściowe „{item}”: zastąpienie go wynikami "
+                                f"usunęłoby je. Podaj inny folder, np. „{example}”.")
+        if source in target.parents and source.is_dir():
+            raise OutputRefused(f"{what} „{path}” leży wewnątrz folderu z danymi „{item}”. Podaj folder poza "
+                                "danymi, np. obok nich.")
     if target.parent == target:
         raise OutputRefused(f"„{path}” to folder główny dysku: zastąpienie go wynikami usunęłoby wszystko, co na "
                             f"nim jest. Podaj podfolder, np. „{example}”.")
@@ -165,14 +173,6 @@ def check_target(path: Path, *, protect: Iterable[Path] = (), what: str = "Folde
     if target == cwd or target in cwd.parents:
         raise OutputRefused(f"„{path}” to bieżący folder (albo go zawiera): zastąpienie go wynikami usunęłoby "
                             "Twoje pliki. Podaj podfolder, np. „wyniki”.")
-    for item in protect:
-        source = _resolved(item)
-        if source == target or target in source.parents:
-            raise OutputRefused(f"{what} „{path}” zawiera dane wejściowe „{item}”: zastąpienie go wynikami "
-                                f"usunęłoby je. Podaj inny folder, np. „{example}”.")
-        if source in target.parents and source.is_dir():
-            raise OutputRefused(f"{what} „{path}” leży wewnątrz folderu z danymi „{item}”. Podaj folder poza "
-                                "danymi, np. obok nich.")
 
 
 def _ignored(name: str) -> bool:

@@ -17,9 +17,9 @@ import pytest
 from pzk_kit import cli
 from pzk_kit.batch import (
     ERRORS_NAME,
+    MAX_NAME_BYTES,
     SUMMARY_CSV,
     SUMMARY_HTML,
-    MAX_NAME_BYTES,
     find_gminas,
     input_hash,
     run_batch,
