@@ -88,7 +88,7 @@ class BatchResult:
 # Output folder names: well under the 255-byte limit of common file systems, with room for the staging folder's
 # and the log's additions; a shortened name keeps a hash of the whole one, so two long names never merge.
 MAX_NAME_BYTES = 100
-_UNSAFE_CHARACTERS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')  # invalid on Windows or in a CSV row
+_UNSAFE_CHARACTERS = re.compile(r'[<>:"/\\|?*]')  # invalid on Windows
 
 
 def _short_hash(text: str) -> str:
@@ -98,10 +98,13 @@ def _short_hash(text: str) -> str:
 def safe_output_name(name: str) -> str:
     """A folder name made from an input name that every common file system takes (and Windows and USB sticks).
 
-    Characters Windows forbids and control characters become ``_``; names over :data:`MAX_NAME_BYTES` bytes of
-    UTF-8 are cut at a character boundary and get ``_`` and 8 hex digits of a hash of the whole name.
+    Characters Windows forbids and unprintable ones (control characters, and the invisible direction overrides
+    that make ``a\u202excod.xlsx`` look like another name) become ``_``; a changed name gets ``_`` and 8 hex digits
+    of a hash of the original, so two names differing only there stay apart. Names over :data:`MAX_NAME_BYTES`
+    bytes of UTF-8 are cut at a character boundary and get the same hash.
     """
-    cleaned = _UNSAFE_CHARACTERS.sub("_", unicodedata.normalize("NFC", name)).strip(" .") or "gmina"
+    printable = "".join(c if c.isprintable() else "_" for c in unicodedata.normalize("NFC", name))
+    cleaned = _UNSAFE_CHARACTERS.sub("_", printable).strip(" .") or "gmina"
     if cleaned != name:
         cleaned = f"{cleaned}_{_short_hash(name)}" if len(cleaned.encode()) <= MAX_NAME_BYTES - 9 else cleaned
     if len(cleaned.encode("utf-8", "surrogatepass")) <= MAX_NAME_BYTES:
@@ -282,7 +285,8 @@ def _run_locked(in_dir: Path, out_dir: Path, *, jobs: int, force: bool, summary_
                            for gmina, digest in todo}
             else:  # one worker (and one kernel, see runner.shared_kernel) per gmina in flight
                 threads = ThreadPoolExecutor(jobs, initializer=block_sigint)
-                futures = {threads.submit(_full_run, gmina, digest, out_dir, measurement, cell_timeout, pool): gmina
+                futures = {threads.submit(_full_run, gmina, digest, out_dir, measurement, cell_timeout, pool,
+                                          interrupted): gmina
                            for gmina, digest in todo}
             try:
                 for future in as_completed(futures):
@@ -310,7 +314,7 @@ def _failed(gmina: GminaInput, stage: str, exc: BaseException) -> Outcome:
 
 
 def _full_run(gmina: GminaInput, digest: str, out_dir: Path, measurement: str, cell_timeout: int,
-              pool) -> Outcome:
+              pool, interrupted: threading.Event | None = None) -> Outcome:
     from pzk_kit.runner import InvalidInput, NotebookFailed, run_gmina
 
     started = time.perf_counter()
@@ -328,7 +332,10 @@ def _full_run(gmina: GminaInput, digest: str, out_dir: Path, measurement: str, c
     except NotebookFailed as exc:
         outcome = Outcome(gmina, "błąd", "zeszyt", exc.message)
     except Exception as exc:  # one gmina's unexpected failure must not stop the region
-        outcome = _failed(gmina, "zapis" if isinstance(exc, OSError | OutputRefused) else "inny", exc)
+        if interrupted is not None and interrupted.is_set():
+            outcome = Outcome(gmina, "błąd", "przerwano", "Przerwano (Ctrl+C) przed końcem; nic nie zapisano.")
+        else:
+            outcome = _failed(gmina, "zapis" if isinstance(exc, OSError | OutputRefused) else "inny", exc)
     outcome.seconds = time.perf_counter() - started
     lines += [f"Koniec: {_now()} ({outcome.seconds:.1f} s)", f"Wynik: {outcome.status} {outcome.message}".rstrip()]
     _write_log(out_dir, gmina, lines)

@@ -214,3 +214,29 @@ def test_batch_output_folder_holding_the_input_or_foreign_files_is_refused(tmp_p
         assert text in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dokumenty", "gminy"]
     assert sorted(p.name for p in (tmp_path / "dokumenty").iterdir()) == ["umowa.docx"]
+
+
+def test_hostile_names_as_file_names_all_run_into_safe_distinct_folders(tmp_path):
+    """Every payload of the hostile corpus that a file system accepts as a name, as a gmina's workbook name."""
+    payloads = json.loads((ROOT / "tests" / "data" / "hostile" / "payloads.json").read_text(encoding="utf-8"))
+    hostile = ROOT / "tests" / "data" / "hostile" / "gmina_wroga.xlsx"
+    folder = tmp_path / "gminy"
+    folder.mkdir()
+    used = set()
+    for payload in payloads["payloads"]:
+        name = payload["value"]
+        if "/" in name or "\0" in name or name.startswith((".", "~$")) or len(f"{name}.xlsx".encode()) > 255:
+            continue
+        shutil.copy(hostile, folder / f"{name}.xlsx")
+        used.add(f"{name}.xlsx")
+    assert len(used) >= 12
+    result = run_batch(folder, tmp_path / "wyniki", summary_only=True, progress=False)
+    assert {o.gmina.path.name for o in result.outcomes} == used
+    assert [o.message for o in result.outcomes if o.status != "gotowe"] == []
+    names = [o.gmina.name for o in result.outcomes]
+    assert len({unicodedata.normalize("NFC", n).casefold() for n in names}) == len(used)
+    for name in names:
+        assert len(name.encode()) <= MAX_NAME_BYTES and name == name.strip(" .")
+        assert not any(c in name for c in '<>:"/\\|?*') and name.isprintable(), repr(name)
+        assert (tmp_path / "wyniki" / name / "summary.json").exists()
+    assert len(_read_csv(tmp_path / "wyniki" / SUMMARY_CSV)) == len(used)
