@@ -18,25 +18,38 @@ import datetime as dt
 import hashlib
 import io
 import json
-import shutil
+import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pzk_kit import __version__
-from pzk_kit.files import atomic_file
+from pzk_kit.files import (
+    RESULT_MARKER,
+    OutputRefused,
+    atomic_file,
+    check_target,
+    describe_error,
+    output_lock,
+    read_marker,
+    remove_stale_staging,
+    remove_stale_temp_files,
+    write_marker,
+)
 from pzk_kit.reading import DEFAULT_MEASUREMENT
-from pzk_kit.runner import STATE_NAME, write_state
+from pzk_kit.runner import RESULT_NAMES, STATE_NAME, write_state
 from pzk_kit.spreadsheet_safety import csv_cell, unescape_csv_text
 
 ERRORS_NAME = "bledy.csv"
 SUMMARY_CSV = "podsumowanie.csv"
 SUMMARY_HTML = "podsumowanie.html"
 LOG_DIR = "logi"
+RESERVED_NAMES = (ERRORS_NAME, SUMMARY_CSV, SUMMARY_HTML, LOG_DIR, RESULT_MARKER)
 FULL, SUMMARY_ONLY = "pelny", "tylko_podsumowanie"
 
 
@@ -73,26 +86,69 @@ class BatchResult:
 # -- finding gminas and recognising unchanged ones --------------------------------------------------------------
 
 
+# Output folder names: well under the 255-byte limit of common file systems, with room for the staging folder's
+# and the log's additions; a shortened name keeps a hash of the whole one, so two long names never merge.
+MAX_NAME_BYTES = 100
+_UNSAFE_CHARACTERS = re.compile(r'[<>:"/\\|?*]')  # invalid on Windows
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def safe_output_name(name: str) -> str:
+    """A folder name made from an input name that every common file system takes (and Windows and USB sticks).
+
+    Characters Windows forbids and unprintable ones (control characters, and the invisible direction overrides
+    that make ``a\u202excod.xlsx`` look like another name) become ``_``; a changed name gets ``_`` and 8 hex digits
+    of a hash of the original, so two names differing only there stay apart. Names over :data:`MAX_NAME_BYTES`
+    bytes of UTF-8 are cut at a character boundary and get the same hash.
+    """
+    printable = "".join(c if c.isprintable() else "_" for c in unicodedata.normalize("NFC", name))
+    cleaned = _UNSAFE_CHARACTERS.sub("_", printable).strip(" .") or "gmina"
+    if cleaned != name:
+        cleaned = f"{cleaned}_{_short_hash(name)}" if len(cleaned.encode()) <= MAX_NAME_BYTES - 9 else cleaned
+    if len(cleaned.encode("utf-8", "surrogatepass")) <= MAX_NAME_BYTES:
+        return cleaned
+    cut = cleaned
+    while len(cut.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES - 9:
+        cut = cut[:-1]
+    return f"{cut.rstrip(' .')}_{_short_hash(name)}"
+
+
+def _name_key(name: str) -> str:
+    """Names that one file system may treat as the same (``Gmina`` and ``gmina`` on Windows and macOS)."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def find_gminas(in_dir: Path, *, exclude: Path | None = None) -> list[GminaInput]:
     """Workbooks (``*.xlsx``) and folders holding CSV files directly inside ``in_dir``, by name.
 
     Excel's lock files (``~$…``) and hidden entries are ignored, and so is the output folder when it lies inside
-    the input folder.
+    the input folder. Each gmina's name (its output folder) is safe for any file system and unique even where
+    case does not count; names of the batch's own files (``logi``, ``bledy.csv``…) are never used. A folder that
+    cannot be read is kept, so its failure is reported rather than silently skipped.
     """
     found: list[GminaInput] = []
-    taken: set[str] = set()
+    taken: set[str] = {_name_key(n) for n in RESERVED_NAMES}
     excluded = exclude.resolve() if exclude is not None else None
     for path in sorted(Path(in_dir).iterdir(), key=lambda p: p.name.lower()):
         if path.name.startswith((".", "~$")) or (excluded is not None and path.resolve() == excluded):
             continue
         is_workbook = path.is_file() and path.suffix.lower() == ".xlsx"
-        is_folder = path.is_dir() and any(p.suffix.lower() == ".csv" for p in path.iterdir() if p.is_file())
+        try:
+            is_folder = path.is_dir() and any(p.suffix.lower() == ".csv" for p in path.iterdir() if p.is_file())
+        except OSError:  # unreadable: report it
+            is_folder = True
         if not (is_workbook or is_folder):
             continue
-        name = path.stem if is_workbook else path.name
-        if name in taken:  # "gmina.xlsx" beside a folder "gmina/"
-            name = f"{name}_csv" if is_folder else f"{name}_xlsx"
-        taken.add(name)
+        base = path.stem if is_workbook else path.name
+        name = safe_output_name(base)
+        if _name_key(name) in taken:  # "gmina.xlsx" beside a folder "gmina/" (or "Gmina/")
+            name = safe_output_name(f"{base}_{'csv' if is_folder else 'xlsx'}")
+        if _name_key(name) in taken:
+            name = safe_output_name(f"{base}_{_short_hash(path.name)}")
+        taken.add(_name_key(name))
         found.append(GminaInput(name, path))
     return found
 
@@ -125,12 +181,27 @@ def _unchanged(folder: Path, digest: str, mode: str) -> bool:
     return state.get("hash") == digest and (state.get("tryb") == FULL or mode == SUMMARY_ONLY)
 
 
-def _remove_stale_staging(out_dir: Path) -> None:
-    """Half-built folders left by an interrupted run (``.name.xxxx.tmp``/``.old``) are ours to remove."""
-    for path in out_dir.glob(".*.tmp"):
-        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-    for path in out_dir.glob(".*.old"):
-        shutil.rmtree(path, ignore_errors=True)
+def check_batch_output(out_dir: Path, in_dir: Path) -> None:
+    """Refuse an output folder whose use would mix results into the user's files (the rules of ``pzk run``).
+
+    It may lie inside the input folder (it is then skipped when looking for gminas), but it may not be the input
+    folder or contain it, and an existing non-empty folder must be an earlier batch result (the marker file, or
+    ``bledy.csv`` with ``podsumowanie.csv`` from versions without it).
+    """
+    check_target(out_dir)
+    source, target = in_dir.resolve(), out_dir.resolve()
+    if source == target or target in source.parents:
+        raise OutputRefused(f"Folder wyników „{out_dir}” zawiera dane gmin „{in_dir}” — wyniki zmieszałyby się z "
+                            f"danymi. Podaj osobny folder, np. „{in_dir / 'wyniki'}”.")
+    if not out_dir.is_dir() or not any(out_dir.iterdir()):
+        return
+    marker = read_marker(out_dir)
+    if (marker is not None and marker.get("polecenie") == "batch") or (
+            marker is None and (out_dir / ERRORS_NAME).exists() and (out_dir / SUMMARY_CSV).exists()):
+        return
+    shown = ", ".join(sorted(p.name for p in out_dir.iterdir())[:5])
+    raise OutputRefused(f"„{out_dir}” nie jest folderem z wynikami pzk batch (są w nim inne pliki: {shown}) — nie "
+                        f"zapiszę do niego. Podaj nowy albo pusty folder, np. „{out_dir / 'wyniki'}”.")
 
 
 # -- running ------------------------------------------------------------------------------------------------------
@@ -148,24 +219,47 @@ def run_batch(
     progress: bool = True,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
-    """Run every gmina of ``in_dir`` into ``out_dir/<gmina>/`` and write the regional summary."""
-    from tqdm.auto import tqdm
+    """Run every gmina of ``in_dir`` into ``out_dir/<gmina>/`` and write the regional summary.
 
-    from pzk_kit.runner import CELL_TIMEOUT, notebook_pool
+    Held under a lock on ``out_dir`` (one batch at a time writes it); staging folders of dead runs are removed.
+    """
+    from pzk_kit.runner import CELL_TIMEOUT
 
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     if not in_dir.is_dir():
         raise NotADirectoryError(in_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(out_dir)
+    check_batch_output(out_dir, in_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputRefused(f"Nie mogę utworzyć folderu wyników „{out_dir}”: {describe_error(exc)}.") from None
+    with output_lock(out_dir):
+        if read_marker(out_dir) is None:
+            write_marker(out_dir, "batch")
+        remove_stale_staging(out_dir)
+        remove_stale_temp_files(out_dir)
+        remove_stale_temp_files(out_dir / LOG_DIR)
+        return _run_locked(in_dir, out_dir, jobs=max(1, jobs), force=force, summary_only=summary_only,
+                           measurement=measurement, cell_timeout=cell_timeout or CELL_TIMEOUT, progress=progress,
+                           on_outcome=on_outcome)
+
+
+def _run_locked(in_dir: Path, out_dir: Path, *, jobs: int, force: bool, summary_only: bool, measurement: str,
+                cell_timeout: int, progress: bool, on_outcome: Callable[[Outcome], None] | None) -> BatchResult:
+    from tqdm.auto import tqdm
+
+    from pzk_kit.runner import block_sigint, submit, worker_pool
     gminas = find_gminas(in_dir, exclude=out_dir)
     mode = SUMMARY_ONLY if summary_only else FULL
     result = BatchResult()
     lock = threading.Lock()
+    interrupted = threading.Event()
     bar = tqdm(total=len(gminas), desc="Gminy", unit="gm.", disable=not progress or not gminas, leave=True)
 
     def record(outcome: Outcome) -> None:
         with lock:
+            if interrupted.is_set():  # a gmina cut short by Ctrl+C is not a failure of its data
+                return
             result.outcomes.append(outcome)
             bar.update(1)
             bar.set_postfix_str(f"{outcome.gmina.name}: {outcome.status}", refresh=True)
@@ -174,26 +268,39 @@ def run_batch(
 
     todo = []
     for gmina in gminas:
-        digest = input_hash(gmina.path, measurement)
-        if not force and _unchanged(out_dir / gmina.name, digest, mode):
+        try:
+            digest = input_hash(gmina.path, measurement)
+            unchanged = not force and _unchanged(out_dir / gmina.name, digest, mode)
+        except Exception as exc:  # an unreadable input is that gmina's failure, not the region's
+            record(_failed(gmina, "dane", exc))
+            continue
+        if unchanged:
             record(Outcome(gmina, "bez zmian"))
         else:
             todo.append((gmina, digest))
 
     try:
-        if summary_only:
-            with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-                futures = [pool.submit(_summary_only, gmina, digest, out_dir, measurement) for gmina, digest in todo]
+        with worker_pool(jobs) as pool:
+            if summary_only:
+                futures = {submit(pool, _summary_only, gmina, digest, out_dir, measurement): gmina
+                           for gmina, digest in todo}
+            else:  # one worker (and one kernel, see runner.shared_kernel) per gmina in flight
+                threads = ThreadPoolExecutor(jobs, initializer=block_sigint)
+                futures = {threads.submit(_full_run, gmina, digest, out_dir, measurement, cell_timeout, pool,
+                                          interrupted): gmina
+                           for gmina, digest in todo}
+            try:
                 for future in as_completed(futures):
-                    record(future.result())
-        elif todo:
-            timeout = cell_timeout or CELL_TIMEOUT
-            # one worker (and one kernel, see runner.shared_kernel) per gmina in flight
-            with notebook_pool(max(1, jobs)) as pool, ThreadPoolExecutor(max(1, jobs)) as threads:
-                futures = [threads.submit(_full_run, gmina, digest, out_dir, measurement, timeout, pool)
-                           for gmina, digest in todo]
-                for future in as_completed(futures):
-                    record(future.result())
+                    try:
+                        record(future.result())
+                    except Exception as exc:  # a worker that died: that gmina's failure
+                        record(_failed(futures[future], "inny", exc))
+            except BaseException:
+                interrupted.set()
+                raise
+            finally:
+                if not summary_only:
+                    threads.shutdown(wait=False, cancel_futures=True)
     finally:
         bar.close()
         write_errors(result, out_dir)
@@ -203,8 +310,12 @@ def run_batch(
     return result
 
 
+def _failed(gmina: GminaInput, stage: str, exc: BaseException) -> Outcome:
+    return Outcome(gmina, "błąd", stage, describe_error(exc))
+
+
 def _full_run(gmina: GminaInput, digest: str, out_dir: Path, measurement: str, cell_timeout: int,
-              pool) -> Outcome:
+              pool, interrupted: threading.Event | None = None) -> Outcome:
     from pzk_kit.runner import InvalidInput, NotebookFailed, run_gmina
 
     started = time.perf_counter()
@@ -222,7 +333,10 @@ def _full_run(gmina: GminaInput, digest: str, out_dir: Path, measurement: str, c
     except NotebookFailed as exc:
         outcome = Outcome(gmina, "błąd", "zeszyt", exc.message)
     except Exception as exc:  # one gmina's unexpected failure must not stop the region
-        outcome = Outcome(gmina, "błąd", "inny", f"Nieoczekiwany błąd: {type(exc).__name__}: {exc}")
+        if interrupted is not None and interrupted.is_set():
+            outcome = Outcome(gmina, "błąd", "przerwano", "Przerwano (Ctrl+C) przed końcem; nic nie zapisano.")
+        else:
+            outcome = _failed(gmina, "zapis" if isinstance(exc, OSError | OutputRefused) else "inny", exc)
     outcome.seconds = time.perf_counter() - started
     lines += [f"Koniec: {_now()} ({outcome.seconds:.1f} s)", f"Wynik: {outcome.status} {outcome.message}".rstrip()]
     _write_log(out_dir, gmina, lines)
@@ -243,12 +357,13 @@ def _summary_only(gmina: GminaInput, digest: str, out_dir: Path, measurement: st
             lines.append(data.report.format_text(limit=None))
             outcome = Outcome(gmina, "błąd", "walidacja", _first_errors(data.report))
         else:
-            with atomic_dir(out_dir / gmina.name, overwrite=True) as tmp:
+            with atomic_dir(out_dir / gmina.name, overwrite=True, protect=[gmina.path], result="run",
+                            known=RESULT_NAMES) as tmp:
                 write_summary(build_summary(data, measurement), tmp)
                 write_state(tmp, _state(gmina, digest, SUMMARY_ONLY))
             outcome = Outcome(gmina, "gotowe")
     except Exception as exc:
-        outcome = Outcome(gmina, "błąd", "inny", f"Nieoczekiwany błąd: {type(exc).__name__}: {exc}")
+        outcome = _failed(gmina, "zapis" if isinstance(exc, OSError | OutputRefused) else "inny", exc)
     outcome.seconds = time.perf_counter() - started
     lines.append(f"Wynik: {outcome.status} {outcome.message}".rstrip())
     _write_log(out_dir, gmina, lines)
@@ -270,9 +385,13 @@ def _now() -> str:
 
 
 def _write_log(out_dir: Path, gmina: GminaInput, lines: list[str]) -> None:
+    """The gmina's log; a log that cannot be written must not turn a finished gmina into a lost one."""
     path = out_dir / LOG_DIR / f"{gmina.name}.log"
-    with atomic_file(path, overwrite=True) as tmp:
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        with atomic_file(path, overwrite=True) as tmp:
+            tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError:
+        pass
 
 
 # -- the regional summary ------------------------------------------------------------------------------------------
@@ -311,8 +430,11 @@ def write_errors(result: BatchResult, out_dir: Path) -> Path:
 def _summaries(out_dir: Path, names: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
     for name in names:
         path = out_dir / name / "summary.json"
-        if path.exists():
-            yield name, json.loads(path.read_text(encoding="utf-8"))
+        try:
+            summary = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # missing or damaged (e.g. edited by hand): that gmina has no row
+            continue
+        yield name, summary
 
 
 def summary_rows(out_dir: Path, names: list[str]) -> tuple[list[str], list[list[Any]]]:

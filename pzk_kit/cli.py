@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +32,17 @@ _ARGPARSE_PL = {
     "show program's version number and exit": "pokaż wersję i zakończ",
 }
 argparse._ = lambda text: _ARGPARSE_PL.get(text, text)  # type: ignore[attr-defined]
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl+C
+
+
+def _measurement(text: str) -> str:
+    """``--pomiar``: the same labels as the ``pomiar`` column (``t1`` and ``1`` mean ``T1``)."""
+    from pzk_kit.cells import Bad, parse_pomiar
+
+    value = parse_pomiar(text)
+    if isinstance(value, Bad):
+        raise argparse.ArgumentTypeError(f"niepoprawny pomiar „{text}” — podaj {value.expected}")
+    return value
 
 
 def _print(text: str = "", *, err: bool = False) -> None:
@@ -150,14 +163,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from pzk_kit.example import EXAMPLE_NAME, example_rows, write_example_workbook
     from pzk_kit.files import atomic_dir
     from pzk_kit.reading import read_gmina
-    from pzk_kit.runner import InvalidInput, NotebookFailed, run_into
+    from pzk_kit.runner import RESULT_NAMES, InvalidInput, NotebookFailed, run_into
     from pzk_kit.templates import write_csv_folder, write_template
 
     started = time.perf_counter()
     out = Path(args.out)
     _print(f"Kopiuję „Gminę Przykładową” do {out} i uruchamiam na niej cały zestaw …")
     try:
-        with atomic_dir(out, overwrite=args.nadpisz) as tmp:
+        with atomic_dir(out, overwrite=args.nadpisz, result="demo", known=RESULT_NAMES | {"dane"}) as tmp:
             inputs = tmp / "dane"
             inputs.mkdir()
             workbook = write_example_workbook(inputs / f"{EXAMPLE_NAME}.xlsx")
@@ -241,7 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Kopiuje „Gminę Przykładową” do OUT_DIR/dane i zapisuje w OUT_DIR wszystkie "
                        "wyniki, tak jak pzk run.")
     p.add_argument("out", metavar="OUT_DIR", help="folder wyników")
-    p.add_argument("--nadpisz", action="store_true", help="zastąp istniejący folder")
+    p.add_argument("--nadpisz", action="store_true",
+                   help="zastąp wcześniejszy wynik demo w OUT_DIR (folderu z innymi plikami nigdy)")
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("run", help="uruchom trzy zeszyty dla gminy i zapisz wyniki",
@@ -250,8 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "danych kończy się kodem 2 i niczego nie zapisuje.")
     p.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
     p.add_argument("--out", required=True, metavar="DIR", help="folder wyników (powstaje w całości albo wcale)")
-    p.add_argument("--pomiar", default="T0", metavar="T0", help="pomiar mapy współpracy (domyślnie T0)")
-    p.add_argument("--nadpisz", action="store_true", help="zastąp wcześniejsze wyniki w DIR")
+    p.add_argument("--pomiar", default="T0", metavar="T0", type=_measurement,
+                   help="pomiar mapy współpracy: T0, T1, … (domyślnie T0)")
+    p.add_argument("--nadpisz", action="store_true",
+                   help="zastąp wcześniejsze wyniki zestawu w DIR (folderu z innymi plikami nigdy)")
     p.add_argument("--po-kolei", action="store_true", help="zeszyty jeden po drugim zamiast równolegle")
     p.set_defaults(handler=cmd_run)
 
@@ -267,7 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="przelicz także gminy, których dane się nie zmieniły")
     p.add_argument("--summary-only", action="store_true",
                    help="tylko summary.json i zestawienie, bez zeszytów (szybko, np. dla tysięcy gmin)")
-    p.add_argument("--pomiar", default="T0", metavar="T0", help="pomiar mapy współpracy (domyślnie T0)")
+    p.add_argument("--pomiar", default="T0", metavar="T0", type=_measurement,
+                   help="pomiar mapy współpracy: T0, T1, … (domyślnie T0)")
     p.add_argument("--bez-paska", action="store_true", help="bez paska postępu (np. w dziennikach)")
     p.set_defaults(handler=cmd_batch)
 
@@ -298,28 +315,69 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+INTERRUPTED = {
+    cmd_run: "Przerwano. Nic nie zapisano (wcześniejsze wyniki, jeśli były, zostały bez zmian).",
+    cmd_demo: "Przerwano. Nic nie zapisano (wcześniejsze wyniki, jeśli były, zostały bez zmian).",
+    cmd_batch: "Przerwano. Gminy skończone przed przerwaniem mają wyniki; pozostałych nie zapisano — uruchom "
+               "ponownie, a gotowe zostaną pominięte.",
+}
+
+
+def _interrupt_once() -> dict:
+    """Ctrl+C (or a closed terminal, or ``kill``) stops a long command once; further presses do not cut its cleanup.
+
+    The first signal raises KeyboardInterrupt where the command waits; the cleanup then runs to its end (workers
+    and kernels killed, the staging folder removed) instead of being broken by an impatient second Ctrl+C into
+    tracebacks and leftovers.
+    """
+    def handler(signum, frame):
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                previous[getattr(signal, name)] = signal.signal(getattr(signal, name), handler)
+    return previous
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_OK
-    from pzk_kit.files import OutputExists
+    from pzk_kit.files import OutputExists, OutputRefused, describe_os_error
 
+    previous = _interrupt_once() if args.handler in (cmd_run, cmd_demo, cmd_batch) else {}
     try:
         return args.handler(args)
     except OutputExists as exc:
         _print(exc.message, err=True)
         return EXIT_FAILURE
+    except OutputRefused as exc:
+        _print(exc.message, err=True)
+        return exc.exit_code
     except KeyboardInterrupt:
-        _print("Przerwano.", err=True)
-        return 130
+        _print(INTERRUPTED.get(args.handler, "Przerwano."), err=True)
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        if os.environ.get("PZK_DEBUG"):
+            raise
+        _print(f"Nie udało się: {describe_os_error(exc)}.", err=True)
+        return EXIT_FAILURE
     except Exception as exc:  # the last line of defence: a Polish sentence instead of a traceback
         if os.environ.get("PZK_DEBUG"):
             raise
         _print(f"Nieoczekiwany błąd: {type(exc).__name__}: {exc}", err=True)
         _print("To błąd zestawu, nie Twoich danych. Uruchom ponownie z PZK_DEBUG=1 i zgłoś wynik.", err=True)
         return EXIT_FAILURE
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ import contextlib
 import json
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -129,6 +131,13 @@ def _clear_namespace(kernel: Any) -> None:
 NOTEBOOKS = ("01_mapowanie_partnerow.ipynb", "02_koszyk_uslug.ipynb", "03_ewaluacja.ipynb")
 VALIDATION_NAME = "walidacja.txt"
 STATE_NAME = "zrodlo.json"  # written by batch runs: which input (content hash) and mode produced the result
+# What a result folder of a version without the marker file (pzk_kit.files.RESULT_MARKER) may hold: such a
+# folder is replaced by --nadpisz only when it holds nothing else.
+RESULT_NAMES = frozenset({
+    *NOTEBOOKS, *(Path(name).with_suffix(".html").name for name in NOTEBOOKS), VALIDATION_NAME, STATE_NAME,
+    "summary.json", "katalog_uslug.html", "katalog_uslug.docx", "raport.docx", "rekomendacje.json",
+    "czesci_wynikow", "hsds",
+})
 
 
 def write_state(folder: Path, state: dict[str, Any]) -> None:
@@ -195,7 +204,7 @@ def run_gmina(
     if not data.report.ok:
         raise InvalidInput(data.report)
     out = Path(out)
-    with atomic_dir(out, overwrite=overwrite) as tmp:
+    with atomic_dir(out, overwrite=overwrite, protect=[source], result="run", known=RESULT_NAMES) as tmp:
         result = run_into(data, tmp, measurement=measurement, parallel=parallel, cell_timeout=cell_timeout, log=log,
                           pool=pool, one_kernel=one_kernel)
         if state is not None:
@@ -239,17 +248,18 @@ def run_into(
         log(f"{TITLES[name]}: gotowe ({took:.1f} s)".replace(".", ","))
 
     if pool is None and parallel:
-        with notebook_pool(len(NOTEBOOKS)) as own:
+        with worker_pool(len(NOTEBOOKS)) as own:
             return run_into(data, folder, measurement=measurement, cell_timeout=cell_timeout, log=log, pool=own,
                             source_parameter=source_parameter)
     if pool is None:
         for name in NOTEBOOKS:
             done(name, execute_notebook_task(*tasks[name]))
     elif one_kernel:  # batch: the pool's parallelism is across gminas (see shared_kernel)
-        for name, took in pool.submit(execute_gmina_task, [tasks[name] for name in NOTEBOOKS]).result().items():
+        future = submit(pool, execute_gmina_task, [tasks[name] for name in NOTEBOOKS])
+        for name, took in future.result().items():
             done(name, took)
     else:
-        futures = {name: pool.submit(execute_notebook_task, *tasks[name]) for name in NOTEBOOKS}
+        futures = {name: submit(pool, execute_notebook_task, *tasks[name]) for name in NOTEBOOKS}
         for name, future in futures.items():
             done(name, future.result())
     summary = summary_document(data, read_parts(folder))
@@ -258,8 +268,90 @@ def run_into(
 
 
 def notebook_pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes for notebook runs; spawned, so no worker inherits another run's threads or sockets."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    """Worker processes for notebook runs; spawned, so no worker inherits another run's threads or sockets.
+
+    Each worker ignores Ctrl+C (the command handles it once, see :func:`worker_pool`) and dies with the command
+    (see :func:`_watch_parent`), taking its kernel along.
+    """
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, initargs=(os.getpid(),))
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """:func:`notebook_pool` that, when the run stops early (Ctrl+C, an error), kills its workers and kernels.
+
+    ``shutdown`` alone would wait for the running notebooks to finish, while the staging folder they write into is
+    being removed; a killed tree writes nothing more.
+    """
+    pool = notebook_pool(workers)
+    try:
+        yield pool
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers and everything they started (kernels), and wait until they are gone."""
+    from pzk_kit.processes import kill_tree
+
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    kill_tree([w.pid for w in workers if w.pid])
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.join(timeout=5)
+
+
+_SIGINT_MASKABLE = hasattr(signal, "pthread_sigmask")
+
+
+@contextlib.contextmanager
+def sigint_blocked() -> Iterator[None]:
+    """Ctrl+C held (not lost) in this thread: a worker spawned now inherits the block and never sees it."""
+    if not _SIGINT_MASKABLE:
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def block_sigint() -> None:
+    """For threads that submit to a worker pool (a batch's gmina threads): their workers never see Ctrl+C."""
+    if _SIGINT_MASKABLE:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def submit(pool: Executor, fn: Callable, *args: Any) -> Any:
+    """``pool.submit`` with Ctrl+C held: the executor spawns its workers inside ``submit``."""
+    with sigint_blocked():
+        return pool.submit(fn, *args)
+
+
+def _init_worker(parent_pid: int) -> None:
+    # Ctrl+C in the terminal reaches the whole process group: only the command reacts (and stops the workers).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _SIGINT_MASKABLE:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="pzk-rodzic", daemon=True).start()
+
+
+def _watch_parent(parent_pid: int, interval: float = 0.5) -> None:
+    """End this worker and its kernels as soon as the command is gone (``kill -9``, a closed terminal).
+
+    Polling the parent pid, as ipykernel does for its own parent: ``PR_SET_PDEATHSIG`` would fire when the
+    *thread* that spawned the worker ends, and batch workers are spawned from short-lived threads.
+    """
+    from pzk_kit.processes import descendants, kill_tree
+
+    while os.getppid() == parent_pid:
+        time.sleep(interval)
+    kill_tree(descendants(os.getpid()), timeout=5)
+    os._exit(1)
 
 
 def execute_gmina_task(tasks: list[tuple]) -> dict[str, float]:

@@ -6,6 +6,10 @@ import csv
 import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -13,12 +17,14 @@ import pytest
 from pzk_kit import cli
 from pzk_kit.batch import (
     ERRORS_NAME,
+    MAX_NAME_BYTES,
     SUMMARY_CSV,
     SUMMARY_HTML,
     find_gminas,
     input_hash,
     run_batch,
 )
+from pzk_kit.files import OWNER_NAME, RESULT_MARKER
 from pzk_kit.runner import STATE_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,15 +135,19 @@ def test_summary_only_reruns_only_changed_input_and_cleans_interrupted_staging(r
     out = tmp_path / "wyniki"
     shutil.rmtree(region / "zepsuta")
     assert run_batch(region, out, summary_only=True, progress=False).ok
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
     (out / ".alfa.abcd.tmp").mkdir()  # left by a killed run
     (out / ".alfa.abcd.tmp" / "summary.json").write_text("pół", encoding="utf-8")
+    (out / ".alfa.abcd.tmp" / OWNER_NAME).write_text(json.dumps(
+        {"pid": dead.pid, "start": None, "host": socket.gethostname()}), encoding="utf-8")
     with (region / "beta" / "potrzeby.csv").open("a", encoding="utf-8") as handle:
         handle.write("Ubóstwo;Osoby starsze;10;2;nowa diagnoza\r\n")
     result = run_batch(region, out, summary_only=True, progress=False)
     assert {o.gmina.name: o.status for o in result.outcomes} == {"alfa": "bez zmian", "beta": "gotowe"}
     beta = json.loads((out / "beta" / "summary.json").read_text(encoding="utf-8"))
     assert beta["basket"]["needs"] == 16
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [RESULT_MARKER]
 
 
 def test_batch_of_an_empty_or_missing_folder_says_so(tmp_path, capsys):
@@ -146,3 +156,87 @@ def test_batch_of_an_empty_or_missing_folder_says_so(tmp_path, capsys):
     assert "Nie znaleziono żadnej gminy" in capsys.readouterr().err
     assert cli.main(["batch", str(tmp_path / "nie_ma"), "--out", str(tmp_path / "w")]) == 1
     assert "nie jest folderem" in capsys.readouterr().err
+
+
+def test_every_gmina_failure_is_recorded_and_output_names_are_safe_and_unique(tmp_path, capsys):
+    """Issue 13 item 7: one odd file name or one unwritable result must not stop the region."""
+    folder = tmp_path / "gminy"
+    folder.mkdir()
+    long_name = "Gmina Łódź " + "a" * 229  # a 245-character file name (248 bytes), as in the issue
+    assert len(f"{long_name}.xlsx") == 245
+    shutil.copy(EXAMPLE_XLSX, folder / f"{long_name}.xlsx")
+    shutil.copy(EXAMPLE_XLSX, folder / f"{long_name[:-1]}X.xlsx")  # same first 100 bytes
+    shutil.copy(EXAMPLE_XLSX, folder / "Gmina.xlsx")
+    shutil.copytree(EXAMPLE_CSV, folder / "gmina")  # "Gmina" and "gmina" are one folder on Windows and macOS
+    shutil.copy(EXAMPLE_XLSX, folder / "logi.xlsx")  # the batch's own log folder
+    shutil.copy(EXAMPLE_XLSX, folder / "tab\tw nazwie.xlsx")
+    shutil.copy(EXAMPLE_XLSX, folder / "zajeta.xlsx")
+    (folder / "uszkodzona.xlsx").write_bytes(b"PK\x03\x04 to nie jest skoroszyt")
+    out = tmp_path / "wyniki"
+    out.mkdir()
+    (out / "zajeta").mkdir()  # a folder of the user's where a result would go
+    (out / "zajeta" / "moje.docx").write_text("ważne", encoding="utf-8")
+    (out / "podsumowanie.csv").write_text("x", encoding="utf-8")  # an earlier batch (no marker yet)
+    (out / ERRORS_NAME).write_text("x", encoding="utf-8")
+
+    assert cli.main(["batch", str(folder), "--out", str(out), "--summary-only", "--bez-paska"]) == 1
+    names = {g.path.name: g.name for g in find_gminas(folder)}
+    assert len(names) == 8
+    keys = [unicodedata.normalize("NFC", n).casefold() for n in names.values()]
+    assert len(set(keys)) == len(keys), names
+    assert all(len(n.encode()) <= MAX_NAME_BYTES and "\t" not in n for n in names.values())
+    assert names["gmina"] == "gmina" and names["Gmina.xlsx"] == "Gmina_xlsx" and names["logi.xlsx"] == "logi_xlsx"
+    assert names[f"{long_name}.xlsx"] != names[f"{long_name[:-1]}X.xlsx"]
+
+    errors = {e["gmina"]: e for e in _read_csv(out / ERRORS_NAME)}
+    assert set(errors) == {"zajeta", "uszkodzona"}
+    assert "moje.docx" in errors["zajeta"]["komunikat"] and "nie zastąpię" in errors["zajeta"]["komunikat"]
+    assert (out / "zajeta" / "moje.docx").read_text(encoding="utf-8") == "ważne"
+    for path_name, name in names.items():
+        if name in errors:
+            continue
+        summary = json.loads((out / name / "summary.json").read_text(encoding="utf-8"))
+        assert summary["gmina"]["name"] == "Gmina Przykładowa", path_name
+        assert (out / "logi" / f"{name}.log").exists()
+    assert {r["gmina"] for r in _read_csv(out / SUMMARY_CSV)} == set(names.values()) - set(errors)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_batch_output_folder_holding_the_input_or_foreign_files_is_refused(tmp_path, capsys):
+    folder = tmp_path / "gminy"
+    folder.mkdir()
+    shutil.copy(EXAMPLE_XLSX, folder / "alfa.xlsx")
+    (tmp_path / "dokumenty").mkdir()
+    (tmp_path / "dokumenty" / "umowa.docx").write_text("ważne", encoding="utf-8")
+    for out, text in ((folder, "zawiera dane gmin"), (tmp_path, "zawiera dane gmin"),
+                      (tmp_path / "dokumenty", "nie jest folderem z wynikami pzk batch")):
+        assert cli.main(["batch", str(folder), "--out", str(out), "--summary-only", "--bez-paska"]) == 2
+        assert text in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dokumenty", "gminy"]
+    assert sorted(p.name for p in (tmp_path / "dokumenty").iterdir()) == ["umowa.docx"]
+
+
+def test_hostile_names_as_file_names_all_run_into_safe_distinct_folders(tmp_path):
+    """Every payload of the hostile corpus that a file system accepts as a name, as a gmina's workbook name."""
+    payloads = json.loads((ROOT / "tests" / "data" / "hostile" / "payloads.json").read_text(encoding="utf-8"))
+    hostile = ROOT / "tests" / "data" / "hostile" / "gmina_wroga.xlsx"
+    folder = tmp_path / "gminy"
+    folder.mkdir()
+    used = set()
+    for payload in payloads["payloads"]:
+        name = payload["value"]
+        if "/" in name or "\0" in name or name.startswith((".", "~$")) or len(f"{name}.xlsx".encode()) > 255:
+            continue
+        shutil.copy(hostile, folder / f"{name}.xlsx")
+        used.add(f"{name}.xlsx")
+    assert len(used) >= 12
+    result = run_batch(folder, tmp_path / "wyniki", summary_only=True, progress=False)
+    assert {o.gmina.path.name for o in result.outcomes} == used
+    assert [o.message for o in result.outcomes if o.status != "gotowe"] == []
+    names = [o.gmina.name for o in result.outcomes]
+    assert len({unicodedata.normalize("NFC", n).casefold() for n in names}) == len(used)
+    for name in names:
+        assert len(name.encode()) <= MAX_NAME_BYTES and name == name.strip(" .")
+        assert not any(c in name for c in '<>:"/\\|?*') and name.isprintable(), repr(name)
+        assert (tmp_path / "wyniki" / name / "summary.json").exists()
+    assert len(_read_csv(tmp_path / "wyniki" / SUMMARY_CSV)) == len(used)

@@ -56,3 +56,18 @@ def test_console_script_is_installed():
     script = Path(sys.executable).with_name("pzk")
     proc = subprocess.run([str(script), "validate", str(example_dir())], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_measurement_option_is_checked_by_the_parser():
+    """Issue 13 item 11: ``--pomiar abc`` used to start the whole run; now a Polish usage error, exit 2."""
+    for command in (["run", str(example_dir()), "--out", "nie_powstanie"], ["batch", str(example_dir()), "--out", "x"]):
+        proc = subprocess.run([sys.executable, "-m", "pzk_kit", *command, "--pomiar", "abc"],
+                              capture_output=True, text=True, encoding="utf-8")
+        assert proc.returncode == 2
+        assert "argument --pomiar: niepoprawny pomiar „abc” — podaj oznaczenie pomiaru: T0, T1, T2" in proc.stderr
+        assert "Traceback" not in proc.stderr and "invalid" not in proc.stderr
+    assert not Path("nie_powstanie").exists()
+    parser = cli.build_parser()
+    assert parser.parse_args(["run", "x", "--out", "y", "--pomiar", "t1"]).pomiar == "T1"
+    assert parser.parse_args(["run", "x", "--out", "y", "--pomiar", "2"]).pomiar == "T2"
+    assert parser.parse_args(["run", "x", "--out", "y"]).pomiar == "T0"

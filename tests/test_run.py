@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -18,6 +20,7 @@ from docx import Document
 
 from pzk_kit import cli, runner
 from pzk_kit.example import EXAMPLE_NAME
+from pzk_kit.processes import descendants, pid_alive
 from pzk_kit.reading import read_gmina
 from pzk_kit.summary import build_summary
 
@@ -124,6 +127,7 @@ def test_failing_notebook_keeps_the_earlier_result(tmp_path, monkeypatch):
     out = tmp_path / "wyniki"
     out.mkdir()
     (out / "summary.json").write_text("poprzedni wynik", encoding="utf-8")
+    (out / "walidacja.txt").write_text("", encoding="utf-8")  # a result of a version without the marker file
     with pytest.raises(runner.NotebookFailed) as failure:
         runner.run_gmina(EXAMPLE_XLSX, out, overwrite=True, parallel=False, cell_timeout=120)
     assert failure.value.notebook == runner.NOTEBOOKS[1]
@@ -132,28 +136,161 @@ def test_failing_notebook_keeps_the_earlier_result(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["wyniki", "zeszyty"], "no staging leftovers"
 
 
-def test_killed_run_leaves_the_earlier_result_untouched(tmp_path):
-    out = tmp_path / "wyniki"
+@pytest.fixture
+def small_gmina(write_xlsx, gmina_blueprint):
+    """The tests' small valid gmina as ``FOLDER/mala.xlsx``: its run takes seconds, not a minute."""
+    return lambda folder: write_xlsx(folder / "mala.xlsx", gmina_blueprint)
+
+
+def _start_run(source: Path, out: Path) -> subprocess.Popen:
+    """``pzk run`` in a subprocess (its own session, like a terminal's job), once its notebooks are being written."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pzk_kit", "run", str(source), "--out", str(out), "--nadpisz"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, text=True, encoding="utf-8",
+    )
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        staging = [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and p.name.endswith(".tmp")]
+        with contextlib.suppress(OSError):
+            if staging and any(p.suffix == ".ipynb" for p in staging[0].iterdir()):
+                return process
+        if process.poll() is not None:
+            pytest.fail(f"the run ended early: {process.communicate()}")
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    pytest.fail("the run never started writing")
+
+
+def _processes_in(folder: Path) -> list[int]:
+    """Live processes working in ``folder`` (the kernels' working directory is the staging folder)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if entry.name.isdigit() and Path(os.readlink(entry / "cwd")).is_relative_to(folder) \
+                    and pid_alive(int(entry.name)):
+                found.append(int(entry.name))
+    return found
+
+
+def _wait_until_gone(pids: list[int], seconds: float = 20) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and [p for p in pids if pid_alive(p)]:
+        time.sleep(0.2)
+    return [p for p in pids if pid_alive(p)]
+
+
+def _earlier_result(out: Path) -> None:
     out.mkdir()
     (out / "summary.json").write_text("poprzedni wynik", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pzk_kit", "run", str(EXAMPLE_XLSX), "--out", str(out), "--nadpisz"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:  # wait until notebooks are being written in the staging folder
-            staging = [p for p in tmp_path.iterdir() if p.name.startswith(".wyniki.")]
-            if staging and any(p.suffix == ".ipynb" for p in staging[0].iterdir()):
-                break
-            time.sleep(0.2)
-        else:
-            pytest.fail("the run never started writing")
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+    (out / "walidacja.txt").write_text("", encoding="utf-8")  # a result of a version without the marker file
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="process tree read from /proc")
+def test_killed_run_leaves_the_earlier_result_no_processes_and_its_staging_goes_next_time(tmp_path, small_gmina):
+    out = tmp_path / "wyniki"
+    _earlier_result(out)
+    process = _start_run(small_gmina(tmp_path), out)
+    tree = descendants(process.pid)
+    assert len(tree) >= 3, "workers and kernels are running"
+    os.kill(process.pid, signal.SIGKILL)  # only the command: its workers and kernels must follow by themselves
+    process.communicate(timeout=30)
+    assert _wait_until_gone(tree) == [], "workers and kernels die with the command"
+    assert _wait_until_gone(_processes_in(tmp_path)) == []
     assert (out / "summary.json").read_text(encoding="utf-8") == "poprzedni wynik"
-    assert sorted(p.name for p in out.iterdir()) == ["summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["summary.json", "walidacja.txt"]
+    assert [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")], "the killed run's staging is still there"
+    # the next run into the same folder removes it (here it then stops at once: no --nadpisz)
+    again = subprocess.run([sys.executable, "-m", "pzk_kit", "run", str(tmp_path / "mala.xlsx"), "--out", str(out)],
+                           capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert again.returncode == 1 and "już istnieje" in again.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mala.xlsx", "wyniki"]
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="process tree read from /proc")
+def test_ctrl_c_stops_cleanly_and_a_second_run_into_the_same_folder_is_refused_meanwhile(tmp_path, capsys,
+                                                                                          small_gmina):
+    out = tmp_path / "wyniki"
+    _earlier_result(out)
+    process = _start_run(small_gmina(tmp_path), out)
+    tree = descendants(process.pid)
+    # a second run into the same folder while the first is writing it
+    assert cli.main(["run", str(tmp_path / "mala.xlsx"), "--out", str(out), "--nadpisz"]) == 1
+    err = capsys.readouterr().err
+    assert f"Do folderu „{out}” zapisuje teraz inne uruchomienie zestawu (proces {process.pid})" in err
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl+C in a terminal reaches the whole foreground group
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+    assert "Przerwano. Nic nie zapisano" in stderr
+    assert "Gotowe" not in stdout
+    assert _wait_until_gone(tree) == []
+    assert (out / "summary.json").read_text(encoding="utf-8") == "poprzedni wynik"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mala.xlsx", "wyniki"], "no staging, no lock file left"
+
+
+def test_nadpisz_never_deletes_the_input_or_the_users_files(tmp_path, monkeypatch, capsys, small_gmina,
+                                                            write_csv_gmina, gmina_blueprint):
+    """Issue 13 item 3: refused before anything runs, exit 2, a Polish message, every file kept."""
+    moje = tmp_path / "moje"
+    moje.mkdir()
+    source = small_gmina(moje)
+    (moje / "notatki.docx").write_text("ważne", encoding="utf-8")
+    csv_source = write_csv_gmina(tmp_path / "gmina_csv", gmina_blueprint)
+    os.mkfifo(tmp_path / "rura")
+    (tmp_path / "praca").mkdir()
+    (tmp_path / "praca" / "budzet.xlsx").write_bytes(b"cudzy plik")
+    monkeypatch.chdir(tmp_path / "praca")
+    cases = [
+        (source, moje, "zawiera dane wejściowe"),
+        (source, Path("."), "bieżący folder"),
+        (source, Path(".."), "zawiera dane wejściowe"),
+        (csv_source, csv_source, "zawiera dane wejściowe"),
+        (csv_source, csv_source / "wyniki", "wewnątrz folderu z danymi"),
+        (source, tmp_path / "gmina_csv", "nie jest folderem z wynikami zestawu"),
+        (source, moje / "notatki.docx", "jest plikiem, a nie folderem"),
+        (source, tmp_path / "rura", "potokiem nazwanym"),
+    ]
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    for input_path, out, text in cases:
+        assert cli.main(["run", str(input_path), "--out", str(out), "--nadpisz"]) == 2, out
+        err = capsys.readouterr().err
+        assert text in err and "Traceback" not in err, (out, err)
+    for out in (".", ".."):
+        assert cli.main(["demo", out, "--nadpisz"]) == 2
+        assert "bieżący folder (albo go zawiera)" in capsys.readouterr().err
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+    assert (moje / "notatki.docx").read_text(encoding="utf-8") == "ważne"
+    assert read_gmina(source).report.ok
+
+
+@pytest.mark.skipif(not shutil.which("unshare") and os.geteuid() == 0, reason="needs a non-root user or unshare")
+def test_read_only_output_or_parent_folder_gets_a_polish_message(tmp_path, small_gmina):
+    source = small_gmina(tmp_path)
+    _earlier_result(tmp_path / "wyniki")
+    (tmp_path / "zamkniety").mkdir()
+    command = [sys.executable, "-m", "pzk_kit", "run", str(source), "--nadpisz", "--out"]
+    lines = [f"{shlex.join([*command, str(tmp_path / 'wyniki')])}; echo kod=$?",
+             f"{shlex.join([*command, str(tmp_path / 'zamkniety' / 'wyniki')])}; echo kod=$?"]
+    if os.geteuid() == 0:  # root writes anywhere: make the folders read-only mounts in a private namespace
+        mounts = [f"mount --bind -o ro {shlex.quote(str(p))} {shlex.quote(str(p))}"
+                  for p in (tmp_path / "wyniki", tmp_path / "zamkniety")]
+        script = ["unshare", "-m", "sh", "-c", " && ".join(mounts) + "; " + "; ".join(lines)]
+    else:
+        (tmp_path / "wyniki").chmod(0o555)
+        (tmp_path / "zamkniety").chmod(0o555)
+        script = ["sh", "-c", "; ".join(lines)]
+    try:
+        done = subprocess.run(script, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    finally:
+        (tmp_path / "wyniki").chmod(0o755)
+        (tmp_path / "zamkniety").chmod(0o755)
+    if "mount:" in done.stderr:
+        pytest.skip("no permission for a private mount")
+    assert done.stdout.count("kod=2") == 2, done.stdout + done.stderr
+    assert f"Folder „{tmp_path / 'wyniki'}” jest tylko do odczytu" in done.stderr
+    assert f"Nie mogę zapisać w folderze „{tmp_path / 'zamkniety'}”: brak uprawnień do zapisu" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / "wyniki" / "summary.json").read_text(encoding="utf-8") == "poprzedni wynik"
 
 
 def test_demo_copies_the_example_and_runs_everything(tmp_path, capsys):
@@ -167,10 +304,16 @@ def test_demo_copies_the_example_and_runs_everything(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "partnerzy 27, powiązania 58" in printed and "T0: 21, T1: 22" in printed
     assert ".tmp" not in (out / "walidacja.txt").read_text(encoding="utf-8"), "no staging path in the report"
-    (out / "moje_notatki.txt").write_text("ważne", encoding="utf-8")
     assert cli.main(["demo", str(out)]) == 1
     assert "już istnieje" in capsys.readouterr().err
+    (out / "moje_notatki.txt").write_text("ważne", encoding="utf-8")
+    assert cli.main(["demo", str(out), "--nadpisz"]) == 2, "--nadpisz never deletes a file the kit did not write"
+    assert "moje_notatki.txt" in capsys.readouterr().err
     assert (out / "moje_notatki.txt").read_text(encoding="utf-8") == "ważne"
+    (out / "moje_notatki.txt").unlink()
+    stamp = (out / "summary.json").stat().st_mtime_ns
+    assert cli.main(["demo", str(out), "--nadpisz"]) == 0, "make demo reruns `pzk demo wyniki_demo --nadpisz`"
+    assert (out / "summary.json").stat().st_mtime_ns != stamp
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary leftovers"
 
 
