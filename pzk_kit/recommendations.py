@@ -27,6 +27,7 @@ from pzk_kit.dictionaries import core_sectors, dictionary
 from pzk_kit.files import atomic_file
 from pzk_kit.reading import GminaData
 from pzk_kit.resources import read_table
+from pzk_kit.safe_html import markdown_text
 from pzk_kit.survey_instrument import load_instrument
 
 STEPS = ("siec", "koszyk", "ewaluacja")
@@ -585,12 +586,7 @@ def recommendations_markdown(found: list[Recommendation]) -> str:
             continue
         lines.append(f"#### {step_label(step)}")
         for r in mine:
-            lines.append(f"* **{_markdown_text(r.title)}** (priorytet {r.priority_label}). {_markdown_text(r.text)}")
-            lines.extend(f"    * {_markdown_text(e)}" for e in r.evidence)
+            lines.append(f"* **{markdown_text(r.title)}** (priorytet {r.priority_label}). {markdown_text(r.text)}")
+            lines.extend(f"    * {markdown_text(e)}" for e in r.evidence)
         lines.append("")
     return "\n".join(lines)
-
-
-def _markdown_text(text: str) -> str:
-    """Evidence quotes partner names and codes as typed; characters Markdown would eat are escaped."""
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")
