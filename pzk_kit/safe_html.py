@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 # maths ($) and the backslash itself. CommonMark lets a backslash escape any of them.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>&\"])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+_LEADING_BLANKS = re.compile(r"^\s+")
 
 
 def escape(value: object) -> markupsafe.Markup:
@@ -60,5 +61,9 @@ def markdown_text(value: object) -> str:
     Line breaks become spaces, so a value cannot start a block of its own (a heading, a list, a code block).
     """
     text = _LINE_BREAKS.sub(" ", "" if value is None else str(value))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    # leading blanks after "* " would make an indented code block; as character references they are just blanks
+    text = _LEADING_BLANKS.sub(lambda found: "".join(f"&#{ord(c)};" for c in found.group()), text)
+    # Autolink extensions (mistune's, GFM's) find "http://…" in the raw text, ignoring backslashes: a colon as
+    # a character reference is still a colon on the page, but no longer the start of a link.
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace(":", "&#58;")
 
