@@ -42,17 +42,20 @@ def markup(template: str, *values: object, **named: object) -> markupsafe.Markup
 
 def html(template: str, *values: object, **named: object) -> HTML:
     """:func:`markup` as an IPython display object, for notebook cells that show user values."""
-    from IPython.display import HTML
-
-    return HTML(str(markup(template, *values, **named)))
+    return _display(markup(template, *values, **named))
 
 
 def html_list(items: Iterable[object]) -> HTML:
     """A bulleted list of user texts (e.g. the results hidden to protect anonymity), for a notebook cell."""
+    return _display(markupsafe.Markup("<ul>{}</ul>").format(
+        markupsafe.Markup("").join(markup("<li>{}</li>", item) for item in items)))
+
+
+def _display(fragment: markupsafe.Markup) -> HTML:
+    """JupyterLab typesets ``$…$`` in HTML outputs with MathJax; its ignore class keeps a name's dollars literal."""
     from IPython.display import HTML
 
-    return HTML(str(markupsafe.Markup("<ul>{}</ul>").format(
-        markupsafe.Markup("").join(markup("<li>{}</li>", item) for item in items))))
+    return HTML(str(markup('<div class="tex2jax_ignore mathjax_ignore">{}</div>', fragment)))
 
 
 def markdown_text(value: object) -> str:

@@ -10,11 +10,11 @@ and that the payload is there as text. The plots get the same care for ``$``: a 
 from __future__ import annotations
 
 import base64
-import html
 import importlib.util
 import io
 import json
 import re
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,11 +22,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pzk_kit.safe_html import html_list, markdown_text, markup
+from pzk_kit.safe_html import html, html_list, markdown_text, markup
 from pzk_kit.tables import table
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
-PAYLOADS = [p for p in json.loads((HOSTILE / "payloads.json").read_text(encoding="utf-8"))["payloads"]]
+PAYLOADS = json.loads((HOSTILE / "payloads.json").read_text(encoding="utf-8"))["payloads"]
 ALL = [p["value"] for p in PAYLOADS]
 SCRIPT = [p["value"] for p in PAYLOADS if p["class"] == "script"]
 GMINA_NAME = "Gmina <script>alert('gmina')</script> Przykładowa"  # the hostile gmina's name (build.py)
@@ -102,7 +102,7 @@ def test_the_scanner_finds_what_it_must():
     """The checks below mean something only if the scanner flags each payload left raw."""
     flagged = [p for p in SCRIPT if live_markup(f"<p>{p}</p>") or live_markup(f'<a href="{p}">x</a>')]
     assert len(flagged) >= 6, flagged  # only "{{7*7}} … $x^2$" and "[kliknij](javascript:…)" are inert as raw HTML
-    assert live_markup(f"<p>{html.escape(SCRIPT[0])}</p>") == []
+    assert live_markup(f"<p>{html_escape(SCRIPT[0])}</p>") == []
 
 
 # -- the helper -------------------------------------------------------------------------------------------------
@@ -110,9 +110,10 @@ def test_the_scanner_finds_what_it_must():
 
 @pytest.mark.parametrize("payload", ALL)
 def test_markup_and_list_show_every_payload_as_text(payload):
-    page = str(markup("<p><b>{}</b> {name}</p>", payload, name=payload)) + html_list([payload, "zwykły"]).data
+    page = (str(markup("<p><b>{}</b> {name}</p>", payload, name=payload)) + html_list([payload, "zwykły"]).data
+            + html("<h3>{}</h3>", payload).data)
     assert live_markup(page) == []
-    assert visible_text(page).count(shown(payload)) == 3
+    assert visible_text(page).count(shown(payload)) == 4
 
 
 @pytest.mark.parametrize("payload", ALL)
