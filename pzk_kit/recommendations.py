@@ -576,7 +576,11 @@ def write_recommendations(found: list[Recommendation], out: Path | str, *, overw
 
 
 def recommendations_markdown(found: list[Recommendation]) -> str:
-    """The recommendations as Markdown for the notebook and the app: grouped by step, evidence as sub-points."""
+    """The recommendations as Markdown for the notebook and the app: grouped by step, evidence as sub-points.
+
+    Titles, texts and evidence quote partner names and codes as typed, so each goes through
+    :func:`pzk_kit.safe_html.markdown_text`: shown literally, never as a link, HTML or maths.
+    """
     if not found:
         return _texts().get("rekomendacje_brak", "")
     lines: list[str] = []
