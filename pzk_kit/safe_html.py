@@ -19,10 +19,12 @@ import markupsafe
 if TYPE_CHECKING:
     from IPython.display import HTML
 
-# ASCII punctuation Markdown (CommonMark, GFM, JupyterLab's and nbconvert's renderers) gives a meaning to: links and
-# images ([]()!), emphasis (*_~), code (`), headings and lists (#+-.), tables (|), raw HTML and entities (<>&),
-# maths ($) and the backslash itself. CommonMark lets a backslash escape any of them.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>&\"])")
+# What Markdown (CommonMark, GFM, JupyterLab's and nbconvert's renderers) gives a meaning to inside a line: links
+# and images ([]), emphasis and strikethrough (*_~), code (`), raw HTML and entities (<>&), maths ($), table cells
+# (|) and the backslash itself. Parentheses and other punctuation mean nothing without them, so they stay as typed
+# (the Markdown source stays readable). CommonMark lets a backslash escape any ASCII punctuation.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|])")
+_BLOCK_MARKER = re.compile(r"^(?:[#+\-=]|\d+[.)])")  # a heading, list item or underline when at a line start
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 _LEADING_BLANKS = re.compile(r"^\s+")
 
@@ -64,9 +66,11 @@ def markdown_text(value: object) -> str:
     Line breaks become spaces, so a value cannot start a block of its own (a heading, a list, a code block).
     """
     text = _LINE_BREAKS.sub(" ", "" if value is None else str(value))
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _BLOCK_MARKER.sub(lambda found: found.group()[:-1] + "\\" + found.group()[-1], text)
     # leading blanks after "* " would make an indented code block; as character references they are just blanks
     text = _LEADING_BLANKS.sub(lambda found: "".join(f"&#{ord(c)};" for c in found.group()), text)
-    # Autolink extensions (mistune's, GFM's) find "http://…" in the raw text, ignoring backslashes: a colon as
-    # a character reference is still a colon on the page, but no longer the start of a link.
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace(":", "&#58;")
+    # Autolink extensions (mistune's, GFM's) find "http://…" in the raw text, ignoring backslashes: this colon as a
+    # character reference is still a colon on the page, but no longer the start of a link.
+    return text.replace("://", "&#58;//")
 
