@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from pzk_kit.dictionaries import dictionary
+from pzk_kit.figures import literal_text
 
 FONT = "DejaVu Sans"
 GAP_COLOUR = "#c62828"
@@ -22,6 +23,7 @@ PRIORITY_COLOURS = {1: "#c62828", 2: "#ef6c00", 3: "#f9a825"}
 _CMAP = LinearSegmentedColormap.from_list("pzk_blues", ["#ffffff", "#c6dbef", "#4292c6", "#08306b"])
 
 
+@literal_text
 def _message_figure(text: str, title: str) -> Figure:
     figure = Figure(figsize=(10, 3))
     ax = figure.subplots()
@@ -31,6 +33,7 @@ def _message_figure(text: str, title: str) -> Figure:
     return figure
 
 
+@literal_text
 def draw_coverage_heatmap(services: pd.DataFrame, needs: pd.DataFrame | None = None) -> Figure:
     """Need area × group, number of services; needs from the diagnosis outlined (green covered, red gap).
 
@@ -76,6 +79,7 @@ def draw_coverage_heatmap(services: pd.DataFrame, needs: pd.DataFrame | None = N
     return figure
 
 
+@literal_text
 def draw_gaps(gaps: pd.DataFrame) -> Figure:
     """Uncovered needs as bars of people affected, coloured by priority (``basket.gaps_table`` layout)."""
     title = "Luki: potrzeby bez usługi"
@@ -104,6 +108,7 @@ def draw_gaps(gaps: pd.DataFrame) -> Figure:
     return figure
 
 
+@literal_text
 def draw_access(barriers: pd.DataFrame) -> Figure:
     """Two stacked bars: how residents get in (access mode) and what it costs (``basket.access_barriers``)."""
     title = "Jak mieszkaniec dostaje się do usługi"

@@ -17,6 +17,7 @@ from matplotlib.patches import Patch
 
 from pzk_kit.basket_plots import FONT, _message_figure
 from pzk_kit.evaluation import DONT_KNOW_COLUMN, EMPTY_COLUMN
+from pzk_kit.figures import literal_text
 from pzk_kit.reading import measurement_order
 from pzk_kit.survey_instrument import load_instrument
 
@@ -55,6 +56,7 @@ def _measurement_colour(index: int, count: int) -> str:
     return MEASUREMENT_COLOURS[index] if index < len(MEASUREMENT_COLOURS) else "#333333"
 
 
+@literal_text
 def draw_factor_radar(scores: dict[str, dict[str, float | None]]) -> Figure:
     """Spider chart of the factors, one polygon per measurement (``evaluation.factor_scores`` layout).
 
@@ -116,6 +118,7 @@ def draw_factor_radar(scores: dict[str, dict[str, float | None]]) -> Figure:
     return figure
 
 
+@literal_text
 def draw_factor_bands(table: pd.DataFrame) -> Figure:
     """Latest measurement's factor scores as bars coloured by band (``evaluation.factor_table`` layout).
 
@@ -164,6 +167,7 @@ def draw_factor_bands(table: pd.DataFrame) -> Figure:
     return figure
 
 
+@literal_text
 def draw_item_distributions(distribution: pd.DataFrame, measurement: str | None = None) -> Figure:
     """Answers to each item as a 100 % bar (``evaluation.item_distribution`` layout); withheld items grey."""
     title = "Rozkład odpowiedzi na pytania" + (f" — pomiar {measurement}" if measurement else "")

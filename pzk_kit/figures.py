@@ -6,16 +6,37 @@ images explicitly: that works under papermill, nbconvert, Voila and JupyterLab, 
 
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Callable
 
+import matplotlib as mpl
 from matplotlib.figure import Figure
 
 DPI = 110
+LITERAL_TEXT = {"text.parse_math": False}
+
+
+def literal_text(function: Callable) -> Callable:
+    """Run ``function`` with every text it creates shown as typed.
+
+    Names come from the data: a partner called "Koło $a$ i $b$" would lose its dollars to mathtext, and one with
+    "$\\x$" would stop the drawing with an error. Matplotlib reads ``text.parse_math`` when a text is created, and
+    tick labels are created when the figure is drawn, so both the drawing functions and the PNG encoders use this.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with mpl.rc_context(LITERAL_TEXT):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 LIVE_COMPRESS_LEVEL = 1  # zlib's fastest: a live map is encoded while the room waits, and only sent next door
 
 
+@literal_text
 def figure_png(figure: Figure, dpi: int = DPI) -> bytes:
     """PNG bytes. Figures with a layout engine already fill their canvas: trimming them ("tight") would draw
     them a second time for nothing, which a workshop feels on every filter change of the live map."""
@@ -25,6 +46,7 @@ def figure_png(figure: Figure, dpi: int = DPI) -> bytes:
     return buffer.getvalue()
 
 
+@literal_text
 def live_png(figure: Figure) -> bytes:
     """PNG bytes of a figure redrawn while a room waits (the live map), drawn once at its own size and resolution.
 

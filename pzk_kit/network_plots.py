@@ -34,6 +34,7 @@ from matplotlib.patches import Ellipse, Patch
 from matplotlib.transforms import Bbox
 
 from pzk_kit.dictionaries import dictionary
+from pzk_kit.figures import LITERAL_TEXT
 from pzk_kit.network import Network, ego_network
 
 __all__ = [
@@ -95,6 +96,7 @@ _RC = {
     "axes.labelcolor": TEXT_COLOUR,
     "xtick.color": TEXT_COLOUR,
     "ytick.color": TEXT_COLOUR,
+    **LITERAL_TEXT,  # partner names are shown as typed, "$" included (no mathtext)
 }
 
 

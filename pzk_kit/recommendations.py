@@ -27,6 +27,7 @@ from pzk_kit.dictionaries import core_sectors, dictionary
 from pzk_kit.files import atomic_file
 from pzk_kit.reading import GminaData
 from pzk_kit.resources import read_table
+from pzk_kit.safe_html import markdown_text
 from pzk_kit.survey_instrument import load_instrument
 
 STEPS = ("siec", "koszyk", "ewaluacja")
@@ -570,7 +571,11 @@ def write_recommendations(found: list[Recommendation], out: Path | str, *, overw
 
 
 def recommendations_markdown(found: list[Recommendation]) -> str:
-    """The recommendations as Markdown for the notebook and the app: grouped by step, evidence as sub-points."""
+    """The recommendations as Markdown for the notebook and the app: grouped by step, evidence as sub-points.
+
+    Titles, texts and evidence quote partner names and codes as typed, so each goes through
+    :func:`pzk_kit.safe_html.markdown_text`: shown literally, never as a link, HTML or maths.
+    """
     if not found:
         return _texts().get("rekomendacje_brak", "")
     lines: list[str] = []
@@ -580,12 +585,7 @@ def recommendations_markdown(found: list[Recommendation]) -> str:
             continue
         lines.append(f"#### {step_label(step)}")
         for r in mine:
-            lines.append(f"* **{_markdown_text(r.title)}** (priorytet {r.priority_label}). {_markdown_text(r.text)}")
-            lines.extend(f"    * {_markdown_text(e)}" for e in r.evidence)
+            lines.append(f"* **{markdown_text(r.title)}** (priorytet {r.priority_label}). {markdown_text(r.text)}")
+            lines.extend(f"    * {markdown_text(e)}" for e in r.evidence)
         lines.append("")
     return "\n".join(lines)
-
-
-def _markdown_text(text: str) -> str:
-    """Evidence quotes partner names and codes as typed; characters Markdown would eat are escaped."""
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")

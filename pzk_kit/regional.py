@@ -22,7 +22,7 @@ from pzk_kit import __version__
 from pzk_kit.basket_plots import FONT
 from pzk_kit.evaluation import band
 from pzk_kit.evaluation_plots import BAND_COLOURS
-from pzk_kit.figures import figure_png
+from pzk_kit.figures import figure_png, literal_text
 from pzk_kit.resources import data_path, read_table
 from pzk_kit.survey_instrument import load_instrument
 from pzk_kit.tables import polish_number
@@ -86,6 +86,7 @@ def _histogram(ax, values: list[float | None], title: str, unit: str) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
+@literal_text
 def comparison_figure(records: list[dict[str, Any]]) -> Figure:
     """Density, needs coverage and the mean survey score per gmina (bars), or their distributions (many gminas)."""
     names = [str(r["nazwa"] or r["gmina"]) for r in records]

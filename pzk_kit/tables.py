@@ -1,12 +1,16 @@
 """Tables as people read them: no pandas index, text left-aligned and never cut, Polish decimal commas.
 
-Used by the notebooks and the app for every table a participant sees; reports render their own tables.
+Used by the notebooks and the app for every table a participant sees; reports render their own tables. Cells,
+column headers and the caption are user text (partner names, validation messages quoting a cell), so all of them
+are HTML-escaped: a name like ``<script>…</script>`` shows as typed in the reports and the app.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 from pandas.io.formats.style import Styler
+
+from pzk_kit.safe_html import escape
 
 _STYLES = [
     {"selector": "", "props": "border-collapse: collapse; font-size: 13px; margin: 6px 0 14px 0;"},
@@ -26,9 +30,16 @@ def polish_number(value: object) -> str:
     return str(value)
 
 
+def _cell_text(value: object) -> str:
+    """A cell as shown. Styler escapes text cells itself (``escape="html"``) before this runs; anything else (a
+    list of codes, an object) is escaped here after turning into text."""
+    return polish_number(value) if isinstance(value, str) else str(escape(polish_number(value)))
+
+
 def table(frame: pd.DataFrame, caption: str | None = None) -> Styler:
-    """A styled, index-free view of ``frame`` for display."""
-    styler = frame.style.hide(axis="index").format(polish_number).set_table_styles(_STYLES)
+    """A styled, index-free view of ``frame`` for display, every text in it escaped."""
+    styler = (frame.style.hide(axis="index").format(_cell_text, escape="html")
+              .format_index(escape="html", axis="columns").set_table_styles(_STYLES))
     text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
@@ -36,5 +47,5 @@ def table(frame: pd.DataFrame, caption: str | None = None) -> Styler:
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
     if caption:
-        styler = styler.set_caption(caption)
+        styler = styler.set_caption(str(escape(caption)))
     return styler
