@@ -392,7 +392,8 @@ def published(data: GminaData, *, include_personal: bool = False) -> GminaData:
     return dataclasses.replace(
         data,
         info=info,
-        partners=clean(data.partners, PUBLISHED_TEXT["partners"], lambda f, i: display_text(f.at[i, "id"])),
+        partners=clean(data.partners, PUBLISHED_TEXT["partners"],
+                       lambda f, i: display_text(f.at[i, "id"]) if "id" in f else MARKER),
         services=clean(data.services, PUBLISHED_TEXT["services"], lambda f, i: MARKER),
         needs=clean(data.needs, PUBLISHED_TEXT["needs"], lambda f, i: None),
     )
