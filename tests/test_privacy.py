@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html
+import json
 import re
 import shutil
 import zipfile
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from pzk_kit import privacy
+from pzk_kit import privacy, runner
 from pzk_kit.basket import find_services
 from pzk_kit.catalogue import write_catalogue_docx, write_catalogue_html
 from pzk_kit.documents import write_documents
@@ -254,6 +255,28 @@ def test_personal_values_on_request(gmina, tmp_path):
     assert PERSON in report and "Tomasz Zieliński" in report
     finder = find_services(gmina, include_personal=True).to_csv()
     assert "anna.nowak@cus.example.pl" in finder and "Zofia Mazur" in finder
+
+
+def _file_text(path: Path) -> str:
+    """What a reader of the file can see: Word/Excel text, notebook outputs, any other text file as it is."""
+    if path.suffix in (".docx", ".xlsx"):
+        return _docx_text(path)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".ipynb":  # the committed sources hold no data; the outputs do
+        cells = json.loads(text)["cells"]
+        text = json.dumps([c.get("outputs", []) for c in cells], ensure_ascii=False).replace("\\n", "\n")
+    return html.unescape(text)
+
+
+@pytest.mark.slow
+def test_pzk_run_writes_no_personal_value(gmina, tmp_path):
+    """The whole of ``pzk run`` (notebooks, their HTML, catalogue, HSDS, report, summary): every file is checked."""
+    out = tmp_path / "wyniki"
+    runner.run_gmina(gmina.source, out, cell_timeout=300)
+    files = [p for p in sorted(out.rglob("*")) if p.is_file() and p.suffix != ".png"]
+    assert {"01_mapowanie_partnerow.html", "katalog_uslug.html", "raport.docx"} <= {p.name for p in files}
+    leaks = {str(p.relative_to(out)): found for p in files if (found := _leaks(_file_text(p)))}
+    assert leaks == {}
 
 
 def test_counts(outputs):
