@@ -37,7 +37,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -76,6 +76,7 @@ _ROMAN = re.compile(r"^[IVX]+$")
 # -- the lists (data) ---------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def _key(word: str) -> str:
     return strip_diacritics(word).casefold()
 
@@ -292,8 +293,12 @@ def _only_labels(text: str) -> bool:
 
 def redact(text: object, people: Iterable[str] = ()) -> str:
     """``text`` without personal data: parts holding only personal data dropped, other fragments marked."""
-    text = display_text(text)
-    people = tuple(people)
+    return _redact(display_text(text), tuple(people))
+
+
+@lru_cache(maxsize=16384)
+def _redact(text: str, people: tuple[str, ...]) -> str:
+    """:func:`redact` of a clean text; cached because every output redacts the same cells again."""
     if not text or not find_personal(text, people):
         return text
     pieces = _PARTS.split(text)
@@ -355,6 +360,7 @@ PUBLISHED_TEXT: dict[str, tuple[str, ...]] = {
     "needs": ("zrodlo",),
 }
 PUBLISHED_INFO = ("misja",)
+_PUBLISHED_MARK = "_pzk_published"
 
 
 def published(data: GminaData, *, include_personal: bool = False) -> GminaData:
@@ -365,7 +371,7 @@ def published(data: GminaData, *, include_personal: bool = False) -> GminaData:
     it. ``osoba_kontaktowa`` is emptied; a partner whose name was nothing but personal data is shown by its code,
     such a service as :data:`MARKER`. With ``include_personal=True`` the data are returned unchanged.
     """
-    if include_personal:
+    if include_personal or getattr(data, _PUBLISHED_MARK, False):
         return data
     redactor = Redactor.for_gmina(data)
 
@@ -389,7 +395,7 @@ def published(data: GminaData, *, include_personal: bool = False) -> GminaData:
         return frame
 
     info = {**data.info, **{k: redactor(data.info[k]) or None for k in PUBLISHED_INFO if data.info.get(k)}}
-    return dataclasses.replace(
+    result = dataclasses.replace(
         data,
         info=info,
         partners=clean(data.partners, PUBLISHED_TEXT["partners"],
@@ -397,3 +403,5 @@ def published(data: GminaData, *, include_personal: bool = False) -> GminaData:
         services=clean(data.services, PUBLISHED_TEXT["services"], lambda f, i: MARKER),
         needs=clean(data.needs, PUBLISHED_TEXT["needs"], lambda f, i: None),
     )
+    setattr(result, _PUBLISHED_MARK, True)  # published(published(x)) is published(x), without the work again
+    return result
