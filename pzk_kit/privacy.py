@@ -2,8 +2,9 @@
 
 DOMAIN.md (RODO): "Partner contact data are institutional; a person's name, phone or e-mail never appears in a
 report unless the user asks for it." Every output a gmina publishes or hands out (the resident catalogue, the HSDS
-export, the printed documents, the IPUS draft, the council report, the service finder) reads contact and
-free-text cells through :class:`Redactor`, so the rule is written once. It used to be written four times with
+export, the printed documents, the IPUS draft, the council report, the notebooks' HTML reports, the service finder)
+starts from :func:`published`, the gmina with every free-text cell passed through :class:`Redactor`, so the rule
+is written once and no later table, plot label or sentence can bypass it. It used to be written four times with
 different meanings, and the copies drifted: the HSDS export published e-mail addresses the catalogue left out.
 
 What is personal:
@@ -27,8 +28,12 @@ The word lists are data, editable without code, in ``pzk_kit/data/prywatnosc``: 
 names of the PESEL register, nominative forms), free-mail domains, mobile prefixes (the national numbering plan)
 and the words that make a mailbox or a signature institutional.
 
+Partner and service names pass the same rule: they are institutions' names, but a cell like
+"Jan Kowalski, tel. 601 234 567" typed into ``nazwa`` must not travel to every map and table (the partner is then
+shown by its code). ``osoba_kontaktowa`` is printed only when the user asks (``include_personal=True``).
+
 Limits, said plainly: a declined name that is not in the workbook ("u Jana Kowalskiego") and a name the first-name
-list does not know are not recognised; partner and service names are institutions' names and are never redacted.
+list does not know are not recognised; a lone first name ("Anna z CUS") is not treated as identifying.
 """
 
 from __future__ import annotations
