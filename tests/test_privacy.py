@@ -131,6 +131,28 @@ def test_example_has_no_people():
                 assert redactor(value) == privacy.display_text(value), value
 
 
+def test_published_gmina(gmina):
+    shown = privacy.published(gmina)
+    assert privacy.published(gmina, include_personal=True) is gmina and privacy.published(shown) is shown
+    names = shown.partner_names()
+    assert names["PSONI"] == "PSONI"  # its name was nothing but "Jan Kowalski, tel. 601 234 567, jan.kowalski1@…"
+    assert names["CUS"] == gmina.partner_names()["CUS"]
+    assert shown.partners["osoba_kontaktowa"].isna().all()
+    service_names = dict(zip(shown.services["id"], shown.services["nazwa"], strict=True))
+    assert service_names["U037"] == MARKER and service_names["U002"] == "Zasiłek celowy lub okresowy"
+    # The part naming "dr Tomasz Zieliński" goes; the declined form is a documented limit of the rule.
+    assert shown.info["misja"] == "Człowiek w potrzebie – zespół Tomasza Zielińskiego"
+
+
+def test_example_summary_is_unchanged():
+    """Issue 19: the privacy fix must not change the example's summary.json."""
+    from pzk_kit.example import resolve_input
+    from pzk_kit.summary import build_summary
+
+    example = read_gmina(resolve_input(""))
+    assert build_summary(privacy.published(example)) == build_summary(example)
+
+
 # -- every output ---------------------------------------------------------------------------------------------------
 
 # Planted in the gmina below (besides the hostile corpus's own personal values).
