@@ -5,6 +5,7 @@ are re-exported here so that a notebook needs one import line.
 """
 
 from pzk_kit.dictionaries import Dictionary, load_dictionaries
+from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData, read_gmina
 from pzk_kit.validation import Problem, ValidationReport
 
@@ -17,5 +18,6 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "load_dictionaries",
+    "published",
     "read_gmina",
 ]

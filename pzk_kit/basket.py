@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pzk_kit.dictionaries import dictionary
+from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData
 
 EVERYONE = "wszyscy"
@@ -215,12 +216,16 @@ def find_services(
     *,
     free_only: bool = False,
     without_referral: bool = False,
+    include_personal: bool = False,
 ) -> pd.DataFrame:
     """Services matching a resident's situations (any of ``areas``) and group, with the path to each.
 
-    ``wszyscy`` services match every group. Results are sorted so that the easiest path comes first:
-    no referral before referral before an administrative decision, then free before paid.
+    Built from :func:`pzk_kit.privacy.published` unless ``include_personal``: the finder is shown in the app, in
+    published notebooks and in the IPUS draft. ``wszyscy`` services match every group. Results are sorted so that
+    the easiest path comes first: no referral before referral before an administrative decision, then free before
+    paid.
     """
+    data = published(data, include_personal=include_personal)
     services = data.services
     mask = pd.Series(True, index=services.index)
     if areas:

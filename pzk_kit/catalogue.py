@@ -9,8 +9,9 @@ All resident-facing wording lives in data files under ``pzk_kit/data/szablony`` 
 jinja2 template of the page), so a gmina or a trainer can adjust it without touching code.
 
 Privacy (DOMAIN.md, RODO): only the partner's ``adres``, ``telefon``, ``email``, ``www`` and the service's
-``kontakt`` are printed. ``osoba_kontaktowa`` and e-mail addresses that look personal (``jan.kowalski@…``) are left
-out unless the caller passes ``include_personal=True``.
+``kontakt`` are printed, and everything is built from :func:`pzk_kit.privacy.published`, the kit's one privacy
+rule: no ``osoba_kontaktowa``, personal e-mail addresses, mobile numbers or people's names in any text, unless the
+caller passes ``include_personal=True``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from docx.shared import Cm, Pt, RGBColor
 from pzk_kit.cells import looks_like_email
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.files import atomic_file
+from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData
 from pzk_kit.resources import data_path, read_table
 from pzk_kit.text import clean_cell_text, display_text, strip_diacritics
@@ -55,16 +57,6 @@ _MONTHS = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca"
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE_IN_TEXT = re.compile(r"(?<![\d+])(?:\+48[ ]?)?\d{2,3}(?:[ -]\d{2,3}){2,3}(?!\d)")
 _LINKABLE = re.compile(f"(?P<email>{_EMAIL_IN_TEXT.pattern})|(?P<phone>{_PHONE_IN_TEXT.pattern})")
-_NAME_PART = re.compile(r"^[a-z]+$")
-# Words that make a dotted mailbox institutional ("sekretariat.gops@…") rather than a person's "imie.nazwisko@".
-_INSTITUTIONAL_WORDS = frozenset({
-    "admin", "biblioteka", "biuro", "bok", "centrum", "cis", "cus", "czp", "dom", "dyrekcja", "dyrektor", "dyzurny",
-    "dzial", "fundacja", "gok", "gops", "info", "informacja", "kadry", "kancelaria", "kolo", "kontakt",
-    "koordynator", "ksiegowosc", "kuratorzy", "kgw", "mgops", "mops", "mgok", "ohp", "office", "ops", "osrodek",
-    "parafia", "pcpr", "pomoc", "poczta", "poradnia", "ppp", "prewencja", "przedszkole", "psse", "psp", "pup",
-    "punkt", "pzk", "rejestracja", "sad", "sds", "sekretariat", "sekretarz", "sp", "spzoz", "stowarzyszenie",
-    "starostwo", "szkola", "szpital", "ug", "um", "urzad", "wodociagi", "zarzad", "zoz", "zs",
-})
 _POLISH_ORDER = {ch: rank for rank, ch in enumerate("aąbcćdeęfghijklłmnńoóprsśtuvwxyzźż")}
 
 
@@ -175,6 +167,7 @@ def catalogue_services(data: GminaData, *, include_personal: bool = False) -> li
 
 def catalogue_providers(data: GminaData, *, include_personal: bool = False) -> list[CatalogueProvider]:
     """Partners providing at least one service, alphabetically, with institutional contacts only."""
+    data = published(data, include_personal=include_personal)
     services = _services(data, include_personal=include_personal)
     by_partner: dict[str, list[str]] = {}
     for service in services:
@@ -185,7 +178,7 @@ def catalogue_providers(data: GminaData, *, include_personal: bool = False) -> l
         if row["id"] in by_partner:
             providers.append(CatalogueProvider(
                 id=row["id"], name=display_text(row.get("nazwa")) or row["id"],
-                contact=_partner_contact(row, include_personal=include_personal, with_person=include_personal),
+                contact=_partner_contact(row, with_person=include_personal),
                 services=tuple(by_partner[row["id"]]),
             ))
     return sorted(providers, key=lambda p: polish_sort_key(p.name))
@@ -209,6 +202,7 @@ def polish_sort_key(text: str) -> tuple:
 
 
 def _services(data: GminaData, *, include_personal: bool) -> list[CatalogueService]:
+    data = published(data, include_personal=include_personal)
     frame = data.services
     if frame is None or frame.empty:
         return []
@@ -246,7 +240,7 @@ def _services(data: GminaData, *, include_personal: bool) -> list[CatalogueServi
             hours=display_text(record.get("godziny")),
             limit=limit,
             limit_text=_text("limit", liczba=limit) if limit else "",
-            contact=_service_contact(record, partner, include_personal=include_personal),
+            contact=_service_contact(record, partner),
             areas=ordered,
             search_text="",
         )
@@ -291,27 +285,6 @@ def _partner_rows(data: GminaData) -> dict[str, dict]:
 # -- contacts and privacy ---------------------------------------------------------------------------------------
 
 
-def looks_personal_email(address: str) -> bool:
-    """True for mailboxes shaped like a person's name (``jan.kowalski@``, ``j_nowak@``), not ``sekretariat@``."""
-    local = strip_diacritics(address.split("@", 1)[0].lower())
-    parts = [p for p in re.split(r"[._-]", local) if p]
-    if not 2 <= len(parts) <= 3 or not all(_NAME_PART.match(p) for p in parts):
-        return False
-    if any(p in _INSTITUTIONAL_WORDS for p in parts):
-        return False
-    return len(parts[-1]) >= 2
-
-
-def _without_personal_emails(text: str) -> str:
-    """Free contact text with personal-looking e-mail addresses removed (and the separators left behind)."""
-    cleaned = _EMAIL_IN_TEXT.sub(lambda m: "" if looks_personal_email(m.group(0)) else m.group(0), text)
-    if cleaned == text:
-        return text
-    cleaned = re.sub(r"(?:e-?mail|mail)\s*:?\s*(?=[,;]|$)", "", cleaned, flags=re.IGNORECASE)
-    cleaned = re.sub(r"\s*[,;]\s*(?=[,;]|$)", "", cleaned)
-    return clean_cell_text(cleaned.strip(" ,;"))
-
-
 def _phone_href(phone: str) -> str | None:
     digits = re.sub(r"[^\d+]", "", phone)
     if not 3 <= len(digits.lstrip("+")) <= 15 or "+" in digits[1:]:
@@ -327,7 +300,7 @@ def _www_href(url: str) -> str | None:
     return None
 
 
-def _partner_contact(row: dict, *, include_personal: bool, with_person: bool) -> tuple[ContactItem, ...]:
+def _partner_contact(row: dict, *, with_person: bool) -> tuple[ContactItem, ...]:
     """Institutional contact of a partner: address, phone, e-mail, www (and the contact person only on request)."""
     items: list[ContactItem] = []
     address = display_text(row.get("adres"))
@@ -337,7 +310,7 @@ def _partner_contact(row: dict, *, include_personal: bool, with_person: bool) ->
     if phone:
         items.append(ContactItem("telefon", f"{_text('tel')} {phone}", _phone_href(phone)))
     email = display_text(row.get("email"))
-    if email and (include_personal or not looks_personal_email(email)):
+    if email:
         href = f"mailto:{email}" if looks_like_email(email) else None
         items.append(ContactItem("email", f"{_text('e-mail')}: {email}", href))
     www = display_text(row.get("www"))
@@ -349,16 +322,14 @@ def _partner_contact(row: dict, *, include_personal: bool, with_person: bool) ->
     return tuple(items)
 
 
-def _service_contact(record: dict, partner: dict | None, *, include_personal: bool) -> tuple[ContactItem, ...]:
+def _service_contact(record: dict, partner: dict | None) -> tuple[ContactItem, ...]:
     """The service's own ``kontakt``, else the provider's institutional phone, e-mail, www and address."""
     own = display_text(record.get("kontakt"))
-    if own and not include_personal:
-        own = _without_personal_emails(own)
     if own:
         return (ContactItem("tekst", own),)
     if partner is None:
         return ()
-    return _partner_contact(partner, include_personal=include_personal, with_person=False)
+    return _partner_contact(partner, with_person=False)
 
 
 def _leader_text(data: GminaData) -> str:
@@ -368,7 +339,7 @@ def _leader_text(data: GminaData) -> str:
     if row is None:
         return ""
     parts = [display_text(row.get("nazwa")) or leader]
-    parts += [item.text for item in _partner_contact(row, include_personal=False, with_person=False)
+    parts += [item.text for item in _partner_contact(row, with_person=False)
               if item.kind in {"adres", "telefon"}]
     return ", ".join(parts)
 
@@ -442,6 +413,7 @@ def render_catalogue_html(
     data: GminaData, *, include_personal: bool = False, generated: dt.date | None = None
 ) -> str:
     """The catalogue page as one self-contained HTML string (inline CSS and JS, nothing fetched)."""
+    data = published(data, include_personal=include_personal)
     sections = catalogue_sections(data, include_personal=include_personal)
     services = catalogue_services(data, include_personal=include_personal)
     providers = catalogue_providers(data, include_personal=include_personal)
@@ -528,6 +500,7 @@ def write_catalogue_docx(
 
 def build_catalogue_docx(data: GminaData, *, include_personal: bool = False, generated: dt.date | None = None):
     """The catalogue as a python-docx ``Document`` (A4, Calibri 11 pt, real heading styles, page numbers)."""
+    data = published(data, include_personal=include_personal)
     sections = catalogue_sections(data, include_personal=include_personal)
     services = catalogue_services(data, include_personal=include_personal)
     providers = catalogue_providers(data, include_personal=include_personal)

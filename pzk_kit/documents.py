@@ -10,9 +10,11 @@ Wording lives as data in ``pzk_kit/data/dokumenty`` (``teksty.csv`` for labels, 
 survey form reads the same instrument files as scoring (``pzk_kit/data/ankieta``), so the printed items and the
 ``q01…`` columns of the ``ankieta`` sheet cannot drift apart.
 
-Privacy (DOMAIN.md, RODO): nothing from ``osoba_kontaktowa`` is printed, nor e-mail addresses that look like a
-person's (``jan.kowalski@``) nor mobile numbers, which are usually someone's own phone rather than the
-institution's. Names and signatures are only ever written on paper by hand.
+Privacy (DOMAIN.md, RODO): these sheets are printed and passed round a room, so every document is built from
+:func:`pzk_kit.privacy.published`, the kit's one privacy rule, with no option to do otherwise: nothing from
+``osoba_kontaktowa``, no personal e-mail addresses (``jan.kowalski@``), no mobile numbers (usually someone's own
+phone rather than the institution's) and no people's names in any cell. Names and signatures are only ever written
+on paper by hand.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.shared import Cm, Pt
 
 from pzk_kit import word
-from pzk_kit.catalogue import looks_personal_email, polish_sort_key
+from pzk_kit.catalogue import polish_sort_key
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.files import atomic_dir
+from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData, measurement_order
 from pzk_kit.resources import data_path, read_table
 from pzk_kit.survey_instrument import load_instrument
@@ -54,9 +57,6 @@ GUEST_ROWS = 8
 
 # Polish mobile numbering (first two digits of the 9-digit national number). A mobile on a partner's row is
 # usually a person's own phone, so it is left out ("when in doubt, leave it out").
-_MOBILE_PREFIXES = frozenset({"45", "50", "51", "53", "57", "60", "66", "69", "72", "73", "78", "79", "88"})
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MARKER = re.compile(r"^\[(\w+)(?::\s*(.*))?\]$")
 _NUMBERED = re.compile(r"^(\d+)\.\s+(.*)$")
@@ -117,59 +117,11 @@ def _leader_name(data: GminaData) -> str:
     return _partner_name(data, leader) if leader else ""
 
 
-def _personal_values(data: GminaData) -> list[str]:
-    """``osoba_kontaktowa`` values (casefolded): text that must never reach a document."""
-    if "osoba_kontaktowa" not in data.partners:
-        return []
-    return sorted({v.casefold() for v in (display_text(x) for x in data.partners["osoba_kontaktowa"]) if len(v) >= 3})
-
-
-def looks_mobile(phone: str) -> bool:
-    """True for a Polish mobile number (``601 234 567``, ``+48 601…``): likely a person's, not an office's."""
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) == 11 and digits.startswith("48"):
-        digits = digits[2:]
-    elif len(digits) == 13 and digits.startswith("0048"):
-        digits = digits[4:]
-    return len(digits) == 9 and digits[:2] in _MOBILE_PREFIXES
-
-
-def _mentions_person(text: str, personal: list[str]) -> bool:
-    """Whether a person from ``osoba_kontaktowa`` is named in ``text`` (outside e-mail addresses and links)."""
-    if not personal:
-        return False
-    bare = _URL.sub(" ", _EMAIL.sub(" ", text)).casefold()
-    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", bare) for p in personal)
-
-
-def institutional_text(text: object, personal: list[str]) -> str:
-    """Free contact text with the parts that may identify a person removed (whole comma/semicolon parts)."""
-    parts = [p.strip() for p in re.split(r"[,;]", display_text(text))]
-    kept = [
-        p for p in parts if p
-        and not any(looks_personal_email(e) for e in _EMAIL.findall(p))
-        and not looks_mobile(p)
-        and not _mentions_person(p, personal)
-    ]
-    return ", ".join(kept)
-
-
-def institution_contact(row: dict, personal: list[str]) -> list[tuple[str, str]]:
-    """(label, value) pairs of a partner's institutional contact: address, phone, e-mail, www."""
-    contact = []
-    address = display_text(row.get("adres"))
-    if address and not _mentions_person(address, personal):
-        contact.append((_t("karta_adres"), address))
-    phone = institutional_text(row.get("telefon"), personal)
-    if phone:
-        contact.append((_t("karta_telefon"), phone))
-    email = display_text(row.get("email"))
-    if email and not looks_personal_email(email) and not _mentions_person(email, personal):
-        contact.append((_t("karta_email"), email))
-    www = display_text(row.get("www"))
-    if www and not _mentions_person(www, personal):
-        contact.append((_t("karta_www"), www))
-    return contact
+def institution_contact(row: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs of a partner's institutional contact: address, phone, e-mail, www (of published data)."""
+    pairs = [(_t(key), display_text(row.get(column))) for column, key in (
+        ("adres", "karta_adres"), ("telefon", "karta_telefon"), ("email", "karta_email"), ("www", "karta_www"))]
+    return [(label, value) for label, value in pairs if value]
 
 
 # -- shared layout ----------------------------------------------------------------------------------------------
@@ -446,7 +398,7 @@ def _legend(document) -> None:
         word.run(paragraph, text + ".", size=7.5, color=word.GREY)
 
 
-def _partner_pairs(row: dict, personal: list[str]) -> list[tuple[str, str]]:
+def _partner_pairs(row: dict) -> list[tuple[str, str]]:
     pairs = [
         (_t("karta_kod"), display_text(row.get("id"))),
         (_t("karta_sektor"), _label("sektory", row.get("sektor"))),
@@ -456,12 +408,12 @@ def _partner_pairs(row: dict, personal: list[str]) -> list[tuple[str, str]]:
         (_t("karta_deklaracja"), _label("deklaracje", row.get("deklaracja"))),
         (_t("karta_data"), _date(row.get("data_przystapienia"))),
     ]
-    return pairs + institution_contact(row, personal)
+    return pairs + institution_contact(row)
 
 
 def build_partner_cards(data: GminaData):
+    data = published(data)
     document = _document(_t("karty_partnerow_tytul"), data.name)
-    personal = _personal_values(data)
     cooperation = _cooperation_frame(data)
     measurements = sorted(set(cooperation["pomiar"]), key=measurement_order, reverse=True)
     for number, row in enumerate(_partner_rows(data)):
@@ -473,7 +425,7 @@ def build_partner_cards(data: GminaData):
                  color=word.GREY)
         _title(document, display_text(row.get("nazwa")) or pid, size=15)
         _note(document, _t("karta_partnera_wstep"), size=8.5)
-        _pairs_table(document, _partner_pairs(row, personal), (Cm(2.9), Cm(5.8), Cm(2.9), Cm(5.8)))
+        _pairs_table(document, _partner_pairs(row), (Cm(2.9), Cm(5.8), Cm(2.9), Cm(5.8)))
         if not data.has("wspolpraca"):
             _note(document, _t("karta_brak_arkusza"), size=9.5).paragraph_format.space_before = Pt(6)
         for measurement in measurements:
@@ -506,12 +458,12 @@ def write_partner_cards(data: GminaData, out: Path | str, *, overwrite: bool = F
 _SERVICE_WIDTHS = (Cm(3.4), Cm(14.0))
 
 
-def _service_pairs(service: dict, partner: dict | None, personal: list[str]) -> list[tuple[str, str]]:
+def _service_pairs(service: dict, partner: dict | None) -> list[tuple[str, str]]:
     areas = ", ".join(_label("obszary_potrzeb", c) for c in service.get("obszary") or ())
     groups = ", ".join(_label("grupy_docelowe", c) for c in service.get("grupy") or ())
-    contact = institutional_text(service.get("kontakt"), personal)
+    contact = display_text(service.get("kontakt"))
     if not contact and partner is not None:
-        contact = ", ".join(value for label, value in institution_contact(partner, personal)
+        contact = ", ".join(value for label, value in institution_contact(partner)
                             if label in (_t("karta_telefon"), _t("karta_email")))
     limit = display_text(service.get("limit_miejsc"))
     return [
@@ -521,7 +473,7 @@ def _service_pairs(service: dict, partner: dict | None, personal: list[str]) -> 
         (_t("usluga_forma"), display_text(service.get("forma"))),
         (_t("usluga_dostep"), _label("tryby_dostepu", service.get("dostep"))),
         (_t("usluga_odplatnosc"), _label("odplatnosc", service.get("odplatnosc"))),
-        (_t("usluga_miejsce"), institutional_text(service.get("miejsce"), personal)),
+        (_t("usluga_miejsce"), display_text(service.get("miejsce"))),
         (_t("usluga_godziny"), display_text(service.get("godziny"))),
         (_t("usluga_limit"), limit),
         (_t("usluga_kontakt"), contact),
@@ -572,8 +524,8 @@ def _blank_service_pairs() -> list[tuple[str, str]]:
 
 
 def build_service_cards(data: GminaData):
+    data = published(data)
     document = _document(_t("karty_uslug_tytul"), data.name)
-    personal = _personal_values(data)
     services = data.services if data.services is not None else pd.DataFrame(columns=["partner"])
     for number, partner in enumerate(_partner_rows(data)):
         pid = partner["id"]
@@ -586,7 +538,7 @@ def build_service_cards(data: GminaData):
         _note(document, _t("karta_uslug_wstep") if own else _t("karta_uslug_brak"), size=8.5, space_after=6)
         for service in own:
             title = f"{display_text(service.get('nazwa'))}   ({display_text(service.get('id'))})"
-            _service_card(document, title, _service_pairs(service, partner, personal))
+            _service_card(document, title, _service_pairs(service, partner))
         for _ in range(1 if own else 2):
             _service_card(document, _t("karta_uslugi_nowa"), _blank_service_pairs(), blank=True)
     _dictionary_appendix(document)
@@ -756,6 +708,7 @@ def _letter_values(data: GminaData, partner: dict) -> dict[str, str]:
 
 
 def _build_letters(data: GminaData, template_name: str, title_key: str):
+    data = published(data)
     document = _document(_t(title_key), data.name, base_size=11, page_numbers=False)
     document.core_properties.title = f"{_t(title_key)} – {data.name}"
     partners = letter_partners(data)
@@ -791,6 +744,7 @@ def write_declarations(data: GminaData, out: Path | str, *, overwrite: bool = Fa
 
 
 def build_attendance_list(data: GminaData, *, guest_rows: int = GUEST_ROWS):
+    data = published(data)
     document = _document(_t("lista_tytul"), data.name)
     _title(document, _t("lista_tytul"), size=18)
     subtitle = document.add_paragraph()

@@ -9,9 +9,10 @@ sheets, is recorded in ``pzk_kit/data/hsds_pola.csv``; that file also fixes the 
 
 Rules that matter to the people in the data:
 
-* only institutional contact data is exported: the partner's ``telefon``, ``email`` and ``www``, and phone
-  numbers or e-mail addresses from a service's ``kontakt`` when they are clearly institutional. The
-  ``osoba_kontaktowa`` column is never read.
+* only institutional contact data is exported: the tables are built from :func:`pzk_kit.privacy.published`, the
+  kit's one privacy rule (the same as the catalogue's), so personal e-mail addresses, mobile numbers and people's
+  names are gone from every cell, and ``osoba_kontaktowa`` is never exported. ``include_personal=True`` keeps
+  them, on the user's explicit request.
 * organizations are the PZK leader and partners; a candidate appears only when it provides a listed service.
 
 Ids are UUIDs (HSDS 3 expects them) derived with UUID5 from the gmina's TERYT (or name) and our own codes, so
@@ -36,6 +37,7 @@ import pandas as pd
 from pzk_kit.cells import looks_like_email
 from pzk_kit.dictionaries import Dictionary, dictionary, load_dictionaries
 from pzk_kit.files import atomic_dir
+from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData, read_gmina
 from pzk_kit.resources import read_table
 from pzk_kit.spreadsheet_safety import csv_cell
@@ -92,11 +94,6 @@ _PHONE = re.compile(
     re.IGNORECASE,
 )
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PERSONAL_LOCAL_PART = re.compile(r"^[^\W\d_]{2,}[._-][^\W\d_]{2,}$")
-_PERSON_SEGMENT = re.compile(
-    r"^(?:(?:p\.|pan|pani|dr|mgr)\s+\S+.*"
-    r"|[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]+(?:[\s-]+[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]+){1,2})$",
-)
 
 
 @dataclass(frozen=True)
@@ -126,7 +123,9 @@ def hsds_fields() -> dict[str, tuple[HsdsField, ...]]:
     return {table: tuple(items) for table, items in fields.items()}
 
 
-def export_hsds(data: GminaData | str | Path, out_dir: Path, *, overwrite: bool = False) -> list[Path]:
+def export_hsds(
+    data: GminaData | str | Path, out_dir: Path, *, overwrite: bool = False, include_personal: bool = False
+) -> list[Path]:
     """Write the gmina's partners and services as HSDS CSV files plus ``datapackage.json`` into ``out_dir``.
 
     The folder appears whole or not at all; an existing non-empty folder is replaced only with
@@ -138,7 +137,7 @@ def export_hsds(data: GminaData | str | Path, out_dir: Path, *, overwrite: bool 
         raise ValueError(
             "Dane gminy zawierają błędy — popraw je (pzk validate) przed eksportem do formatu HSDS."
         )
-    tables = build_hsds_tables(data)
+    tables = build_hsds_tables(data, include_personal=include_personal)
     out_dir = Path(out_dir)
     with atomic_dir(out_dir, overwrite=overwrite) as tmp:
         for table, file_name in TABLE_FILES.items():
@@ -149,9 +148,9 @@ def export_hsds(data: GminaData | str | Path, out_dir: Path, *, overwrite: bool 
     return [out_dir / name for name in (*TABLE_FILES.values(), DATAPACKAGE)]
 
 
-def build_hsds_tables(data: GminaData) -> dict[str, list[dict[str, str]]]:
+def build_hsds_tables(data: GminaData, *, include_personal: bool = False) -> dict[str, list[dict[str, str]]]:
     """Rows of every HSDS object (dicts keyed by HSDS field name, values as CSV text)."""
-    return _Builder(data).build()
+    return _Builder(published(data, include_personal=include_personal)).build()
 
 
 def datapackage(data: GminaData) -> dict[str, Any]:
@@ -297,27 +296,12 @@ def _described(dic: Dictionary, code: str) -> str:
     return f"{entry.label}. {description}" if description else entry.label
 
 
-def _is_personal(kontakt: str, person: str) -> bool:
-    """True when a service contact seems to name a person: then neither phone nor e-mail is taken from it."""
-    person_key = normalize_code(person)
-    for segment in _SEGMENTS.split(kontakt):
-        segment = segment.strip()
-        if not segment:
-            continue
-        if person_key and normalize_code(segment) == person_key:
-            return True
-        if _PERSON_SEGMENT.match(segment):
-            return True
-    return False
-
-
 class _Builder:
     def __init__(self, data: GminaData) -> None:
         self.data = data
         self.scope = _gmina_scope(data)
         self.tables: dict[str, list[dict[str, str]]] = {table: [] for table in TABLE_FILES}
         self.org_ids: dict[str, str] = {}
-        self.org_emails: dict[str, str] = {}
         self.partners: dict[str, dict[str, Any]] = {}
         self.home_location: dict[str, str] = {}  # partner id → location id of its seat
         self.buildings: dict[str, list[tuple[str, str]]] = {}  # street key → [(partner id, location id)]
@@ -354,7 +338,6 @@ class _Builder:
         self.org_ids[pid] = org_id
         email = _text(partner.get("email"))
         email = email if looks_like_email(email) else ""
-        self.org_emails[pid] = email.lower()
         labels = [f"{ROLE_PHRASES.get(role, ROLE_PHRASES['partner'])} – {self.data.name}."]
         for column, dic in (("sektor", "sektory"), ("szczebel", "szczeble")):
             code = _text(partner.get(column))
@@ -410,9 +393,7 @@ class _Builder:
     def _service(self, service: dict[str, Any]) -> None:
         sid, pid = _text(service.get("id")), _text(service.get("partner"))
         service_id = self._id("usluga", sid)
-        partner = self.partners.get(pid, {})
         kontakt = _text(service.get("kontakt"))
-        personal = _is_personal(kontakt, _text(partner.get("osoba_kontaktowa")))
         dostep, odplatnosc = _text(service.get("dostep")), _text(service.get("odplatnosc"))
         groups = dictionary("grupy_docelowe")
         self.tables["service"].append({
@@ -420,15 +401,14 @@ class _Builder:
             "organization_id": self.org_ids[pid],
             "name": _text(service.get("nazwa")),
             "description": _text(service.get("opis")),
-            "email": "" if personal else self._service_email(kontakt, pid),
+            "email": self._service_email(kontakt),
             "status": STATUS,
             "application_process": _described(dictionary("tryby_dostepu"), dostep) if dostep else "",
             "fees_description": _described(dictionary("odplatnosc"), odplatnosc) if odplatnosc else "",
             "eligibility_description": "; ".join(groups.label(c) for c in _codes(service.get("grupy"))),
         })
-        if not personal:
-            for phone in self._unique(parse_phones(kontakt)):
-                self._phone(phone, owner=("service_id", service_id), key=("usluga", sid))
+        for phone in self._unique(parse_phones(kontakt)):
+            self._phone(phone, owner=("service_id", service_id), key=("usluga", sid))
         self._attributes(sid, service_id, service)
         self._service_location(sid, service_id, pid, _text(service.get("miejsce")))
         hours, form = _text(service.get("godziny")), _text(service.get("forma"))
@@ -438,12 +418,11 @@ class _Builder:
                 "attending_type": form,
             })
 
-    def _service_email(self, kontakt: str, pid: str) -> str:
-        for email in parse_emails(kontakt):
-            local = email.split("@", 1)[0]
-            if email.lower() == self.org_emails.get(pid) or not _PERSONAL_LOCAL_PART.match(local):
-                return email
-        return ""
+    @staticmethod
+    def _service_email(kontakt: str) -> str:
+        """The first address of the contact: the data are already published, so every one left is institutional."""
+        emails = parse_emails(kontakt)
+        return emails[0] if emails else ""
 
     def _attributes(self, sid: str, service_id: str, service: dict[str, Any]) -> None:
         for taxonomy, _dic, column, link_type in TAXONOMIES:

@@ -5,7 +5,8 @@ with the key figures of the three steps, then one chapter per step (network, bas
 charts, a few tables and the recommendations for that step, and a short appendix on how to read it. Headings,
 intros and the method note are data (``data/raport/``), so a region can adjust the wording. Every number comes
 from the package functions behind ``summary.json``; evaluation results under the anonymity threshold appear as
-"ukryte", never as a number; no person's name, phone or e-mail is printed unless ``include_personal`` is asked.
+"ukryte", never as a number; no person's name, phone or e-mail is printed unless ``include_personal`` is asked: the
+report is built from :func:`pzk_kit.privacy.published`, the kit's one privacy rule.
 A sheet that was not collected turns its chapter into a plain Polish note on what to collect.
 """
 
@@ -24,6 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from pzk_kit import basket, evaluation, network, word
 from pzk_kit.dictionaries import core_sectors, dictionary
 from pzk_kit.figures import figure_png
+from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData
 from pzk_kit.recommendations import Recommendation, number, percent, recommendations
 from pzk_kit.resources import data_path, read_table
@@ -138,6 +140,7 @@ def build_report(data: GminaData, *, measurement: str | None = None, include_per
     if not data.report.ok:
         raise ValueError("Dane gminy zawierają błędy — popraw je (polecenie „pzk validate” wypisze listę) "
                          "i przygotuj raport ponownie.")
+    data = published(data, include_personal=include_personal)
     day = on or dt.date.today()
     facts = _Facts(data, measurement)
     document = word.new_document(_t("tytul"), footer=_t("stopka", gmina=data.name),

@@ -6,8 +6,9 @@ This module writes the draft a social worker prints and takes to the conversatio
 
 Nothing personal is stored or looked up: a plan carries only a fictional or anonymised label ("Rodzina A"), the
 situations as need-area codes, a target group and service ids. Partners appear with their institutional contacts
-only (address, phone, e-mail, website of the institution), never with ``osoba_kontaktowa``. Names, goals,
-agreements and signatures are written on paper by hand.
+only (address, phone, e-mail, website of the institution): the document is built from
+:func:`pzk_kit.privacy.published`, the kit's one privacy rule, so no ``osoba_kontaktowa``, personal e-mail, mobile
+number or person's name reaches it. Names, goals, agreements and signatures are written on paper by hand.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from docx.shared import Cm, Pt
 from pzk_kit import word
 from pzk_kit.basket import find_services
 from pzk_kit.dictionaries import dictionary
+from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData
 from pzk_kit.text import normalize_code
 
@@ -146,13 +148,6 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _personal_values(data: GminaData) -> list[str]:
-    """Every ``osoba_kontaktowa`` value: text that must never reach the document."""
-    if "osoba_kontaktowa" not in data.partners:
-        return []
-    return [v for v in (_text(x) for x in data.partners["osoba_kontaktowa"]) if len(v) >= 3]
-
-
 def _institution_contact(partner: pd.Series | None, *, with_address: bool) -> list[str]:
     if partner is None:
         return []
@@ -185,17 +180,14 @@ def _steps(data: GminaData, service_ids: list[str]) -> list[_Step]:
     catalogue = find_services(data).drop_duplicates("id").set_index("id")
     services = data.services.drop_duplicates("id").set_index("id")
     partners = data.partners.drop_duplicates("id").set_index("id")
-    personal = [v.casefold() for v in _personal_values(data)]
     steps = []
     for number, sid in enumerate(service_ids, start=1):
         row = catalogue.loc[sid]
         pid = services.loc[sid, "partner"]
         partner = partners.loc[pid] if pid in partners.index else None
         access = _text(row["Jak skorzystać"])
-        contact = _text(row["Kontakt"])
-        # The service's own contact is used unless it is empty or names a contact person: then the institution's.
-        if not contact or any(p in contact.casefold() for p in personal):
-            contact = ", ".join(_institution_contact(partner, with_address=False))
+        # The service's own contact (published data: nothing personal is left in it), else the institution's.
+        contact = _text(row["Kontakt"]) or ", ".join(_institution_contact(partner, with_address=False))
         steps.append(_Step(
             number=number,
             service=_text(row["Usługa"]),
@@ -266,6 +258,7 @@ def write_plan_docx(
     problems = plan_problems(data, plan)
     if problems:
         raise ValueError(" ".join(problems))
+    data = published(data)
     steps = _steps(data, list(plan.services))
     team = _team(data, steps)
     document = _new_document()

@@ -24,7 +24,6 @@ from pzk_kit.catalogue import (
     catalogue_sections,
     count_text,
     linkify,
-    looks_personal_email,
     polish_sort_key,
     render_catalogue_html,
     write_catalogue_docx,
@@ -305,15 +304,6 @@ def test_linkify_escapes_and_links_contacts():
     assert '<a href="tel:123456789">12 345 67 89</a>' in out
     assert '<a href="mailto:biuro@ops.example.pl">biuro@ops.example.pl</a>' in out
     assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
-
-
-@pytest.mark.parametrize(("address", "personal"), [
-    ("jan.kowalski@ops.pl", True), ("j.nowak@ops.pl", True), ("anna-maria.wiśniewska@gmina.pl", True),
-    ("sekretariat@ops.pl", False), ("sekretariat.gops@gmina.pl", False), ("biuro@fundacja.pl", False),
-    ("gops.zadzwon2@gmina.pl", False), ("pomoc.spoleczna@gmina.pl", False), ("info@x.pl", False),
-])
-def test_personal_email_rule(address, personal):
-    assert looks_personal_email(address) is personal
 
 
 def test_empty_basket_gives_a_polite_page(tmp_path, write_csv_gmina):

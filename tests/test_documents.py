@@ -308,15 +308,6 @@ def test_example_letters_one_page_each_with_its_partner(example_docs):
         assert data.info["misja"] in page
 
 
-def test_looks_mobile_and_institutional_text():
-    assert documents.looks_mobile("601 234 567") and documents.looks_mobile("+48 501-234-567")
-    assert not documents.looks_mobile("12 345 67 89")
-    assert documents.institutional_text("tel. 12 345 67 89; 601 234 567, jan.nowak@x.pl, biuro@x.pl", []) == (
-        "tel. 12 345 67 89, biuro@x.pl")
-    assert documents.institutional_text("pokój 4, p. Jan Kowalski", ["jan kowalski"]) == "pokój 4"
-    assert documents.institutional_text("sekretariat@cus.pl", ["sekretariat"]) == "sekretariat@cus.pl"
-
-
 # -- command line -----------------------------------------------------------------------------------------------
 
 
