@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -74,7 +73,8 @@ class RawTable:
 
 def _clean_column(column: pd.Series) -> tuple[pd.Series, dict[str, np.ndarray]]:
     """Cleaned cells of one column and, per kind of note, the positions of the cells that got one."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    codes, found = pd.factorize(column, use_na_sentinel=True)
+    uniques = found.tolist()  # plain Python values: iterating a pandas array element by element is slow
     cleaned = np.empty(len(uniques) + 1, dtype=object)
     cleaned[:-1] = [normalize_raw(v) for v in uniques]
     cleaned[-1] = None  # code -1 (missing) picks the last slot
@@ -267,11 +267,11 @@ def _read_sheet(workbook, sheet, budget: _CellBudget, report: ValidationReport) 
     uncomputed: list[tuple[int, int]] = []
     for row_number, cells in _sheet_cells(workbook, sheet):
         values: dict[int, object] = {}
-        for column, value, no_result in cells:
-            if no_result:
-                uncomputed.append((row_number, column))
-            elif value is not None:
-                values[column] = value
+        for cell in cells:
+            if cell["value"] is not None:
+                values[cell["column"]] = cell["value"]
+            elif cell["no_result"]:
+                uncomputed.append((row_number, cell["column"]))
         if not values:
             continue
         last = max(values)
@@ -316,8 +316,8 @@ def _read_sheet(workbook, sheet, budget: _CellBudget, report: ValidationReport) 
     return RawTable.from_grid(title, grid, np.asarray(numbers, dtype=int))
 
 
-def _sheet_cells(workbook, sheet) -> Iterator[tuple[int, list[tuple[int, object, bool]]]]:
-    """(Excel row, [(column, value, formula without a result)]) for every row element of the sheet's XML.
+def _sheet_cells(workbook, sheet) -> Iterator[tuple[int, list[dict]]]:
+    """(Excel row, its cells as openpyxl's parser gives them, plus ``no_result``) for every row of the sheet's XML.
 
     Uses the parser openpyxl's read-only sheets use themselves (same dates, shared strings, errors), without the
     padding to the declared dimension.
@@ -335,8 +335,7 @@ def _sheet_cells(workbook, sheet) -> Iterator[tuple[int, list[tuple[int, object,
     with workbook._archive.open(sheet._worksheet_path) as source:
         parser = _Parser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
                          date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
-        for row_number, cells in parser.parse():
-            yield row_number, [(c["column"], c["value"], c["no_result"]) for c in cells]
+        yield from parser.parse()
 
 
 def _excel_row(row: tuple) -> tuple:
@@ -379,8 +378,6 @@ class EncodingProblem:
     cp1250_letter: str | None  # the byte read as Windows-1250, when it is a Polish letter: mixed encodings
 
 
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-_HIGH_BYTES = bytes(range(128, 256))
 _POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 
 
@@ -397,13 +394,12 @@ def decode_csv(data: bytes) -> tuple[str, str, EncodingProblem | None]:
     try:
         return data.decode("utf-8-sig"), "utf-8-sig", None
     except UnicodeDecodeError as exc:
-        first_bad = exc.start
-    sequences = _UTF8_SEQUENCE.findall(data)
-    high = len(data) - len(data.translate(None, _HIGH_BYTES))
-    invalid = high - sum(len(s) for s in sequences)
-    if not data.startswith(b"\xef\xbb\xbf") and len(sequences) <= invalid:
-        return data.decode("cp1250", errors="replace"), "cp1250", None
+        first_bad = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # utf-8-sig counts after the BOM
     text = data.decode("utf-8-sig", errors="replace")
+    invalid = text.count("\ufffd")  # about one per invalid byte
+    letters = len(text) - len(text.encode("ascii", errors="ignore")) - invalid  # valid non-ASCII characters
+    if not data.startswith(b"\xef\xbb\xbf") and letters <= invalid:
+        return data.decode("cp1250", errors="replace"), "cp1250", None
     letter = bytes([data[first_bad]]).decode("cp1250", errors="replace")
     problem = EncodingProblem(
         line=data.count(b"\n", 0, first_bad) + 1, byte=data[first_bad],
@@ -578,8 +574,8 @@ def _report_swallowed_lines(path: Path, rows: list[list[str]], spans: list[tuple
         to_end = last == spans[-1][1] and number == len(rows)
         report.error(
             f"Cudzysłów otwarty w linii {first} pliku „{path.name}” zamyka się dopiero w linii {last}"
-            + (" (albo wcale)" if to_end else "") + f" — {last - first + 1} linii pliku czyta się jako jeden "
-            "wiersz, więc dane z kolejnych wierszy zginęłyby w jednej komórce.",
+            + (" (albo wcale)" if to_end else "") + f" — linie {first}–{last} czytają się jako jeden wiersz, "
+            "więc dane z kolejnych wierszy zginęłyby w jednej komórce.",
             sheet=path.stem, row=number,
             hint="Usuń zbędny cudzysłów (\") na początku komórki albo go domknij i zapisz plik ponownie.",
         )
