@@ -10,6 +10,7 @@ file declares.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import zipfile
@@ -237,6 +238,10 @@ def _workbook_size_ok(path: Path, report: ValidationReport) -> bool:
     return True
 
 
+class _OverLimit(Exception):
+    """A CSV file over a size limit (already reported): the whole folder is left unread."""
+
+
 class _CellBudget:
     """Cells read so far in the whole input: each sheet's filled rows × its widest row."""
 
@@ -327,9 +332,10 @@ def _sheet_cells(workbook, sheet) -> Iterator[tuple[int, list[dict]]]:
     class _Parser(WorkSheetParser):
         def parse_cell(self, element):
             cell = super().parse_cell(element)
-            # data_only drops the formula; without <v> there is no result either (an empty <v/> is a result: "")
-            cell["no_result"] = (cell["value"] is None and element.find(VALUE_TAG) is None
-                                 and element.find(FORMULA_TAG) is not None)
+            # data_only drops the formula. No result: no <v>, or an empty <v/> in a cell not typed as text
+            # (openpyxl writes that); Excel's empty text result is t="str" with <v></v>, a real "".
+            cell["no_result"] = (cell["value"] is None and element.find(FORMULA_TAG) is not None
+                                 and (element.find(VALUE_TAG) is None or element.get("t") != "str"))
             return cell
 
     with workbook._archive.open(sheet._worksheet_path) as source:
@@ -359,7 +365,11 @@ def _load_csv_folder(folder: Path, report: ValidationReport) -> list[RawTable]:
             hint="Potrzebne są co najmniej gmina.csv i partnerzy.csv (szablon: pzk template FOLDER/).",
         )
         return []
-    return [table for table in (_load_csv(p, report) for p in files) if table is not None]
+    budget = _CellBudget()
+    try:
+        return [table for table in (_load_csv(p, report, budget) for p in files) if table is not None]
+    except _OverLimit:
+        return []  # the message says which file and limit; the rest would only add noise about missing sheets
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -423,6 +433,18 @@ def _report_encoding(path: Path, problem: EncodingProblem, report: ValidationRep
     )
 
 
+@contextlib.contextmanager
+def _csv_field_limit() -> Iterator[None]:
+    """The csv module refuses fields over 128 KB with an English error; bounded by the file size anyway, a long
+    field is let through so that it gets the kit's own message about Excel's cell limit."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, limits.MAX_FILE_BYTES))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines most consistently into the same number of fields.
 
@@ -433,7 +455,8 @@ def sniff_delimiter(text: str) -> str:
     best, best_score = ",", (0, 0)
     for delimiter in CSV_DELIMITERS:
         try:
-            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+            with _csv_field_limit():
+                widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
         except csv.Error:
             continue
         counts: dict[int, int] = {}
@@ -449,7 +472,7 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _load_csv(path: Path, report: ValidationReport) -> RawTable | None:
+def _load_csv(path: Path, report: ValidationReport, budget: _CellBudget | None = None) -> RawTable | None:
     try:
         size = path.stat().st_size
         if size > limits.MAX_FILE_BYTES:
@@ -458,7 +481,7 @@ def _load_csv(path: Path, report: ValidationReport) -> RawTable | None:
                 f"{limits.size_text(limits.MAX_FILE_BYTES)}.", sheet=path.stem,
                 hint="Usuń zbędne wiersze i kolumny; tyle danych nie ma żaden PZK.",
             )
-            return None
+            raise _OverLimit
         data = path.read_bytes()
     except OSError as exc:
         report.error(f"Nie da się odczytać pliku „{path.name}” ({exc.strerror or exc}).")
@@ -468,17 +491,15 @@ def _load_csv(path: Path, report: ValidationReport) -> RawTable | None:
         _report_encoding(path, problem, report)
     text = text.replace("\x00", "")
     delimiter = sniff_delimiter(text)
-    if not _csv_size_ok(path, text, delimiter, report):
-        return None
+    _check_csv_size(path, text, delimiter, budget or _CellBudget(), report)
     grid = _fast_csv_grid(text, delimiter)
     if grid is not None:
-        if not _csv_width_ok(path, grid.shape[1], 1, report):
-            return None
+        _check_csv_width(path, grid.shape[1], 1, report)
         return RawTable.from_grid(path.stem, grid)
     return _careful_csv(path, text, delimiter, report)
 
 
-def _csv_size_ok(path: Path, text: str, delimiter: str, report: ValidationReport) -> bool:
+def _check_csv_size(path: Path, text: str, delimiter: str, budget: _CellBudget, report: ValidationReport) -> None:
     """Lines and fields counted on the text before any parsing: an upper bound of what the grid will hold."""
     lines = text.count("\n") + 1
     if lines > limits.MAX_ROWS + 1:  # +1: the line break after the last row
@@ -487,26 +508,27 @@ def _csv_size_ok(path: Path, text: str, delimiter: str, report: ValidationReport
             f"{limits.polish_number(limits.MAX_ROWS)} wierszy w pliku.", sheet=path.stem,
             hint="Usuń zbędne wiersze (albo podziel dane na kilka gmin).",
         )
-        return False
+        raise _OverLimit
     fields = text.count(delimiter) + lines
-    if fields > limits.MAX_CELLS:
+    if budget.exceeded(fields, 1):
         report.error(
-            f"Plik „{path.name}” ma ponad {limits.polish_number(limits.MAX_CELLS)} komórek — tyle najwyżej czyta "
-            "zestaw.", sheet=path.stem, hint="Usuń zbędne wiersze i kolumny.",
+            f"Plik „{path.name}” ma za dużo komórek: z poprzednimi plikami ponad "
+            f"{limits.polish_number(limits.MAX_CELLS)} — tyle najwyżej czyta zestaw.", sheet=path.stem,
+            hint="Usuń zbędne wiersze i kolumny.",
         )
-        return False
-    return True
+        raise _OverLimit
+    budget.used += fields
 
 
-def _csv_width_ok(path: Path, width: int, row: int, report: ValidationReport) -> bool:
+def _check_csv_width(path: Path, width: int, row: int, report: ValidationReport) -> None:
     if width <= limits.MAX_COLUMNS:
-        return True
+        return
     report.error(
         f"Plik „{path.name}” ma {width} kolumn — zestaw czyta najwyżej {limits.MAX_COLUMNS} kolumn.",
         sheet=path.stem, row=row, column=column_letter(limits.MAX_COLUMNS + 1),
         hint="Sprawdź separator (średnik lub przecinek) i usuń zbędne kolumny.",
     )
-    return False
+    raise _OverLimit
 
 
 def _fast_csv_grid(text: str, delimiter: str) -> pd.DataFrame | None:
@@ -526,7 +548,7 @@ def _fast_csv_grid(text: str, delimiter: str) -> pd.DataFrame | None:
     return grid
 
 
-def _careful_csv(path: Path, text: str, delimiter: str, report: ValidationReport) -> RawTable | None:
+def _careful_csv(path: Path, text: str, delimiter: str, report: ValidationReport) -> RawTable:
     """The csv module, record by record: handles ragged rows and multi-line cells, knows where each starts.
 
     A cell may hold line breaks (Excel quotes it), but a stray quote at the start of a cell does the same to
@@ -537,25 +559,21 @@ def _careful_csv(path: Path, text: str, delimiter: str, report: ValidationReport
     rows: list[list[str]] = []
     spans: list[tuple[int, int]] = []  # first and last physical line of each record
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    previous_limit = csv.field_size_limit()
-    csv.field_size_limit(max(previous_limit, limits.MAX_FILE_BYTES))  # long cells get their own clear message
     try:
         # Excel shows one row per record (a cell with a line break stays in its row), and a blank line is an
         # empty record: the record's ordinal is the row number users see.
-        for row in reader:
-            spans.append((spans[-1][1] + 1 if spans else 1, reader.line_num))
-            rows.append(row)
+        with _csv_field_limit():
+            for row in reader:
+                spans.append((spans[-1][1] + 1 if spans else 1, reader.line_num))
+                rows.append(row)
     except csv.Error as exc:
         report.error(
             f"Plik „{path.name}” ma uszkodzoną strukturę CSV w wierszu {reader.line_num} ({exc}).",
             sheet=path.stem, row=reader.line_num,
             hint="Sprawdź, czy cudzysłowy są domknięte, i zapisz plik ponownie z Excela jako CSV.",
         )
-    finally:
-        csv.field_size_limit(previous_limit)
     width = max((len(r) for r in rows), default=0)
-    if not _csv_width_ok(path, width, 1 + next((i for i, r in enumerate(rows) if len(r) == width), 0), report):
-        return None
+    _check_csv_width(path, width, 1 + next((i for i, r in enumerate(rows) if len(r) == width), 0), report)
     _report_swallowed_lines(path, rows, spans, delimiter, report)
     padded = [r + [""] * (width - len(r)) for r in rows]  # ragged rows: pandas will not pad them for us
     return RawTable.from_grid(path.stem, pd.DataFrame(padded, dtype=object))
