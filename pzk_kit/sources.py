@@ -242,6 +242,13 @@ class _OverLimit(Exception):
     """A CSV file over a size limit (already reported): the whole folder is left unread."""
 
 
+class _RowTooWide(Exception):
+    """A row element with more cells than Excel has columns: (row number, cells)."""
+
+
+_EXCEL_MAX_COLUMNS = 16_384
+
+
 class _CellBudget:
     """Cells read so far in the whole input: each sheet's filled rows × its widest row."""
 
@@ -258,6 +265,19 @@ UNCOMPUTED_FORMULA = ("Komórka zawiera formułę bez obliczonej wartości — o
 
 
 def _read_sheet(workbook, sheet, budget: _CellBudget, report: ValidationReport) -> RawTable | None:
+    try:
+        return _read_sheet_cells(workbook, sheet, budget, report)
+    except _RowTooWide as exc:
+        row_number, n_cells = exc.args
+        report.error(
+            f"Wiersz {limits.polish_number(row_number)} arkusza „{sheet.title}” ma {limits.polish_number(n_cells)} "
+            f"komórek — arkusz może mieć najwyżej {limits.MAX_COLUMNS} kolumn.", sheet=sheet.title, row=row_number,
+            hint="Plik nie pochodzi z Excela albo jest uszkodzony: skopiuj same dane do nowego skoroszytu.",
+        )
+        return None
+
+
+def _read_sheet_cells(workbook, sheet, budget: _CellBudget, report: ValidationReport) -> RawTable | None:
     """One sheet's filled rows, from the cells really present in its XML (not the declared dimension).
 
     openpyxl's read-only rows are padded to the dimension the file declares (``A1:XFD1048576`` in 33 KB means
@@ -269,14 +289,17 @@ def _read_sheet(workbook, sheet, budget: _CellBudget, report: ValidationReport) 
     rows: list[tuple] = []
     numbers: list[int] = []
     width = 0
-    uncomputed: list[tuple[int, int]] = []
+    uncomputed: list[tuple[int, int]] = []  # the first few places; all of them are only counted
+    n_uncomputed = 0
     for row_number, cells in _sheet_cells(workbook, sheet):
         values: dict[int, object] = {}
         for cell in cells:
             if cell["value"] is not None:
                 values[cell["column"]] = cell["value"]
             elif cell["no_result"]:
-                uncomputed.append((row_number, cell["column"]))
+                n_uncomputed += 1
+                if n_uncomputed <= _FORMULA_REPORTS_PER_SHEET:
+                    uncomputed.append((row_number, cell["column"]))
         if not values:
             continue
         last = max(values)
@@ -307,13 +330,13 @@ def _read_sheet(workbook, sheet, budget: _CellBudget, report: ValidationReport) 
         rows.append(_excel_row(tuple(values.get(c) for c in range(1, last + 1))))
         numbers.append(row_number)
     budget.used += len(rows) * width
-    for row_number, column in uncomputed[:_FORMULA_REPORTS_PER_SHEET]:
+    for row_number, column in uncomputed:
         report.error(UNCOMPUTED_FORMULA, sheet=title, row=row_number, column=column_letter(column),
                      hint="Zestaw czyta wyniki formuł zapisane przez Excel; ten plik zapisał program, który ich "
                           "nie oblicza.")
-    if len(uncomputed) > _FORMULA_REPORTS_PER_SHEET:
+    if n_uncomputed > _FORMULA_REPORTS_PER_SHEET:
         report.error(
-            f"… i jeszcze {len(uncomputed) - _FORMULA_REPORTS_PER_SHEET} komórek arkusza „{title}” z formułą bez "
+            f"… i jeszcze {n_uncomputed - _FORMULA_REPORTS_PER_SHEET} komórek arkusza „{title}” z formułą bez "
             "obliczonej wartości.", sheet=title,
             hint="Otwórz plik w Excelu i zapisz go ponownie: Excel obliczy i zapisze wszystkie wartości.",
         )
@@ -330,6 +353,11 @@ def _sheet_cells(workbook, sheet) -> Iterator[tuple[int, list[dict]]]:
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     class _Parser(WorkSheetParser):
+        def parse_row(self, row):
+            if len(row) > _EXCEL_MAX_COLUMNS:  # no sheet Excel writes: refused before a dict per cell is made
+                raise _RowTooWide(int(row.get("r") or self.row_counter + 1), len(row))
+            return super().parse_row(row)
+
         def parse_cell(self, element):
             cell = super().parse_cell(element)
             # data_only drops the formula. No result: no <v>, or an empty <v/> in a cell not typed as text

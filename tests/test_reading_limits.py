@@ -284,3 +284,11 @@ def test_many_formulas_without_values_are_summarised(tmp_path, write_xlsx, gmina
     [rest] = find_problems(report, "błąd", "potrzeby", text="i jeszcze 70 komórek")
     assert rest.row is None
     assert (cells[0].row, cells[0].column) == (4, "A")
+
+
+def test_row_with_more_cells_than_excel_has_columns(tmp_path):
+    """Cells without a reference are counted by the parser, beyond XFD: refused before one dict per cell."""
+    rows = [b'<row r="2">' + b"<c><v>1</v></c>" * 16_385 + b"</row>"]
+    [error] = read_gmina(_workbook(tmp_path / "wiersz.xlsx", "A1", rows)).report.errors
+    assert (error.sheet, error.row) == ("partnerzy", 2)
+    assert "ma 16 385 komórek" in error.text and "najwyżej 200 kolumn" in error.text
