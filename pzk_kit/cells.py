@@ -22,6 +22,24 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 _POMIAR = re.compile(r"^T\d{1,3}$")
 _DONT_KNOW_WORDS = {"nie wiem", "niewiem", "nw", "nie wiem.", "trudno powiedziec", "trudno powiedzieć"}
+# Invisible characters a cell may carry from a terminal, a web form or a hostile file. None of them is data, and
+# most of them are forbidden in XML, so a DOCX with them cannot even be saved. Removed when reading, each cleaned
+# cell reported as a warning (see :func:`invisible_controls`):
+# - a whole ANSI escape sequence (``\x1b[31m``), not only its ESC, so no ``[31m`` is left behind;
+# - C0 and C1 control characters except tab, line feed and carriage return (whitespace, collapsed with the
+#   other spaces as before); vertical tab, form feed and the information separators \x1c–\x1f become a space;
+# - bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): invisible, they make
+#   text display in another order than it is stored ("Trojan Source"), so a name could read differently in
+#   the catalogue than in the sheet. Polish text never needs them; the marks U+200E/U+200F are left alone;
+# - noncharacters U+FFFE/U+FFFF and lone surrogates, which no file format can store.
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+_SEPARATOR_CONTROLS = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
+_INVISIBLE_CONTROLS = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
+)
+_ANY_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,8 @@ def normalize_raw(value: object) -> object:
     if isinstance(value, str):
         if value.isascii() and value.isprintable() and value.strip() == value and "  " not in value:
             return value or None  # already clean: the common case, checked without a regex
+        if _ANY_CONTROL.search(value):
+            value = _INVISIBLE_CONTROLS.sub("", _SEPARATOR_CONTROLS.sub(" ", _ANSI_ESCAPE.sub("", value)))
         text = clean_cell_text(value)
         return text or None
     if isinstance(value, bool):
@@ -51,6 +71,12 @@ def normalize_raw(value: object) -> object:
     if isinstance(value, dt.datetime):
         return value.date() if value.time() == dt.time() else value
     return value
+
+
+def invisible_controls(value: object) -> bool:
+    """True when :func:`normalize_raw` removes invisible control characters from this raw cell (worth a warning:
+    the text the user sees in Excel changes); plain tabs and line breaks are ordinary whitespace, not reported."""
+    return isinstance(value, str) and not value.isprintable() and _ANY_CONTROL.search(value) is not None
 
 
 def as_text(value: object) -> str:
