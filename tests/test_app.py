@@ -437,6 +437,21 @@ FOREIGN_HOSTS = ("evil.example:{port}", "evil.example", "127.0.0.1.nip.io:{port}
                  "192.168.1.10:{port}", "10.0.0.1", "0.0.0.0:{port}", "[2001:db8::1]:{port}", "")
 
 
+def _printed_address(process: subprocess.Popen, label: str, timeout: float = 180) -> tuple[list[str], str | None]:
+    """Read a server command's output until it prints ``label: URL``; the lines read and the URL (None if never)."""
+    printed: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        printed.append(line)
+        found = re.search(re.escape(label) + r": (\S+)", line)
+        if found:
+            return printed, found.group(1)
+    return printed, None
+
+
 @pytest.mark.slow
 def test_pzk_app_needs_its_token_a_local_host_and_culls_kernels_of_pages_left(tmp_path):
     """DNS rebinding and other local pages: without the printed token or with a foreign Host nothing works."""
@@ -446,15 +461,7 @@ def test_pzk_app_needs_its_token_a_local_host_and_culls_kernels_of_pages_left(tm
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
                                cwd=tmp_path, env=env, start_new_session=True)
     try:
-        printed, url = [], None
-        deadline = time.monotonic() + 180
-        while url is None and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line and process.poll() is not None:
-                break
-            printed.append(line)
-            found = re.search(r"Aplikacja PZK działa pod adresem: (\S+)", line)
-            url = found.group(1) if found else None
+        printed, url = _printed_address(process, "Aplikacja PZK działa pod adresem")
         assert url and url.startswith(f"http://127.0.0.1:{port}/?token="), "".join(printed)
         token = url.split("token=", 1)[1]
         assert len(token) >= 32
@@ -547,16 +554,7 @@ def test_pzk_lab_serves_the_working_copy(tmp_path):
                                 "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, encoding="utf-8", start_new_session=True)
     try:
-        printed = []
-        deadline = time.monotonic() + 180
-        url = None
-        while url is None and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line and process.poll() is not None:
-                break
-            printed.append(line)
-            found = re.search(r"JupyterLab działa pod adresem: (\S+)", line)
-            url = found.group(1) if found else None
+        printed, url = _printed_address(process, "JupyterLab działa pod adresem")
         assert url, "".join(printed)
         assert f"skopiowano: {LAB_NOTEBOOKS[0]}" in "".join(printed)
         token = url.split("token=")[1]
