@@ -103,9 +103,22 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def _column_name(table: RawTable, row: int, column: int) -> str:
+    """The header a user typed above a cell (``nazwa (I)``), or the bare letter when there is none yet.
+
+    Header detection proper happens later, in reading; the first non-blank row is the header in every template
+    the kit writes, and naming it is what lets a user find the cell without counting letters.
+    """
+    letter = column_letter(column + 1)
+    if table.cells.empty or row <= int(table.row_numbers[0]) or column >= table.cells.shape[1]:
+        return letter
+    header = table.cells.iat[0, column]
+    return f"{header} ({letter})" if isinstance(header, str) and header else letter
+
+
 def _report_cell_notes(table: RawTable, report: ValidationReport) -> None:
     for kind, row, column in table.cell_notes:
-        where = {"sheet": table.source_name, "row": row, "column": column_letter(column + 1)}
+        where = {"sheet": table.source_name, "row": row, "column": _column_name(table, row, column)}
         if kind == "controls":
             report.warning(
                 "Usunięto niewidoczne znaki sterujące (np. z kopiowania z terminala lub strony WWW).", **where,

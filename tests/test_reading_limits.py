@@ -171,7 +171,7 @@ def test_cell_over_excels_limit_is_cut_and_reported(tmp_path, gmina_rows, write_
     rows = [b'<row r="2">' + _text_cell("A2", "P1") + _text_cell("B2", "Ż" * 100_000) + _text_cell("C2", "Edukacja")
             + b"</row>"]
     data = read_gmina(_workbook(tmp_path / "komorka.xlsx", "A1:C2", rows))
-    assert find_problems(data.report, "błąd", "partnerzy", 2, "B", "więcej niż 32 767 znaków")
+    assert find_problems(data.report, "błąd", "partnerzy", 2, "nazwa (B)", "więcej niż 32 767 znaków")
     assert data.partners["nazwa"].tolist() == ["Ż" * limits.MAX_CELL_CHARS]
 
 
@@ -226,7 +226,7 @@ def test_csv_field_over_excels_limit(tmp_path, write_csv_gmina, gmina_rows, find
     if multiline:
         gmina_rows["partnerzy"][3][1] = "Szkoła\nPodstawowa nr 1"  # a quoted line break: the careful reader
     data = read_gmina(write_csv_gmina(tmp_path / "g", gmina_rows))
-    assert find_problems(data.report, "błąd", "partnerzy", 3, "B", "32 767 znaków")
+    assert find_problems(data.report, "błąd", "partnerzy", 3, "nazwa (B)", "32 767 znaków")
     assert len(data.report.errors) == 1
     assert data.partners.set_index("id").loc["PUP", "nazwa"] == long[: limits.MAX_CELL_CHARS]
 

@@ -58,8 +58,8 @@ def test_cleaned_cells_are_warnings_with_their_place(tmp_path, gmina_rows, write
     gmina_rows["uslugi"][2][2] = "Szkolenia\u202e zawodowe"
     data = read_gmina(write_csv_gmina(tmp_path / "g", gmina_rows))
     assert data.report.ok
-    assert find_problems(data.report, "ostrzeżenie", "partnerzy", 3, "B", "Usunięto niewidoczne znaki sterujące")
-    assert find_problems(data.report, "ostrzeżenie", "uslugi", 3, "C", "Usunięto niewidoczne znaki sterujące")
+    assert find_problems(data.report, "ostrzeżenie", "partnerzy", 3, "nazwa (B)", "niewidoczne znaki sterujące")
+    assert find_problems(data.report, "ostrzeżenie", "uslugi", 3, "nazwa (C)", "niewidoczne znaki sterujące")
     assert len(data.report.warnings) == 2
     assert data.partners.set_index("id").loc["PUP", "nazwa"] == "Powiatowy Urząd Pracy"
 

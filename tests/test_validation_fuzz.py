@@ -260,10 +260,10 @@ def test_huge_and_control_character_cells(tmp_path, gmina_rows, write_csv_gmina,
     check(data)
     partners = data.partners.set_index("id")
     assert partners.loc["PUP", "nazwa"] == HUGE[:32_767]  # over Excel's cell limit: cut, and an error says so
-    assert find_problems(data.report, "błąd", "partnerzy", 3, "B", "32 767 znaków")
+    assert find_problems(data.report, "błąd", "partnerzy", 3, "nazwa (B)", "32 767 znaków")
     assert partners.loc["SP1", "sektor"] == "edukacja"
     assert partners.loc["KPP", "nazwa"] == "Komenda"  # the whole ANSI escape removed, with a warning
-    assert find_problems(data.report, "ostrzeżenie", "partnerzy", 5, "B", "znaki sterujące")
+    assert find_problems(data.report, "ostrzeżenie", "partnerzy", 5, "nazwa (B)", "znaki sterujące")
     assert find_problems(data.report, "błąd", "wspolpraca", 2, "formy")
     assert len(data.report.errors) == 2
 
