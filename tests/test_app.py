@@ -437,6 +437,16 @@ FOREIGN_HOSTS = ("evil.example:{port}", "evil.example", "127.0.0.1.nip.io:{port}
                  "192.168.1.10:{port}", "10.0.0.1", "0.0.0.0:{port}", "[2001:db8::1]:{port}", "")
 
 
+def _stop_server(process: subprocess.Popen) -> None:
+    """SIGTERM as Ctrl+C's twin (the command then stops its server cleanly); kill only if it hangs."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def _printed_address(process: subprocess.Popen, label: str, timeout: float = 180) -> tuple[list[str], str | None]:
     """Read a server command's output until it prints ``label: URL``; the lines read and the URL (None if never)."""
     printed: list[str] = []
@@ -507,12 +517,7 @@ def test_pzk_app_needs_its_token_a_local_host_and_culls_kernels_of_pages_left(tm
         assert kernels == [], f"kernels of pages nobody has open are still alive: {kernels}"
         print(f"\nrequests refused: {len(refused)} of {len(refused)} tried")
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        _stop_server(process)
 
 
 def test_pzk_app_refuses_missing_input(capsys):
@@ -566,12 +571,7 @@ def test_pzk_lab_serves_the_working_copy(tmp_path):
             assert status == 403, (host, status)
         assert _request(port, "/api/contents")[0] == 403  # and nothing without the token
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        _stop_server(process)
     assert process.returncode == 0
     assert {name: (NOTEBOOKS_DIR / name).read_bytes() for name in LAB_NOTEBOOKS} == originals
 
