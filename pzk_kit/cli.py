@@ -3,35 +3,73 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pzk_kit import __version__
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
 
-# argparse speaks English through gettext; Python ships no Polish catalogue, so the few strings users meet
-# are translated here.
-_ARGPARSE_PL = {
-    "usage: ": "użycie: ",
-    "positional arguments": "argumenty",
-    "options": "opcje",
-    "show this help message and exit": "pokaż tę pomoc i zakończ",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: błąd: %(message)s\n",
-    "the following arguments are required: %s": "brakuje wymaganych argumentów: %s",
-    "unrecognized arguments: %s": "nieznane argumenty: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "nieznane polecenie: %(value)r (dostępne: %(choices)s)",
-    "expected one argument": "oczekiwano jednej wartości",
-    "invalid %(type)s value: %(value)r": "niepoprawna wartość: %(value)r",
-    "show program's version number and exit": "pokaż wersję i zakończ",
-}
-argparse._ = lambda text: _ARGPARSE_PL.get(text, text)  # type: ignore[attr-defined]
+
+def _argparse_catalogue() -> dict[str, str]:
+    from pzk_kit.resources import read_table
+
+    return {row["angielski"]: row["polski"] for row in read_table("argparse_pl.csv")}
+
+
+def _polish(text: str) -> str:
+    """argparse's English string in Polish (``data/argparse_pl.csv``), keeping its trailing space or newline."""
+    if not isinstance(text, str):  # argparse also passes None through gettext
+        return text
+    english = text.rstrip()
+    polish = _argparse_catalogue().get(english)
+    return text if polish is None else polish + text[len(english):]
+
+
+@contextlib.contextmanager
+def _polish_argparse() -> Iterator[None]:
+    """argparse's strings in Polish while our parser builds, parses or prints, and English again afterwards.
+
+    argparse speaks through gettext and Python ships no Polish catalogue; swapping its ``_`` only around our own
+    calls keeps other argparse users in the same process (Jupyter, tests) untouched.
+    """
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._ = _polish  # type: ignore[attr-defined]
+    argparse.ngettext = lambda singular, plural, n: _polish(singular if n == 1 else plural)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def _in_polish(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with _polish_argparse():
+            return method(*args, **kwargs)
+    return wrapper
+
+
+class PolishArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser whose help, usage and error messages are Polish; ``pzk``'s subcommands inherit it."""
+
+    __init__ = _in_polish(argparse.ArgumentParser.__init__)
+    add_subparsers = _in_polish(argparse.ArgumentParser.add_subparsers)
+    parse_args = _in_polish(argparse.ArgumentParser.parse_args)
+    parse_known_args = _in_polish(argparse.ArgumentParser.parse_known_args)
+    format_usage = _in_polish(argparse.ArgumentParser.format_usage)
+    format_help = _in_polish(argparse.ArgumentParser.format_help)
+    error = _in_polish(argparse.ArgumentParser.error)
+
+
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl+C
 
 
@@ -42,6 +80,17 @@ def _measurement(text: str) -> str:
     value = parse_pomiar(text)
     if isinstance(value, Bad):
         raise argparse.ArgumentTypeError(f"niepoprawny pomiar „{text}” — podaj {value.expected}")
+    return value
+
+
+def _count(text: str) -> int:
+    """A whole number ≥ 1 (``-j``, ``--port``, ``--limit``), refused in Polish rather than as "invalid int value"."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"„{text}” to nie liczba — podaj liczbę całkowitą") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"„{text}” — podaj liczbę całkowitą większą od zera")
     return value
 
 
@@ -222,12 +271,13 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = PolishArgumentParser(
         prog="pzk",
         description="Zestaw warsztatowy Partnerskiego Zespołu Kooperacyjnego (model Kooperacje 3D).",
         epilog="Przykład: pzk template moja_gmina.xlsx, potem pzk validate moja_gmina.xlsx",
     )
-    parser.add_argument("--version", action="version", version=f"pzk-kit {__version__}")
+    parser.add_argument("--version", action="version", version=f"pzk-kit {__version__}",
+                        help="pokaż wersję zestawu i zakończ")
     sub = parser.add_subparsers(dest="command", metavar="POLECENIE", title="polecenia")
 
     p = sub.add_parser("template", help="zapisz pusty szablon (.xlsx albo folder CSV)",
@@ -241,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "Kod wyjścia: 0 dane poprawne (ostrzeżenia dozwolone), 2 dane z błędami.")
     p.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
     p.add_argument("--wszystkie", action="store_true", help="pokaż wszystkie problemy (domyślnie do 500)")
-    p.add_argument("--limit", type=int, default=500, help=argparse.SUPPRESS)
+    p.add_argument("--limit", type=_count, default=500, help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true", help="wynik w formacie JSON")
     p.set_defaults(handler=cmd_validate)
 
@@ -279,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "1 co najmniej jedna z błędem.")
     p.add_argument("input", metavar="IN_DIR", help="folder z danymi gmin")
     p.add_argument("--out", required=True, metavar="DIR", help="folder wyników (po jednym podfolderze na gminę)")
-    p.add_argument("-j", "--jobs", type=int, default=2, metavar="N", help="ile gmin naraz (domyślnie 2)")
+    p.add_argument("-j", "--jobs", type=_count, default=2, metavar="N", help="ile gmin naraz (domyślnie 2)")
     p.add_argument("--force", action="store_true", help="przelicz także gminy, których dane się nie zmieniły")
     p.add_argument("--summary-only", action="store_true",
                    help="tylko summary.json i zestawienie, bez zeszytów (szybko, np. dla tysięcy gmin)")
@@ -301,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "Przykładowej, sprawdzenie danych, mapa partnerów, koszyk usług, ewaluacja i pliki do "
                        "pobrania. Działa bez internetu; zatrzymanie: Ctrl+C.")
     p.add_argument("input", nargs="?", metavar="INPUT", help="skoroszyt .xlsx albo folder CSV do wczytania od razu")
-    p.add_argument("--port", type=int, metavar="P", help="port (domyślnie 8866 albo pierwszy wolny)")
+    p.add_argument("--port", type=_count, metavar="P", help="port (domyślnie 8866 albo pierwszy wolny)")
     p.add_argument("--bez-przegladarki", action="store_true", help="nie otwieraj przeglądarki, tylko wypisz adres")
     p.set_defaults(handler=cmd_app)
 
@@ -309,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Kopiuje zeszyty 01–03 do folderu DIR (brakujące; Twoich zmian nie nadpisuje) "
                        "i otwiera w nim JupyterLab. Zatrzymanie: Ctrl+C.")
     p.add_argument("dir", nargs="?", metavar="DIR", help="folder na kopie zeszytów (domyślnie pzk_zeszyty)")
-    p.add_argument("--port", type=int, metavar="P", help="port (domyślnie 8888 albo pierwszy wolny)")
+    p.add_argument("--port", type=_count, metavar="P", help="port (domyślnie 8888 albo pierwszy wolny)")
     p.add_argument("--bez-przegladarki", action="store_true", help="nie otwieraj przeglądarki, tylko wypisz adres")
     p.set_defaults(handler=cmd_lab)
     return parser

@@ -1,6 +1,8 @@
 """The `pzk` command: exit codes, Polish output, no tracebacks, no overwritten user files."""
 
+import argparse
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +73,67 @@ def test_measurement_option_is_checked_by_the_parser():
     assert parser.parse_args(["run", "x", "--out", "y", "--pomiar", "t1"]).pomiar == "T1"
     assert parser.parse_args(["run", "x", "--out", "y", "--pomiar", "2"]).pomiar == "T2"
     assert parser.parse_args(["run", "x", "--out", "y"]).pomiar == "T0"
+
+
+# Words of argparse's English catalogue (help and error messages); "argument" is Polish too, and option names such
+# as --help and --version are the contract's, so neither counts.
+ARGPARSE_ENGLISH = re.compile(
+    r"\b(usage|positional|arguments|options|optional|subcommands|show|this|help|message|exit|program's|version|"
+    r"number|error|following|required|unrecognized|invalid|choice|choose|expected|least|most|allowed|ignored|"
+    r"explicit|ambiguous|could|match|unexpected|string|open|unknown|parser|choices|value|the|and|from|with|not)\b"
+)
+
+
+def _english_words(text: str) -> set[str]:
+    without_options = re.sub(r"(?<![\w-])--?[\w-]+", " ", text)
+    return set(ARGPARSE_ENGLISH.findall(without_options))
+
+
+def _command_output(capsys, argv: list[str]) -> tuple[int, str]:
+    try:
+        code = cli.main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_every_help_is_polish(capsys):
+    """Issue 14 item 6: `pzk --help` said "show program's version number and exit"; every help is Polish now."""
+    parser = cli.build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert len(commands) >= 9
+    for argv in ([], ["--help"], *([name, "--help"] for name in commands)):
+        code, text = _command_output(capsys, argv)
+        assert code == 0, argv
+        assert text.startswith("użycie: pzk"), (argv, text)
+        assert "opcje:" in text and "pokaż tę pomoc i zakończ" in text, argv
+        assert not _english_words(text), (argv, _english_words(text), text)
+    code, text = _command_output(capsys, ["--help"])
+    assert "--version   pokaż wersję zestawu i zakończ" in text
+
+
+def test_usage_errors_are_polish(capsys):
+    cases = {
+        ("bledne",): "nieznane polecenie: 'bledne' (dostępne: 'template'",
+        ("run",): "pzk run: błąd: brakuje wymaganych argumentów: INPUT, --out",
+        ("run", "x", "--out"): "pzk run: błąd: argument --out: podaj jedną wartość",
+        ("--wersja",): "pzk: błąd: nieznane argumenty: --wersja",
+        ("validate", "x", "--json=tak"): "argument --json: ta opcja nie przyjmuje wartości (podano 'tak')",
+        ("run", "x", "--out", "y", "--po"): "niejednoznaczna opcja: --po (pasuje do: --pomiar, --po-kolei)",
+        ("batch", "x", "--out", "y", "-j", "dwa"): "argument -j/--jobs: „dwa” to nie liczba — podaj liczbę całkowitą",
+        ("batch", "x", "--out", "y", "-j", "0"): "argument -j/--jobs: „0” — podaj liczbę całkowitą większą od zera",
+        ("app", "--port", "osiem"): "argument --port: „osiem” to nie liczba",
+    }
+    for argv, expected in cases.items():
+        code, text = _command_output(capsys, list(argv))
+        assert code == 2, argv
+        assert text.startswith("użycie: pzk"), (argv, text)
+        assert expected in text, (argv, text)
+        assert not _english_words(text), (argv, _english_words(text), text)
+
+
+def test_other_argparse_users_keep_english():
+    """The translation is scoped to pzk's parser: argparse elsewhere in the process (Jupyter, tools) is unchanged."""
+    cli.build_parser().format_help()
+    assert argparse.ArgumentParser(prog="x").format_help().startswith("usage: x")
