@@ -10,6 +10,7 @@ file declares.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -174,14 +175,13 @@ def _load_xlsx(path: Path, report: ValidationReport) -> list[RawTable]:
         return []
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip, XML, deflate, encryption…: any way a file can be damaged
-        hint = "Otwórz go w Excelu i zapisz ponownie jako .xlsx (bez hasła)."
-        if _is_encrypted(path):
-            hint = "Plik jest chroniony hasłem: zapisz go w Excelu bez hasła."
-        report.error(f"Nie da się otworzyć skoroszytu „{path.name}” ({type(exc).__name__}).", hint=hint)
+    except Exception:  # zip, XML, deflate, encryption…: any way a file can be damaged
+        message, hint = _why_unreadable(path)
+        report.error(message, hint=hint)
         return []
     tables = []
     budget = _CellBudget()
+    reading = ""
     try:
         if len(workbook.worksheets) > limits.MAX_SHEETS:
             report.error(
@@ -190,14 +190,17 @@ def _load_xlsx(path: Path, report: ValidationReport) -> list[RawTable]:
             )
             return []
         for sheet in workbook.worksheets:
+            reading = sheet.title
             table = _read_sheet(workbook, sheet, budget, report)
             if table is None:
                 return []  # over a limit: the message says which; nothing half-read goes on
             tables.append(table)
-    except Exception as exc:  # a damaged sheet XML must not become a traceback for the user
+    except Exception:  # a damaged sheet XML must not become a traceback for the user
+        where = f" (arkusz „{reading}”)" if reading else ""
         report.error(
-            f"Skoroszyt „{path.name}” jest uszkodzony i nie da się go odczytać do końca ({type(exc).__name__}).",
-            hint="Otwórz go w Excelu i zapisz ponownie jako .xlsx.",
+            f"Skoroszyt „{path.name}” jest uszkodzony i nie da się go odczytać do końca{where}.",
+            hint="Jeśli plik był kopiowany lub pobierany, zrób to jeszcze raz; jeśli to nie pomoże, otwórz go w "
+                 "Excelu i zapisz ponownie jako .xlsx.",
         )
     finally:
         workbook.close()
@@ -391,12 +394,96 @@ def _excel_row(row: tuple) -> tuple:
     return tuple("PRAWDA" if v is True else "FAŁSZ" if v is False else v for v in row)
 
 
-def _is_encrypted(path: Path) -> bool:
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE container: an old .xls, or a password-protected .xlsx
+_SAVE_AS_XLSX = "Otwórz go w Excelu lub LibreOffice i zapisz jako „Skoroszyt programu Excel (.xlsx)”."
+
+
+def _why_unreadable(path: Path) -> tuple[str, str]:
+    """Why openpyxl could not open ``path``, in words a workshop participant can act on (message, hint).
+
+    The exception openpyxl raises (BadZipFile, KeyError, XML errors…) names a symptom, not the cause, so the file's
+    first bytes are looked at instead: what a user most often hands in is a CSV or text file renamed to .xlsx, an
+    old .xls, a file protected with a password, another document type, or a copy cut short.
+    """
     try:
         with path.open("rb") as handle:
-            return handle.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE container: encrypted OOXML
+            head = handle.read(4096)
     except OSError:
+        head = b""
+    name = f"„{path.name}”"
+    if not head:
+        return (f"Plik {name} jest pusty (0 bajtów) — to nie jest skoroszyt.",
+                "Zapisz dane w Excelu jeszcze raz jako .xlsx; jeśli plik przyszedł pocztą lub z dysku w sieci, "
+                "pobierz go ponownie.")
+    if head.startswith(_OLE):
+        names = _ole_names(path)
+        old_xls = b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k\x00" in names or b"B\x00o\x00o\x00k\x00\x00" in names
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00" in names or not old_xls:
+            return (f"Skoroszyt {name} jest chroniony hasłem, więc zestaw nie może go odczytać.",
+                    "Otwórz go w Excelu, usuń hasło (Plik → Informacje → Chroń skoroszyt) i zapisz ponownie.")
+        return (f"Plik {name} to skoroszyt w starym formacie Excela 97–2003 (.xls), choć ma rozszerzenie "
+                f"{path.suffix}.", _SAVE_AS_XLSX)
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return (f"Plik {name} jest niekompletny albo uszkodzony (np. przerwane kopiowanie lub pobieranie) — "
+                    f"nie jest poprawnym skoroszytem .xlsx.",
+                    "Skopiuj lub pobierz go jeszcze raz; jeśli to nie pomoże, otwórz oryginał w Excelu i zapisz "
+                    "ponownie jako .xlsx.")
+        if "xl/workbook.xml" not in names:
+            kind = ("dokument Worda" if "word/document.xml" in names else
+                    "plik LibreOffice (.ods)" if "content.xml" in names else "archiwum ZIP")
+            hint = (_SAVE_AS_XLSX if kind.startswith("plik LibreOffice") else "Sprawdź, czy to właściwy plik: "
+                    "potrzebny jest skoroszyt gminy zapisany w Excelu jako .xlsx (pusty wzór: pzk template).")
+            return f"Plik {name} to {kind}, a nie skoroszyt Excela (.xlsx).", hint
+        return (f"Skoroszyt {name} jest uszkodzony — jego części nie dają się odczytać.",
+                "Otwórz go w Excelu (zaproponuje naprawę) i zapisz ponownie jako .xlsx.")
+    if _looks_like_text(head):
+        kind = "stroną HTML" if head.lstrip().lower().startswith((b"<!doctype html", b"<html", b"<table")) else (
+            "plikiem tekstowym (np. CSV lub TXT)")
+        return (f"Plik {name} jest {kind} z rozszerzeniem {path.suffix}, a nie skoroszytem — czy zapisano go w "
+                f"Excelu jako .xlsx?", _SAVE_AS_XLSX + " Dane w CSV podaj jako folder z plikami CSV (gmina.csv, "
+                "partnerzy.csv, …).")
+    return (f"Plik {name} nie jest poprawnym skoroszytem .xlsx — czy zapisano go w Excelu jako .xlsx?",
+            _SAVE_AS_XLSX)
+
+
+def _ole_names(path: Path) -> bytes:
+    """The OLE container, where a password-protected workbook lists its ``EncryptionInfo`` stream.
+
+    Read whole: the size was checked against the limit before openpyxl was asked, and the directory may sit anywhere.
+    """
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """CSV, TXT or HTML renamed to .xlsx: the first bytes decode as text with (almost) only printable characters."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    elif b"\x00" in head:
         return False
+    else:
+        encodings = ("utf-8", "cp1250")
+    for encoding in encodings:
+        try:  # incremental: the sample may end inside a multi-byte character
+            sample = codecs.getincrementaldecoder(encoding)().decode(head)
+        except UnicodeDecodeError:
+            continue
+        return bool(sample) and sum(ch.isprintable() or ch in "\r\n\t" for ch in sample) >= 0.95 * len(sample)
+    return False
+    for encoding in ("utf-8", "utf-16", "cp1250"):
+        try:
+            sample = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in sample)
+        return printable >= 0.95 * len(sample)
+    return False
 
 
 def _load_csv_folder(folder: Path, report: ValidationReport) -> list[RawTable]:
