@@ -7,17 +7,20 @@ DEMO_DIR ?= wyniki_demo
 
 .PHONY: demo test setup lint data clean
 
+# Users read this output: Polish lines of our own instead of the commands (@), pip quiet, no progress bars.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
-	touch $(STAMP)
+	@echo "Instaluję zestaw w folderze $(VENV) (tylko za pierwszym razem; kilka minut) …"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --progress-bar off --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --progress-bar off -e '.[dev]'
+	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(STAMP)
+	@echo "Zestaw zainstalowany."
 
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/pzk demo $(DEMO_DIR) --nadpisz
+	@$(BIN)/pzk demo $(DEMO_DIR) --nadpisz
 
 lint: $(STAMP)
 	$(BIN)/ruff check pzk_kit tests benchmarks

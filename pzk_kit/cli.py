@@ -168,9 +168,12 @@ def _run_failed(exc: Exception) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pzk_kit.runner import InvalidInput, NotebookFailed, run_gmina
+    from pzk_kit.files import check_output
+    from pzk_kit.runner import RESULT_NAMES, InvalidInput, NotebookFailed, run_gmina
 
     started = time.perf_counter()
+    # A folder that cannot take the results is refused before the run is announced, not after
+    check_output(Path(args.out), overwrite=args.nadpisz, protect=[Path(args.input)], result="run", known=RESULT_NAMES)
     _print(f"Uruchamiam trzy zeszyty dla: {args.input} (pomiar {args.pomiar}) …")
     try:
         result = run_gmina(args.input, args.out, measurement=args.pomiar, overwrite=args.nadpisz,
@@ -210,13 +213,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Copy the example gmina next to its results, then run everything on it (CONTRACT §2)."""
     from pzk_kit.example import EXAMPLE_NAME, example_rows, write_example_workbook
-    from pzk_kit.files import atomic_dir
+    from pzk_kit.files import atomic_dir, check_output
     from pzk_kit.reading import read_gmina
     from pzk_kit.runner import RESULT_NAMES, InvalidInput, NotebookFailed, run_into
     from pzk_kit.templates import write_csv_folder, write_template
 
     started = time.perf_counter()
     out = Path(args.out)
+    check_output(out, overwrite=args.nadpisz, result="demo", known=RESULT_NAMES | {"dane"})
     _print(f"Kopiuję „Gminę Przykładową” do {out} i uruchamiam na niej cały zestaw …")
     try:
         with atomic_dir(out, overwrite=args.nadpisz, result="demo", known=RESULT_NAMES | {"dane"}) as tmp:

@@ -175,6 +175,17 @@ def check_target(path: Path, *, protect: Iterable[Path] = (), what: str = "Folde
                             "Twoje pliki. Podaj podfolder, np. „wyniki”.")
 
 
+def check_output(path: Path, *, overwrite: bool = False, protect: Iterable[Path] = (), result: str | None = None,
+                 known: Iterable[str] = ()) -> None:
+    """The refusals of :func:`atomic_dir`, for a command to make before it tells the user it starts.
+
+    Nothing is created. :func:`atomic_dir` repeats them under its lock, since the folder may change meanwhile.
+    """
+    path = Path(path)
+    check_target(path, protect=protect)
+    _check_existing(path, overwrite=overwrite, result=result, known=known)
+
+
 def _ignored(name: str) -> bool:
     return name in IGNORED_NAMES or name.startswith(IGNORED_PREFIXES)
 

@@ -42,8 +42,10 @@ NOTEBOOKS_DIR = _notebooks_dir()
 CELL_TIMEOUT = 300  # seconds: the slowest cell (a 2,000-partner network) takes well under a minute
 START_TIMEOUT = 60
 RETRIES = 2
-# The kernel's own start-up chatter (e.g. the TCP-without-encryption notice) is not for users' terminals.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+# The kernel's own log is not for users' terminals: its start-up chatter (the TCP-without-encryption notice), and
+# the English "KeyboardInterrupt caught in kernel." it logs as an ERROR when the interrupt that precedes every
+# shutdown lands while it handles a message. Errors of the notebooks' cells reach the user through papermill.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 # Inherited by the kernels: no GUI backend, and no widgets (see pzk_kit.interactive.headless).
 BATCH_ENVIRONMENT = {"MPLBACKEND": "Agg", "PZK_BEZ_WIDZETOW": "1"}
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pzk_kit import cli
 from pzk_kit.example import example_dir
+from pzk_kit.files import write_marker
 
 
 def test_validate_example_is_valid(capsys):
@@ -137,3 +138,27 @@ def test_other_argparse_users_keep_english():
     """The translation is scoped to pzk's parser: argparse elsewhere in the process (Jupyter, tools) is unchanged."""
     cli.build_parser().format_help()
     assert argparse.ArgumentParser(prog="x").format_help().startswith("usage: x")
+
+
+def test_run_and_demo_refuse_a_folder_before_announcing_the_start(tmp_path, capsys):
+    """Issue 14 item 7: `pzk run` into a folder of the user's said it started, then refused; now it only refuses."""
+    mine = tmp_path / "moje"
+    mine.mkdir()
+    (mine / "notatki.txt").write_text("ważne", encoding="utf-8")
+    earlier = tmp_path / "wyniki"
+    earlier.mkdir()
+    (earlier / "summary.json").write_text("{}", encoding="utf-8")
+    write_marker(earlier, "run")  # an earlier result of the kit: refused without --nadpisz
+    cases = [
+        (["run", str(example_dir()), "--out", str(mine), "--nadpisz"], 2, "nie jest folderem z wynikami zestawu"),
+        (["run", str(example_dir()), "--out", str(earlier)], 1, "już istnieje — nie nadpisuję go"),
+        (["run", str(example_dir()), "--out", str(example_dir().parent)], 2, "zawiera dane wejściowe"),
+        (["demo", str(mine), "--nadpisz"], 2, "nie jest folderem z wynikami zestawu"),
+    ]
+    for argv, code, refusal in cases:
+        assert cli.main(argv) == code, argv
+        captured = capsys.readouterr()
+        assert refusal in captured.err, (argv, captured.err)
+        assert captured.out == "", (argv, captured.out)  # no "Uruchamiam…" / "Kopiuję…" before the refusal
+    assert [p.name for p in mine.iterdir()] == ["notatki.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moje", "wyniki"]

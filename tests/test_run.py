@@ -332,3 +332,21 @@ def test_hung_notebook_is_stopped_retried_and_reported_in_polish(tmp_path, monke
     assert "nie skończyła się w wyznaczonym czasie" in failure.value.message
     assert f"próbowano {runner.RETRIES + 1} razy" in failure.value.message
     assert not (tmp_path / "wyniki").exists()
+
+
+def test_kernels_print_no_english_log_lines(capfd):
+    """Issue 14 item 6: `pzk demo` printed "[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel." when the
+    interrupt that precedes every kernel shutdown met a busy kernel; the kernels' log stays off users' terminals."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name=runner.KERNEL_NAME, extra_arguments=runner.KERNEL_ARGUMENTS)
+    printed = []
+    try:
+        client.execute_interactive(
+            "get_ipython().kernel.log.error('KeyboardInterrupt caught in kernel.'); print('wykonane')",
+            timeout=60, output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert "wykonane" in "".join(printed)
+    assert "KeyboardInterrupt" not in capfd.readouterr().err  # the kernel's stderr is this process's
