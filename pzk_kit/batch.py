@@ -44,6 +44,7 @@ from pzk_kit.files import (
 from pzk_kit.reading import DEFAULT_MEASUREMENT
 from pzk_kit.runner import RESULT_NAMES, STATE_NAME, write_state
 from pzk_kit.spreadsheet_safety import csv_cell, unescape_csv_text
+from pzk_kit.validation import Severity
 
 ERRORS_NAME = "bledy.csv"
 SUMMARY_CSV = "podsumowanie.csv"
@@ -375,7 +376,8 @@ def _state(gmina: GminaInput, digest: str, mode: str) -> dict[str, Any]:
 
 
 def _first_errors(report, limit: int = 3) -> str:
-    errors = [p.located_text for p in report.errors]
+    """The first errors in the order ``pzk validate`` lists them (:meth:`ValidationReport.sorted`)."""
+    errors = [p.located_text for p in report.sorted() if p.severity is Severity.ERROR]
     more = f" (i jeszcze {len(errors) - limit})" if len(errors) > limit else ""
     return " | ".join(errors[:limit]) + more
 

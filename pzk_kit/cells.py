@@ -167,12 +167,16 @@ def parse_teryt(value: object) -> str | Bad:
     return text if re.fullmatch(r"\d{7}", text) else Bad("kod TERYT: dokładnie 7 cyfr, np. 1209034")
 
 
+# One wording of what a survey answer may be, for the template's notes, its instruction and validation messages.
+SURVEY_ANSWER_TEXT = "1–5 albo „nie wiem” (lub 0); puste = brak odpowiedzi"
+
+
 def parse_survey_answer(value: object) -> int | Bad:
     """Answer 1–5; ``0`` or "nie wiem" mean don't know (returned as :data:`DONT_KNOW`)."""
     if isinstance(value, str) and value.strip().lower() in _DONT_KNOW_WORDS:
         return DONT_KNOW
     number = parse_int(value, 0, 5)
-    return Bad("odpowiedź od 1 do 5, 0 lub „nie wiem” (nie wiem), puste = brak odpowiedzi") if isinstance(
+    return Bad(f"odpowiedź {SURVEY_ANSWER_TEXT}") if isinstance(
         number, Bad
     ) else number
 

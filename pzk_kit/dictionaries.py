@@ -69,6 +69,18 @@ class Dictionary:
         code = self.resolve(guess)
         return self.label(code) if code else guess
 
+    def by_abbreviation(self, value: object) -> str | None:
+        """The label for an institution typed where a dictionary value belongs ("OSP" in a sector column).
+
+        The ``skroty`` column lists such abbreviations and names; they only suggest, never resolve, since a
+        partner's name in the sector column is a mistake the user should see and fix.
+        """
+        key = normalize_code(value)
+        for entry in self.entries:
+            if key and key in {normalize_code(a) for a in entry.extra.get("skroty", "").split("|") if a.strip()}:
+                return entry.label
+        return None
+
     def allowed_text(self, limit: int = 16) -> str:
         """Polish list of allowed labels for an error message; long lists point to ``pzk slowniki``."""
         if len(self.entries) <= limit:

@@ -32,7 +32,7 @@ from pzk_kit.dictionaries import dictionary
 from pzk_kit.schema import ColumnSpec, SheetSpec, load_schema, match_sheet
 from pzk_kit.sources import RawTable, load_tables
 from pzk_kit.survey_instrument import load_instrument
-from pzk_kit.text import closest, normalize_code
+from pzk_kit.text import closest, normalize_code, sentence
 from pzk_kit.validation import Severity, ValidationReport
 
 ROW_COLUMN = "wiersz"
@@ -471,9 +471,13 @@ class _SheetReader:
         dic = dictionary(column.dictionary)
         code = dic.resolve(value)
         if code is None:
-            suggestion = dic.suggest(as_text(value))
-            hint = f"Dozwolone: {dic.allowed_text()}."
-            if suggestion:
+            hint = sentence(f"Dozwolone: {dic.allowed_text()}")
+            institution = dic.by_abbreviation(value)
+            suggestion = None if institution else dic.suggest(as_text(value))
+            if institution:
+                hint = (f"Tu wpisuje się wartość ze słownika, a nie nazwę instytucji: dla „{as_text(value)}” to "
+                        f"„{institution}”. {hint}")
+            elif suggestion:
                 hint = f"Czy chodziło o „{suggestion}”? {hint}"
             issues.append(_Issue(Severity.ERROR, f"Nieznana wartość „{as_text(value)}”.", as_text(value), hint))
         return code
@@ -494,7 +498,20 @@ class _Issue:
 
 def _bad(value: object, expected: str) -> _Issue:
     text = as_text(value)
-    return _Issue(Severity.ERROR, f"Niepoprawna wartość „{text}”.", text, f"Oczekiwano: {expected}.")
+    return _Issue(Severity.ERROR, f"Niepoprawna wartość „{text}”.", text, sentence(f"Oczekiwano: {expected}"))
+
+
+def _one_slip_apart(a: str, b: str) -> bool:
+    """A slip of the fingers between short ids: two letters swapped, or one left out or doubled ("CSU", "PCR",
+    "CUSS" for "CUS", "PCPR"). A changed letter is not one: "OSP" and "OHP", "SP1" and "SP2" are other institutions.
+    """
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def _frame_columns(spec: SheetSpec) -> list[str]:
@@ -613,7 +630,13 @@ class _CrossChecks:
         by_name = {normalize_code(n): pid for pid, n in zip(partners["id"], partners["nazwa"], strict=True) if n}
         if normalize_code(value) in by_name:
             return f"To nazwa partnera — wpisz jego identyfikator „{by_name[normalize_code(value)]}”."
-        guess = closest(value, list(self.ids.values()), cutoff=0.5)
+        key = normalize_code(value)
+        ids = list(self.ids.values())
+        if len(key) <= 4:  # short ids (SP1 and SP2, OSP and OHP) are different institutions a letter apart
+            near = [pid for pid in ids if _one_slip_apart(key, normalize_code(pid))]
+            guess = near[0] if len(near) == 1 else None
+        else:
+            guess = closest(value, ids, cutoff=0.5)
         base = "Wpisz identyfikator z kolumny „id” arkusza partnerzy albo dodaj tego partnera."
         return f"Czy chodziło o „{guess}”? {base}" if guess else base
 

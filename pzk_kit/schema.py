@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+from pzk_kit.cells import SURVEY_ANSWER_TEXT
 from pzk_kit.resources import read_table
 from pzk_kit.survey_instrument import load_instrument
 from pzk_kit.text import normalize_code
@@ -70,7 +71,7 @@ def _survey_columns() -> list[ColumnSpec]:
     return [
         ColumnSpec(
             sheet="ankieta", name=item.code, required=False, kind="survey_item", minimum=1, maximum=5,
-            example="4", description=f"{item.code}: {item.text} (1–5, puste = brak odpowiedzi, „nie wiem” lub 0)",
+            example="4", description=f"{item.code}: {item.text} ({SURVEY_ANSWER_TEXT})",
         )
         for item in instrument.items
     ]

@@ -20,12 +20,13 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pzk_kit.cells import Bad, parse_date
+from pzk_kit.cells import SURVEY_ANSWER_TEXT, Bad, parse_date
 from pzk_kit.dictionaries import dictionary, load_dictionaries
 from pzk_kit.files import atomic_dir, atomic_file
 from pzk_kit.resources import data_path
 from pzk_kit.schema import ColumnSpec, SheetSpec, load_schema
 from pzk_kit.spreadsheet_safety import csv_row, set_cell
+from pzk_kit.text import sentence
 
 LISTS_SHEET = "listy"
 INSTRUCTION_SHEET = "instrukcja"
@@ -64,7 +65,7 @@ def allowed_values_text(column: ColumnSpec) -> str:
         "date": "RRRR-MM-DD lub DD.MM.RRRR",
         "pomiar": "T0, T1, T2 …",
         "teryt": "7 cyfr",
-        "survey_item": "1–5, „nie wiem”, puste = brak odpowiedzi",
+        "survey_item": SURVEY_ANSWER_TEXT,
         "int": "liczba całkowita" + (f" od {column.minimum:g}" if column.minimum is not None else "")
         + (f" do {column.maximum:g}" if column.maximum is not None else ""),
     }.get(column.kind, "tekst")
@@ -314,7 +315,7 @@ def write_csv_folder(folder: Path, rows: dict[str, list[list[Any]]]) -> None:
     text = "\n".join(line.lstrip("# ") for line in instruction_lines())
     columns = "\n".join(
         f"- {spec.name}.{c.name}{' (wymagana)' if c.required else ''}: {c.description} "
-        f"Dozwolone: {allowed_values_text(c)}."
+        f"{sentence('Dozwolone: ' + allowed_values_text(c))}"
         for spec in load_schema().values() for c in spec.columns
     )
     (folder / "INSTRUKCJA.txt").write_text(

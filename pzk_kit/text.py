@@ -43,6 +43,11 @@ def _normalize_text(text: str) -> str:
     return _NON_WORD.sub("_", strip_diacritics(text).lower()).strip("_")
 
 
+def sentence(text: str) -> str:
+    """``text`` ended with a full stop, unless it already ends with one (or "…", "?", "!"): no "T2 …." in messages."""
+    return text if text.rstrip().endswith((".", "…", "?", "!")) else f"{text}."
+
+
 def clean_cell_text(text: str) -> str:
     """Trim stray spaces (including non-breaking ones Excel and Word like to insert) and collapse runs."""
     return _SPACES.sub(" ", text).strip()

@@ -7,6 +7,7 @@ a notebook shows it as a table and ``pzk run`` refuses to start on it, all from 
 
 from __future__ import annotations
 
+import functools
 import html
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +23,29 @@ class Severity(StrEnum):
 
 
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def _reading_order(problem: Problem) -> tuple:
+    sheet_rank, columns = _sheet_place(problem.sheet or "")
+    column = problem.column or ""
+    return (_ORDER[problem.severity], sheet_rank, problem.sheet or "", problem.row if problem.row is not None else -1,
+            columns.get(column.split(" (")[0], len(columns)), column)
+
+
+@functools.cache
+def _sheet_place(sheet: str) -> tuple[int, dict[str, int]]:
+    """Where a sheet (as the user named it) comes in the template, and its columns' order; unknown sheets last."""
+    from pzk_kit.schema import load_schema
+    from pzk_kit.text import normalize_code
+
+    if not sheet:
+        return -1, {}
+    key = normalize_code(sheet)
+    specs = list(load_schema().values())
+    for rank, spec in enumerate(specs):
+        if key == spec.name or key in {normalize_code(a) for a in spec.aliases}:
+            return rank, {c.name: i for i, c in enumerate(spec.columns)}
+    return len(specs), {}
 
 
 @dataclass(frozen=True)
@@ -98,10 +122,10 @@ class ValidationReport:
         return 0 if self.ok else 2
 
     def sorted(self) -> list[Problem]:
-        return sorted(
-            self.problems,
-            key=lambda p: (_ORDER[p.severity], p.sheet or "", p.row if p.row is not None else -1, p.column or ""),
-        )
+        """The one order every listing uses (``pzk validate``, ``walidacja.txt``, ``bledy.csv``, the app): errors
+        first, then as the user reads the workbook — file-level problems, then sheet by sheet in the template's
+        order, row by row, and left to right."""
+        return sorted(self.problems, key=_reading_order)
 
     def summary(self) -> str:
         counts = Counter(p.severity for p in self.problems)
