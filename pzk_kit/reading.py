@@ -501,16 +501,22 @@ def _bad(value: object, expected: str) -> _Issue:
     return _Issue(Severity.ERROR, f"Niepoprawna wartość „{text}”.", text, sentence(f"Oczekiwano: {expected}"))
 
 
-def _one_slip_apart(a: str, b: str) -> bool:
-    """A slip of the fingers between short ids: two letters swapped, or one left out or doubled ("CSU", "PCR",
-    "CUSS" for "CUS", "PCPR"). A changed letter is not one: "OSP" and "OHP", "SP1" and "SP2" are other institutions.
+def _one_slip_apart(typed: str, known: str) -> bool:
+    """A slip of the fingers between short ids: two letters swapped ("CSU" for "CUS"), one left out or added
+    ("PCR", "PCPR"), a key pressed twice ("KKP" for "KPP"), or one letter wrong in a code of four or more ("MOPS" for
+    "GOPS"). In three characters a changed letter makes another institution: "OSP" is not "OHP", "SP3" not "SP2".
     """
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-    if abs(len(a) - len(b)) != 1:
+    if len(typed) == len(known):
+        diff = [i for i in range(len(typed)) if typed[i] != known[i]]
+        if len(diff) == 1:
+            i = diff[0]
+            doubled = typed[i] in {typed[i - 1] if i > 0 else "", typed[i + 1] if i + 1 < len(typed) else ""}
+            return len(typed) >= 4 or doubled
+        return (len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == known[diff[1]]
+                and typed[diff[1]] == known[diff[0]])
+    if abs(len(typed) - len(known)) != 1:
         return False
-    short, long = sorted((a, b), key=len)
+    short, long = sorted((typed, known), key=len)
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
