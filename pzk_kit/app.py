@@ -688,6 +688,9 @@ def lab_command(folder: Path, port: int, token: str, open_browser: bool) -> list
         # Offline meeting rooms: no extension manager querying PyPI, no news feed, no update check.
         "--LabApp.extension_manager=readonly", "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # The kit's defaults (Polish menus from jupyterlab-language-pack-pl-PL, no news question): overrides in a
+        # folder of the kit, not in the trainer's own Jupyter settings, which can still change them.
+        f"--LabApp.app_settings_dir={data_path('app', 'jupyter', 'lab', 'settings')}",
     ]
     if not open_browser:
         command.append("--no-browser")

@@ -576,6 +576,42 @@ def test_pzk_lab_serves_the_working_copy(tmp_path):
     assert {name: (NOTEBOOKS_DIR / name).read_bytes() for name in LAB_NOTEBOOKS} == originals
 
 
+def test_pzk_lab_speaks_polish_and_asks_nothing_online(tmp_path):
+    """Issue 14 item 6: JupyterLab's menus were English and it asked about news; `pzk lab` sets the Polish language
+    pack as the locale and news and update checks off, in the kit's own overrides (not the trainer's settings)."""
+    port = free_port()
+    own_settings = tmp_path / "jupyter_config"  # a trainer without Jupyter settings of their own
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(own_settings))
+    process = subprocess.Popen([sys.executable, "-m", "pzk_kit", "lab", str(tmp_path / "warsztat"),
+                                "--bez-przegladarki", "--port", str(port)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, encoding="utf-8", start_new_session=True, env=env)
+
+    def get(path: str) -> dict:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}?token={token}", timeout=30) as answer:
+            return json.load(answer)
+
+    try:
+        printed, url = _printed_address(process, "JupyterLab działa pod adresem")
+        assert url, "".join(printed)
+        token = url.split("token=")[1]
+        # Overrides change a plugin's defaults (the schema); the trainer's own choice ("settings") would still win
+        translation = get("/lab/api/settings/@jupyterlab/translation-extension:plugin")
+        assert translation["schema"]["properties"]["locale"]["default"] == "pl_PL"
+        assert "locale" not in translation["settings"]
+        notification = get("/lab/api/settings/@jupyterlab/apputils-extension:notification")["schema"]["properties"]
+        assert notification["fetchNews"]["default"] == "false"
+        assert notification["checkForUpdates"]["default"] is False
+        packs = get("/lab/api/translations")["data"]
+        assert "pl_PL" in packs, sorted(packs)
+        polish = get("/lab/api/translations/pl_PL")["data"]["jupyterlab"]
+        assert polish[""]["language"].lower().replace("-", "_") == "pl_pl"
+        assert any(text == ["Plik"] for text in polish.values()), "the File menu is called Plik"
+    finally:
+        _stop_server(process)
+    assert process.returncode == 0
+    assert not (own_settings / "lab" / "user-settings" / "@jupyterlab" / "translation-extension").exists()
+
+
 # -- the live map's benchmark ------------------------------------------------------------------------------------
 
 
