@@ -849,7 +849,7 @@ def run_lab(folder: str | None, port: int | None, open_browser: bool) -> int:
     log_dir = Path(tempfile.mkdtemp(prefix="pzk_lab_"))
     _print("Uruchamiam JupyterLab…")
     lines = [f"JupyterLab działa pod adresem: {url}",
-             "Zeszyty działają przez „Run All” (Uruchom wszystko). Zatrzymanie: Ctrl+C."]
+             "Zeszyt uruchomisz w menu Uruchom → Uruchom wszystkie komórki. Zatrzymanie: Ctrl+C."]
     env = dict(os.environ)
     env["PYTHONIOENCODING"] = "utf-8"
     try:
