@@ -574,6 +574,18 @@ def _csv_field_limit() -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
+def _csv_error_text(exc: csv.Error) -> str:
+    """The csv module's English complaint as a Polish aside (empty when there is nothing to add)."""
+    text = str(exc).lower()
+    if "new-line character" in text:
+        return " (znak końca wiersza w środku komórki bez cudzysłowu)"
+    if "nul" in text:
+        return " (znak NUL — to raczej nie jest plik tekstowy)"
+    if "field larger" in text:
+        return " (za długa komórka)"
+    return ""
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines most consistently into the same number of fields.
 
@@ -613,7 +625,9 @@ def _load_csv(path: Path, report: ValidationReport, budget: _CellBudget | None =
             raise _OverLimit
         data = path.read_bytes()
     except OSError as exc:
-        report.error(f"Nie da się odczytać pliku „{path.name}” ({exc.strerror or exc}).")
+        from pzk_kit.files import describe_os_error
+
+        report.error(f"Nie da się odczytać pliku „{path.name}”: {describe_os_error(exc)}.")
         return None
     text, _encoding, problem = decode_csv(data)
     if problem is not None:
@@ -697,7 +711,7 @@ def _careful_csv(path: Path, text: str, delimiter: str, report: ValidationReport
                 rows.append(row)
     except csv.Error as exc:
         report.error(
-            f"Plik „{path.name}” ma uszkodzoną strukturę CSV w wierszu {reader.line_num} ({exc}).",
+            f"Plik „{path.name}” ma uszkodzoną strukturę CSV w wierszu {reader.line_num}{_csv_error_text(exc)}.",
             sheet=path.stem, row=reader.line_num,
             hint="Sprawdź, czy cudzysłowy są domknięte, i zapisz plik ponownie z Excela jako CSV.",
         )

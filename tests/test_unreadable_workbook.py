@@ -96,3 +96,30 @@ def test_damaged_sheet_names_the_sheet(tmp_path):
     texts = [e.text for e in report.errors]
     assert any("jest uszkodzony i nie da się go odczytać do końca (arkusz „" in t for t in texts), texts
     assert not any(CLASS_NAME.search(t) for t in texts), texts
+
+
+def test_csv_and_file_system_errors_are_polish(tmp_path, monkeypatch):
+    """The csv module's and the operating system's English ("Permission denied") become Polish asides."""
+    import errno
+
+    from pzk_kit import sources
+    from pzk_kit.example import example_dir
+
+    error = csv.Error("new-line character seen in unquoted field - do you need to open the file with newline=''?")
+    assert sources._csv_error_text(error) == " (znak końca wiersza w środku komórki bez cudzysłowu)"
+    assert sources._csv_error_text(csv.Error("something new")) == ""
+    folder = tmp_path / "gmina"
+    folder.mkdir()
+    for item in example_dir().iterdir():
+        (folder / item.name).write_bytes(item.read_bytes())
+    real = Path.read_bytes
+
+    def denied(self):
+        if self.name == "partnerzy.csv":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    texts = [p.text for p in read_gmina(folder).report.errors]
+    assert any("Nie da się odczytać pliku „partnerzy.csv”: brak uprawnień" in t for t in texts), texts
+    assert not any("Permission" in t for t in texts), texts
