@@ -528,6 +528,8 @@ def _messages_the_kit_produces() -> tuple[str, ...]:
             inputs.append(Path("stary.xls"))
             Path("zepsuty.xlsx").write_bytes(b"to nie jest skoroszyt")
             inputs.append(Path("zepsuty.xlsx"))
+            Path("uciety.xlsx").write_bytes(b"PK\x03\x04 urwany w trakcie kopiowania")
+            inputs.append(Path("uciety.xlsx"))
             Path("pusty").mkdir()
             inputs.append(Path("pusty"))
             csv_folder = Path("gmina_csv")
