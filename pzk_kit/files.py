@@ -179,11 +179,18 @@ def check_output(path: Path, *, overwrite: bool = False, protect: Iterable[Path]
                  known: Iterable[str] = ()) -> None:
     """The refusals of :func:`atomic_dir`, for a command to make before it tells the user it starts.
 
-    Nothing is created. :func:`atomic_dir` repeats them under its lock, since the folder may change meanwhile.
+    Nothing of the user's is touched: only the staging left by a dead run for this target is cleared, as
+    :func:`atomic_dir` would, under the same lock (so a run writing there now is reported as such). atomic_dir repeats
+    the checks under its lock, since the folder may change meanwhile.
     """
     path = Path(path)
     check_target(path, protect=protect)
-    _check_existing(path, overwrite=overwrite, result=result, known=known)
+    if not (path.parent.is_dir() and os.access(path.parent, os.W_OK | os.X_OK)):
+        _check_existing(path, overwrite=overwrite, result=result, known=known)
+        return
+    with output_lock(path):
+        remove_stale_staging(path.parent, path.name)
+        _check_existing(path, overwrite=overwrite, result=result, known=known)
 
 
 def _ignored(name: str) -> bool:
