@@ -263,6 +263,14 @@ def test_a_run_as_of_T0_leaves_later_measurements_out(example):
     assert _from_summary(build_summary(example)["network"]) == EXPECTED["T1"]
 
 
+def test_summary_fallback_follows_the_run(example):
+    """A notebook that wrote no network part: summary.json still describes the run's measurement."""
+    from pzk_kit.summary import summary_document
+
+    assert _from_summary(summary_document(example, {})["network"]) == EXPECTED["T1"]
+    assert _from_summary(summary_document(example, {}, "T0")["network"]) == EXPECTED["T0"]
+
+
 def test_a_sheet_not_collected_in_the_run_shows_its_latest_before(write_csv_gmina, gmina_rows, tmp_path):
     """The survey was repeated (T1) but the map was not: the T0 map beside the T1 survey, both named."""
     for k, row in enumerate(list(gmina_rows["ankieta"][1:]), start=4):
