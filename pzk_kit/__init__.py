@@ -5,6 +5,7 @@ are re-exported here so that a notebook needs one import line.
 """
 
 from pzk_kit.dictionaries import Dictionary, load_dictionaries
+from pzk_kit.measurement import RunMeasurement, for_measurement
 from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData, read_gmina
 from pzk_kit.validation import Problem, ValidationReport
@@ -15,8 +16,10 @@ __all__ = [
     "Dictionary",
     "GminaData",
     "Problem",
+    "RunMeasurement",
     "ValidationReport",
     "__version__",
+    "for_measurement",
     "load_dictionaries",
     "published",
     "read_gmina",

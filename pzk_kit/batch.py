@@ -41,7 +41,6 @@ from pzk_kit.files import (
     remove_stale_temp_files,
     write_marker,
 )
-from pzk_kit.reading import DEFAULT_MEASUREMENT
 from pzk_kit.runner import RESULT_NAMES, STATE_NAME, write_state
 from pzk_kit.spreadsheet_safety import csv_cell, unescape_csv_text
 from pzk_kit.validation import Severity
@@ -52,6 +51,7 @@ SUMMARY_HTML = "podsumowanie.html"
 LOG_DIR = "logi"
 RESERVED_NAMES = (ERRORS_NAME, SUMMARY_CSV, SUMMARY_HTML, LOG_DIR, RESULT_MARKER)
 FULL, SUMMARY_ONLY = "pelny", "tylko_podsumowanie"
+LATEST = "najnowszy"  # no --pomiar: the run describes the latest measurement in the data (pzk_kit.measurement)
 
 
 @dataclass(frozen=True)
@@ -154,12 +154,12 @@ def find_gminas(in_dir: Path, *, exclude: Path | None = None) -> list[GminaInput
     return found
 
 
-def input_hash(path: Path, measurement: str) -> str:
-    """Content hash of a workbook or of a folder's CSV files, with the kit version and the measurement.
+def input_hash(path: Path, measurement: str | None) -> str:
+    """Content hash of a workbook or of a folder's CSV files, with the kit version and the measurement asked for.
 
     Content, not dates: copying a folder between laptops changes modification times, not data.
     """
-    digest = hashlib.sha256(f"{__version__}\n{measurement}\n".encode())
+    digest = hashlib.sha256(f"{__version__}\n{measurement or LATEST}\n".encode())
     if path.is_file():
         files = [path]
     else:
@@ -215,7 +215,7 @@ def run_batch(
     jobs: int = 2,
     force: bool = False,
     summary_only: bool = False,
-    measurement: str = DEFAULT_MEASUREMENT,
+    measurement: str | None = None,
     cell_timeout: int | None = None,
     progress: bool = True,
     on_outcome: Callable[[Outcome], None] | None = None,
@@ -245,7 +245,7 @@ def run_batch(
                            on_outcome=on_outcome)
 
 
-def _run_locked(in_dir: Path, out_dir: Path, *, jobs: int, force: bool, summary_only: bool, measurement: str,
+def _run_locked(in_dir: Path, out_dir: Path, *, jobs: int, force: bool, summary_only: bool, measurement: str | None,
                 cell_timeout: int, progress: bool, on_outcome: Callable[[Outcome], None] | None) -> BatchResult:
     from tqdm.auto import tqdm
 
@@ -315,7 +315,7 @@ def _failed(gmina: GminaInput, stage: str, exc: BaseException) -> Outcome:
     return Outcome(gmina, "błąd", stage, describe_error(exc))
 
 
-def _full_run(gmina: GminaInput, digest: str, out_dir: Path, measurement: str, cell_timeout: int,
+def _full_run(gmina: GminaInput, digest: str, out_dir: Path, measurement: str | None, cell_timeout: int,
               pool, interrupted: threading.Event | None = None) -> Outcome:
     from pzk_kit.runner import InvalidInput, NotebookFailed, run_gmina
 
@@ -344,7 +344,7 @@ def _full_run(gmina: GminaInput, digest: str, out_dir: Path, measurement: str, c
     return outcome
 
 
-def _summary_only(gmina: GminaInput, digest: str, out_dir: Path, measurement: str) -> Outcome:
+def _summary_only(gmina: GminaInput, digest: str, out_dir: Path, measurement: str | None) -> Outcome:
     """The same ``summary.json`` figures straight from the package (CONTRACT §2, ``--summary-only``)."""
     from pzk_kit.files import atomic_dir
     from pzk_kit.reading import read_gmina
@@ -454,6 +454,8 @@ def summary_rows(out_dir: Path, names: list[str]) -> tuple[list[str], list[list[
     for name, summary in _summaries(out_dir, names):
         network, basket, evaluation = summary["network"], summary["basket"], summary["evaluation"]
         respondents = evaluation.get("respondents") or {}
+        # The run's survey measurement: a summary holds no measurement after the run's (pzk_kit.measurement.as_of),
+        # so the last one is the run's if the survey was collected then, else the latest collected before it.
         latest = list(respondents)[-1] if respondents else None
         scores = [(evaluation["factors"].get(f.code) or {}).get(latest) if latest else None for f in factors]
         rows.append([

@@ -174,7 +174,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     # A folder that cannot take the results is refused before the run is announced, not after
     check_output(Path(args.out), overwrite=args.nadpisz, protect=[Path(args.input)], result="run", known=RESULT_NAMES)
-    _print(f"Uruchamiam trzy zeszyty dla: {args.input} (pomiar {args.pomiar}) …")
+    _print(f"Uruchamiam trzy zeszyty dla: {args.input} (pomiar {args.pomiar or 'najnowszy w danych'}) …")
     try:
         result = run_gmina(args.input, args.out, measurement=args.pomiar, overwrite=args.nadpisz,
                            parallel=not args.po_kolei, log=lambda text: _print("  " + text))
@@ -318,8 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "danych kończy się kodem 2 i niczego nie zapisuje.")
     p.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
     p.add_argument("--out", required=True, metavar="DIR", help="folder wyników (powstaje w całości albo wcale)")
-    p.add_argument("--pomiar", default="T0", metavar="T0", type=_measurement,
-                   help="pomiar mapy współpracy: T0, T1, … (domyślnie T0)")
+    p.add_argument("--pomiar", default=None, metavar="T0", type=_measurement,
+                   help="pomiar, który opisują wyniki: T0, T1, … (domyślnie najnowszy w danych; zmiany od pierwszego)")
     p.add_argument("--nadpisz", action="store_true",
                    help="zastąp wcześniejsze wyniki zestawu w DIR (folderu z innymi plikami nigdy)")
     p.add_argument("--po-kolei", action="store_true", help="zeszyty jeden po drugim zamiast równolegle")
@@ -337,8 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="przelicz także gminy, których dane się nie zmieniły")
     p.add_argument("--summary-only", action="store_true",
                    help="tylko summary.json i zestawienie, bez zeszytów (szybko, np. dla tysięcy gmin)")
-    p.add_argument("--pomiar", default="T0", metavar="T0", type=_measurement,
-                   help="pomiar mapy współpracy: T0, T1, … (domyślnie T0)")
+    p.add_argument("--pomiar", default=None, metavar="T0", type=_measurement,
+                   help="pomiar, który opisują wyniki: T0, T1, … (domyślnie najnowszy w danych; zmiany od pierwszego)")
     p.add_argument("--bez-paska", action="store_true", help="bez paska postępu (np. w dziennikach)")
     p.set_defaults(handler=cmd_batch)
 

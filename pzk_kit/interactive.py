@@ -18,6 +18,7 @@ from pzk_kit.basket import EVERYONE, find_services
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.figures import live_png, show, show_png
 from pzk_kit.files import OutputExists
+from pzk_kit.measurement import pick
 from pzk_kit.network import Network, build_network, filtered_graph, measurements_of
 from pzk_kit.reading import GminaData
 from pzk_kit.service_plan import ServicePlan, plan_path, suggest_plan, write_plan_docx
@@ -84,7 +85,7 @@ class NetworkExplorer:
         sectors = dictionary("sektory")
         present = [c for c in sectors.codes if c in set(data.partners["sektor"].dropna())]
         self.measurement = widgets.Dropdown(
-            options=measurements, value=measurement if measurement in measurements else measurements[-1],
+            options=measurements, value=pick(measurements, measurement),  # the run's rule: latest by default
             description="Pomiar:",
         )
         self.sectors = widgets.SelectMultiple(
@@ -387,7 +388,7 @@ class EvaluationExplorer:
         self.hidden: list[str] = []  # groups left out of the current breakdown
         self.reasons: dict[str, str] = {}  # why each of them is left out (Polish, from the evaluation)
         self.withheld: dict[tuple[str, str], str] = {}  # (factor name, column) → "primary" / "secondary"
-        default = measurement if measurement in self.measurements else (self.measurements or [None])[-1]
+        default = pick(self.measurements, measurement)  # the run's rule: latest by default
         self.measurement = widgets.Dropdown(options=self.measurements, value=default, description="Pomiar:",
                                             disabled=not self.measurements)
         self.view = widgets.ToggleButtons(options=EVALUATION_VIEWS, value=WHOLE_GROUP, description="Wyniki:")

@@ -88,13 +88,15 @@ def measurements_of(data: GminaData) -> list[str]:
 
 
 def choose_measurement(data: GminaData, wanted: str | None) -> str:
-    """The measurement to map: the one asked for when it was collected, else the latest one.
+    """The measurement to map, by the kit's one rule (:func:`pzk_kit.measurement.pick`): the one asked for when
+    it was collected, else the latest one before it (else the first); the latest when none is asked.
 
-    A workshop asking for T1 before T1 was collected still gets a map (the latest), never an empty one; the
-    notebook says which measurement it shows.
+    A workshop asking for T1 before T1 was collected still gets a map, never an empty one; the notebook says
+    which measurement it shows.
     """
-    available = measurements_of(data)
-    return wanted if wanted in available else available[-1]
+    from pzk_kit.measurement import pick
+
+    return pick(measurements_of(data), wanted) or DEFAULT_MEASUREMENT
 
 
 # -- the contract's summary ----------------------------------------------------------------------------------

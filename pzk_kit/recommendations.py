@@ -25,6 +25,7 @@ import pandas as pd
 from pzk_kit import basket, evaluation, network
 from pzk_kit.dictionaries import core_sectors, dictionary
 from pzk_kit.files import atomic_file
+from pzk_kit.measurement import pick
 from pzk_kit.reading import GminaData
 from pzk_kit.resources import read_table
 from pzk_kit.safe_html import markdown_text
@@ -85,7 +86,7 @@ class _Context:
 
     def __post_init__(self) -> None:
         found = network.measurements_of(self.data)
-        self.network_measurement = self.measurement if self.measurement in found else found[-1]
+        self.network_measurement = pick(found, self.measurement) or found[-1]  # the kit's one rule
         self._net: network.Network | None = None
         self._summary: dict | None = None
 
@@ -114,7 +115,7 @@ class _Context:
         found = self.survey_measurements
         if not found:
             return None
-        return self.measurement if self.measurement in found else found[-1]
+        return pick(found, self.measurement)
 
 
 # -- texts -------------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from pzk_kit import basket, evaluation, network, word
 from pzk_kit.dictionaries import core_sectors, dictionary
 from pzk_kit.figures import figure_png
+from pzk_kit.measurement import pick
 from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData
 from pzk_kit.recommendations import Recommendation, number, percent, recommendations
@@ -93,7 +94,7 @@ class _Facts:
         self.has_needs = data.has("potrzeby")
         self.has_survey = data.has("ankieta") and bool(evaluation.survey_measurements(data))
         measurements = network.measurements_of(data)
-        self.net_measurement = self.measurement if self.measurement in measurements else measurements[-1]
+        self.net_measurement = pick(measurements, self.measurement) or measurements[-1]  # the kit's one rule
         self.net_measurements = measurements[:measurements.index(self.net_measurement) + 1]
         self.net = network.build_network(data, self.net_measurement)
         self.summary = network.network_summary(data, self.net_measurement, self.net)
@@ -106,7 +107,7 @@ class _Facts:
         self.survey_measurement: str | None = None
         if self.has_survey:
             found = evaluation.survey_measurements(data)
-            chosen = self.measurement if self.measurement in found else found[-1]
+            chosen = pick(found, self.measurement) or found[-1]
             self.survey_measurements = found[:found.index(chosen) + 1]
             self.survey_measurement = chosen
             self.scores = evaluation.factor_scores(data)

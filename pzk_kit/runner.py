@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pzk_kit.files import atomic_dir, atomic_file
-from pzk_kit.reading import DEFAULT_MEASUREMENT, GminaData
+from pzk_kit.reading import GminaData
 from pzk_kit.resources import data_path
 from pzk_kit.validation import ValidationReport
 
@@ -182,7 +182,7 @@ def run_gmina(
     source: str | Path,
     out: str | Path,
     *,
-    measurement: str = DEFAULT_MEASUREMENT,
+    measurement: str | None = None,
     overwrite: bool = False,
     parallel: bool = True,
     cell_timeout: int = CELL_TIMEOUT,
@@ -197,7 +197,8 @@ def run_gmina(
     :class:`NotebookFailed` and leaves ``out`` (and any earlier result in it) untouched. ``pool`` lets a batch
     share worker processes between gminas; ``state`` is written as ``zrodlo.json`` inside the result (the batch's
     record of which input produced it); ``one_kernel`` runs the three notebooks one after another in one kernel of
-    one worker (see :func:`shared_kernel`), which is what a batch wants.
+    one worker (see :func:`shared_kernel`), which is what a batch wants. ``measurement``: ``--pomiar``; None
+    means the latest in the data (:mod:`pzk_kit.measurement` decides, for every output alike).
     """
     from pzk_kit.reading import read_gmina
 
@@ -219,7 +220,7 @@ def run_into(
     data: GminaData,
     folder: Path,
     *,
-    measurement: str = DEFAULT_MEASUREMENT,
+    measurement: str | None = None,
     parallel: bool = True,
     cell_timeout: int = CELL_TIMEOUT,
     log: Callable[[str], None] | None = None,
@@ -233,6 +234,7 @@ def run_into(
     given): much of their time is kernel start and imports, which overlap. Processes, not threads: papermill
     changes the process's working directory while it starts a kernel, which is not thread-safe.
     """
+    from pzk_kit.measurement import resolve
     from pzk_kit.results import read_parts
     from pzk_kit.summary import summary_document, write_summary
 
@@ -241,6 +243,8 @@ def run_into(
     (folder / VALIDATION_NAME).write_text(data.report.format_text(limit=None), encoding="utf-8")
     # Paths as seen from the result folder (the kernels' working directory), so an executed notebook reopened
     # from the finished folder still finds its data and writes beside itself, not into the vanished staging folder.
+    # The three notebooks, the report they write and the summary get the same ``pomiar`` (None: the latest) and
+    # decide by the same rule on the same data (pzk_kit.measurement), so they describe the same measurement.
     parameters = {"dane": source_parameter or str(Path(data.source).resolve()), "pomiar": measurement, "wyniki": "."}
     tasks = {name: (name, parameters, str(folder), cell_timeout, f"{data.name} — {TITLES[name]}")
              for name in NOTEBOOKS}
@@ -253,6 +257,7 @@ def run_into(
         with worker_pool(len(NOTEBOOKS)) as own:
             return run_into(data, folder, measurement=measurement, cell_timeout=cell_timeout, log=log, pool=own,
                             source_parameter=source_parameter)
+    log(resolve(data, measurement).text())
     if pool is None:
         for name in NOTEBOOKS:
             done(name, execute_notebook_task(*tasks[name]))
@@ -264,7 +269,7 @@ def run_into(
         futures = {name: submit(pool, execute_notebook_task, *tasks[name]) for name in NOTEBOOKS}
         for name, future in futures.items():
             done(name, future.result())
-    summary = summary_document(data, read_parts(folder))
+    summary = summary_document(data, read_parts(folder), measurement)
     write_summary(summary, folder)
     return RunResult(out=folder, summary=summary, seconds=seconds)
 

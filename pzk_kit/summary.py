@@ -15,8 +15,9 @@ from typing import Any
 from pzk_kit.basket import basket_summary
 from pzk_kit.evaluation import evaluation_summary
 from pzk_kit.files import atomic_file
-from pzk_kit.network import choose_measurement, network_summary
-from pzk_kit.reading import DEFAULT_MEASUREMENT, GminaData
+from pzk_kit.measurement import as_of, resolve
+from pzk_kit.network import network_summary
+from pzk_kit.reading import GminaData
 from pzk_kit.results import jsonable
 from pzk_kit.validation import Severity
 
@@ -34,26 +35,33 @@ def summary_warnings(data: GminaData) -> list[str]:
     return lines
 
 
-def summary_document(data: GminaData, parts: dict[str, Any]) -> dict[str, Any]:
-    """The contract's document from the three parts; a part that was not produced is computed here."""
+def summary_document(data: GminaData, parts: dict[str, Any], measurement: str | None = None) -> dict[str, Any]:
+    """The contract's document from the three parts; a part that was not produced is computed here, for the
+    run's measurement (``measurement`` as given to the run; None = the latest, :mod:`pzk_kit.measurement`)."""
     return {
         "gmina": {"name": data.name, "teryt": data.teryt},
-        "network": parts.get("network") or network_summary(data, choose_measurement(data, DEFAULT_MEASUREMENT)),
+        "network": parts.get("network") or _network_part(data, measurement),
         "basket": parts.get("basket") or basket_summary(data),
         "evaluation": parts.get("evaluation") or EMPTY_EVALUATION,
         "warnings": summary_warnings(data),
     }
 
 
-def build_summary(data: GminaData, measurement: str | None = DEFAULT_MEASUREMENT) -> dict[str, Any]:
-    """``summary.json`` computed from the package alone (no notebooks); ``measurement`` as in ``pzk run``
-    (T0 by default; the latest one when it was not collected)."""
+def build_summary(data: GminaData, measurement: str | None = None) -> dict[str, Any]:
+    """``summary.json`` computed from the package alone (no notebooks), exactly as ``pzk run`` with the same
+    ``--pomiar`` writes it: the run's measurement (the latest by default) and the change since the first, with
+    later measurements left out (:func:`pzk_kit.measurement.as_of`)."""
+    seen = as_of(data, measurement)
     parts = {
-        "network": network_summary(data, choose_measurement(data, measurement)),
+        "network": _network_part(data, measurement),
         "basket": basket_summary(data),
-        "evaluation": evaluation_summary(data) if data.has("ankieta") else EMPTY_EVALUATION,
+        "evaluation": evaluation_summary(seen) if seen.has("ankieta") else EMPTY_EVALUATION,
     }
-    return summary_document(data, parts)
+    return summary_document(data, parts, measurement)
+
+
+def _network_part(data: GminaData, measurement: str | None) -> dict[str, Any]:
+    return network_summary(as_of(data, measurement), resolve(data, measurement).network)
 
 
 def write_summary(summary: dict[str, Any], out_dir: str | Path, *, overwrite: bool = True) -> Path:

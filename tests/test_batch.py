@@ -98,7 +98,8 @@ def test_batch_runs_the_good_reports_the_broken_and_reruns_skip(region, tmp_path
     assert set(rows) == {"alfa", "beta"}
     summary = json.loads((out / "alfa" / "summary.json").read_text(encoding="utf-8"))
     assert rows["alfa"]["nazwa"] == "Gmina Przykładowa" and rows["alfa"]["teryt"] == "1299013"
-    assert int(rows["alfa"]["powiazania"]) == summary["network"]["ties"] == 58
+    assert int(rows["alfa"]["powiazania"]) == summary["network"]["ties"] == 71  # T1, the latest
+    assert (rows["alfa"]["pomiar_mapy"], rows["alfa"]["pomiar_ankiety"]) == ("T1", "T1")
     assert _number(rows["alfa"]["gestosc"]) == pytest.approx(summary["network"]["density"], abs=1e-4)
     assert rows["alfa"]["brakujace_sektory"] == "Sport"
     assert int(rows["alfa"]["luki"]) == len(summary["basket"]["gaps"]) == 4

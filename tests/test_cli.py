@@ -73,7 +73,7 @@ def test_measurement_option_is_checked_by_the_parser():
     parser = cli.build_parser()
     assert parser.parse_args(["run", "x", "--out", "y", "--pomiar", "t1"]).pomiar == "T1"
     assert parser.parse_args(["run", "x", "--out", "y", "--pomiar", "2"]).pomiar == "T2"
-    assert parser.parse_args(["run", "x", "--out", "y"]).pomiar == "T0"
+    assert parser.parse_args(["run", "x", "--out", "y"]).pomiar is None  # the latest in the data (issue 14)
 
 
 # Words of argparse's English catalogue (help and error messages); "argument" is Polish too, and option names such

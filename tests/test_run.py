@@ -61,15 +61,15 @@ def test_summary_json_is_exactly_the_contract(example_run):
     assert set(summary["basket"]) == {"services", "needs", "needs_covered", "gaps", "single_provider_areas"}
     assert set(summary["evaluation"]) == {"respondents", "factors", "suppressed"}
     # the example's known figures (hand-checked in test_network / test_basket / test_evaluation)
-    assert summary["network"]["measurement"] == "T0"
-    assert (summary["network"]["partners"], summary["network"]["ties"]) == (27, 58)
+    assert summary["network"]["measurement"] == "T1"  # the latest measurement, as every output of the run
+    assert (summary["network"]["partners"], summary["network"]["ties"]) == (27, 71)
     assert summary["network"]["sectors_missing"] == ["sport"]
     assert (summary["basket"]["needs"], summary["basket"]["needs_covered"], len(summary["basket"]["gaps"])) == (
         15, 11, 4)
     assert summary["evaluation"]["respondents"] == {"T0": 21, "T1": 22}
     assert any("SANEPID" in w for w in summary["warnings"])
     # what the notebooks wrote is what the package computes without them (pzk batch --summary-only)
-    assert summary == json.loads(json.dumps(build_summary(read_gmina(EXAMPLE_XLSX), "T0")))
+    assert summary == json.loads(json.dumps(build_summary(read_gmina(EXAMPLE_XLSX))))
 
 
 def test_executed_notebooks_have_parameters_and_no_errors(example_run):
@@ -302,7 +302,7 @@ def test_demo_copies_the_example_and_runs_everything(tmp_path, capsys):
     assert {f"{EXAMPLE_NAME}.xlsx", f"{EXAMPLE_NAME}_csv", "szablon_pzk.xlsx"} <= inputs
     assert read_gmina(out / "dane" / f"{EXAMPLE_NAME}_csv").report.ok
     printed = capsys.readouterr().out
-    assert "partnerzy 27, powiązania 58" in printed and "T0: 21, T1: 22" in printed
+    assert "partnerzy 27, powiązania 71" in printed and "T0: 21, T1: 22" in printed
     assert ".tmp" not in (out / "walidacja.txt").read_text(encoding="utf-8"), "no staging path in the report"
     assert cli.main(["demo", str(out)]) == 1
     assert "już istnieje" in capsys.readouterr().err
