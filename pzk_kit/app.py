@@ -503,12 +503,7 @@ class WorkshopApp:
         from pzk_kit import network
         from pzk_kit.interactive import NetworkExplorer
 
-        roles = data.partners["rola"].value_counts()
-        missing = network.sector_names(network.sectors_missing(data)) or "brak — wszystkie obecne"
-        leader = data.leader or "nie wskazano"
-        headline = text("mapa_liczby", partnerzy=len(data.partners), lider=html.escape(leader),
-                        czlonkowie=int(roles.get("partner", 0)), kandydaci=int(roles.get("kandydat", 0)),
-                        brakujace=html.escape(missing))
+        headline = network.composition_line(data, markup="html")  # the glossary's names, escaped
         counts = widgets.HTML(f'<p class="pzk-lead">{headline}</p>')
         self.explorer = NetworkExplorer(data)
         self.explorer.partner.layout.width = "620px"  # long institution names stay readable on a projector
