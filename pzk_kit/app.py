@@ -555,7 +555,7 @@ class WorkshopApp:
         from pzk_kit.interactive import EvaluationExplorer
 
         summary = evaluation.evaluation_summary(data)
-        counts = ", ".join(f"<b>{html.escape(m)}: {n}</b>" for m, n in summary["respondents"].items())
+        counts = evaluation.respondents_line(summary, markup="html")
         hidden = summary["suppressed"]
         listing = widgets.HTML("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in hidden) + "</ul>"
                                if hidden else f"<p>{html.escape(text('ewaluacja_nic_ukrytego'))}</p>")

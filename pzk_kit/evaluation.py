@@ -508,6 +508,12 @@ def evaluation_summary(data: GminaData) -> dict:
     }
 
 
+def respondents_line(summary: dict, *, markup: str = "markdown") -> str:
+    """"Wypełnione ankiety samooceny: T0: 21, T1: 22": the count per measurement under the glossary's name."""
+    counts = ", ".join(f"{m}: {n}" for m, n in summary["respondents"].items()) or "brak"
+    return glossary.line({"respondents": counts}, markup=markup)
+
+
 def factor_table(data: GminaData) -> pd.DataFrame:
     """Factors with their score in each measurement and the band of the latest one, headed in Polish."""
     measurements = survey_measurements(data)

@@ -293,6 +293,38 @@ def disagreements(net: Network, threshold: int = DISAGREEMENT_LEVELS) -> pd.Data
     return table.sort_values(["Różnica", "Partner A", "Partner B"], ascending=[False, True, True], ignore_index=True)
 
 
+DISCUSSION_NOTES = {
+    # What the meeting sees above the "rozbieżności" exercise, so the exercise always has pairs to talk about.
+    "rozbiezne": "Pary, które oceniły wzajemną współpracę różnie — o dwa poziomy lub więcej: **{liczba}**.",
+    "o_jeden": "Brak rozbieżności o dwa poziomy lub więcej. Do ćwiczenia weźcie pary, które oceniły współpracę "
+               "różnie o jeden poziom (**{liczba}**):",
+    "zgodne": "Brak rozbieżności: każda para, która opisała się nawzajem, podała ten sam poziom. Do ćwiczenia "
+              "weźcie pary o najwyższym poziomie współpracy — co sprawia, że ta współpraca działa?",
+    "brak_par": "Żadna para partnerów nie opisała się nawzajem, więc nie ma czego porównać. Do ćwiczenia: "
+                "w kolejnym pomiarze niech każdy partner opisze współpracę ze wszystkimi pozostałymi, także z tymi, "
+                "z którymi nie współpracuje (poziom 0).",
+}
+DISCUSSION_PAIRS = 5
+
+
+def pairs_to_discuss(net: Network) -> tuple[str, pd.DataFrame]:
+    """The pairs for the "rozbieżności" exercise and the Markdown line that introduces them.
+
+    Pairs two or more levels apart come first; without them, the pairs one level apart; when every pair agrees,
+    the closest mutual pairs (the same table, a difference of 0). Only when no pair described each other is the
+    table empty, and the line then says what to collect instead of pointing at a table that is not there.
+    """
+    for key, threshold in (("rozbiezne", DISAGREEMENT_LEVELS), ("o_jeden", 1)):
+        found = disagreements(net, threshold)
+        if len(found):
+            return DISCUSSION_NOTES[key].format(liczba=len(found)), found
+    mutual = disagreements(net, 0)
+    if not len(mutual):
+        return DISCUSSION_NOTES["brak_par"], mutual
+    top = mutual.sort_values(["A o B", "Partner A", "Partner B"], ascending=[False, True, True], ignore_index=True)
+    return DISCUSSION_NOTES["zgodne"], top.head(DISCUSSION_PAIRS)
+
+
 def filtered_graph(net: Network, min_level: int = 1, sectors: list[str] | None = None) -> nx.Graph:
     """The network seen through the meeting's filters: ties at ``min_level`` or more, chosen sectors only."""
     nodes = [n for n, d in net.graph.nodes(data=True) if not sectors or d["sektor"] in sectors]
