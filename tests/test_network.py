@@ -613,12 +613,12 @@ def test_compare_networks(make_gmina):
         # measure: (T0, T1)
         "Liczba powiązań": (3, 3),
         "Gęstość sieci": (0.5, 0.5),  # 3/6 both
-        "Średni poziom współpracy": (2.0, 7 / 3),  # (2+1+3)/3; (4+1+2)/3
+        "Średni poziom współpracy (1–5)": (2.0, 7 / 3),  # (2+1+3)/3; (4+1+2)/3
         "Wzajemność zgłoszeń": (0.0, 1 / 3),  # T1: only A–B reported by both
         # T0 path degrees 1,2,2,1 → 2/6; T1 triangle + isolate D: degrees 2,2,2,0 → Σ(2−deg) = 2 → 2/6
         "Centralizacja": (1 / 3, 1 / 3),
         "Liczba składowych": (1, 2),  # T1: {A,B,C}, {D}
-        "Zasięg lidera (do 2 kroków)": (2 / 3, 2 / 3),  # T0: B, C (D is 3 steps); T1: B, C (D unreachable)
+        "Zasięg lidera (do dwóch kroków)": (2 / 3, 2 / 3),  # T0: B, C (D is 3 steps); T1: B, C (D unreachable)
     }
     assert list(measures.index) == list(expected)
     for label, (before, after) in expected.items():
@@ -630,7 +630,7 @@ def test_compare_networks(make_gmina):
 def test_compare_networks_without_leader(make_gmina):
     data = make_gmina([partner("A"), partner("B")], [report("A", "B", 1), report("A", "B", 2, pomiar="T1")])
     change = compare_networks(data, build_network(data, "T0"), build_network(data, "T1"))
-    reach = change.measures.set_index("Miara").loc["Zasięg lidera (do 2 kroków)"]
+    reach = change.measures.set_index("Miara").loc["Zasięg lidera (do dwóch kroków)"]
     assert reach[["T0", "T1", "Zmiana"]].isna().all()  # no leader: None (NaN once in the table), not 0
     assert change.level_changes["Zmiana"].tolist() == [1]
     assert change.new_ties.empty and change.lost_ties.empty
