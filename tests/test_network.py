@@ -844,3 +844,28 @@ def test_two_thousand_partners(tmp_path, write_csv_gmina):
     assert min(between[b] for b in brokers) >= others
     assert summary["sectors_missing"] == ["sport", "wymiar_sprawiedliwosci", "bezpieczenstwo",
                                           "organizacje_pozarzadowe"]
+
+
+def test_pairs_to_discuss_always_give_the_exercise_its_table_or_say_what_to_do(make_gmina):
+    from pzk_kit.network import pairs_to_discuss
+
+    four = [partner(p) for p in "ABCD"]
+    # two levels apart: the disagreements themselves
+    text, pairs = pairs_to_discuss(build_network(make_gmina(four, [report("A", "B", 3), report("B", "A", 1),
+                                                                   report("C", "D", 2), report("D", "C", 2)])))
+    assert text.endswith("o dwa poziomy lub więcej: **1**.")
+    assert pairs[["Partner A", "Partner B", "Różnica"]].values.tolist() == [["A", "B", 2]]
+    # no disagreement of two levels ("Brak rozbieżności…"): the pairs one level apart fill the table
+    text, pairs = pairs_to_discuss(build_network(make_gmina(four, [report("A", "B", 3), report("B", "A", 2),
+                                                                   report("C", "D", 2), report("D", "C", 2)])))
+    assert text.startswith("Brak rozbieżności o dwa poziomy lub więcej.") and "(**1**)" in text
+    assert pairs[["Partner A", "Partner B", "Różnica"]].values.tolist() == [["A", "B", 1]]
+    # every pair agrees: the closest mutual pairs, strongest first, so the exercise still has pairs to pick
+    text, pairs = pairs_to_discuss(build_network(make_gmina(four, [report("A", "B", 2), report("B", "A", 2),
+                                                                   report("C", "D", 4), report("D", "C", 4)])))
+    assert text.startswith("Brak rozbieżności: każda para")
+    assert pairs[["Partner A", "Partner B", "A o B", "Różnica"]].values.tolist() == [["C", "D", 4, 0],
+                                                                                      ["A", "B", 2, 0]]
+    # nobody described each other: no table, and the line says what to collect instead of pointing at one
+    text, pairs = pairs_to_discuss(build_network(make_gmina(four, [report("A", "B", 3), report("C", "D", 1)])))
+    assert pairs.empty and "nie ma czego porównać" in text and "tabel" not in text
