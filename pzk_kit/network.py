@@ -211,7 +211,9 @@ def partner_table(net: Network) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     if table.empty:
         return table
-    return table.sort_values(["Powiązania", "Pośrednictwo", "id"], ascending=[False, False, True], ignore_index=True)
+    table = table.sort_values(["Powiązania", "Pośrednictwo", "id"], ascending=[False, False, True], ignore_index=True)
+    # mean ratings are scores: "3,50", never "3,5", as every score the kit shows
+    return glossary.with_formats(table, {"Zaufanie innych": "trust_received", "Wartość wg innych": "value_received"})
 
 
 def _mean_or_none(value: object) -> float | None:

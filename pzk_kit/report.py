@@ -306,7 +306,7 @@ def _scorecard_lines(facts: _Facts) -> dict[str, tuple[_Line, bool]]:
             "bez_skierowania": (_Line(percent(float(free_access.iloc[0])) if len(free_access) else "—"), True),
         })
     if facts.has_survey:
-        shown = " · ".join(f"{m}: {n}" for m, n in facts.respondents.items())
+        shown = ", ".join(f"{m}: {n}" for m, n in facts.respondents.items())  # as in every output
         lines["respondenci"] = (_Line(shown), True)
         meta = load_instrument().meta
 

@@ -116,6 +116,14 @@ def test_score_tables_print_two_decimals(example):
     assert shown and all(re.fullmatch(r"\d,\d\d", c) for c in shown), shown
 
 
+def test_mean_ratings_in_the_partner_table_print_two_decimals(example):
+    frame = network.partner_table(network.build_network(example, "T1")).drop(columns="Nazwa")
+    frame = frame[["id", "Zaufanie innych", "Wartość wg innych"]]
+    ratings = [c for c in _cells(table(frame)) if re.fullmatch(r"[\d,]+", c)]
+    assert len(ratings) > 20 and all(re.fullmatch(r"\d,\d\d", c) for c in ratings), ratings
+    assert any(polish_number(v) != glossary.fmt("trust_received", v) for v in frame["Zaufanie innych"].dropna())
+
+
 def test_network_tables_use_the_glossary(example):
     summary = network.network_summary(example, "T1")
     rows = {r["Miara"]: (r["Wartość"], r["Co to znaczy"]) for r in network.summary_table(summary).to_dict("records")}

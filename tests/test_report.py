@@ -90,7 +90,7 @@ def test_scorecard_values_and_ratings(example_report):
     assert rows["Wzajemność zgłoszeń"] == ["90\u00a0%", "▲ +7 pkt proc. od T0", "mocna strona"]
     assert rows["Instytucje bez powiązań"] == ["0", "▼ −1 od T0", "mocna strona"]
     assert rows["Potrzeby z diagnozy mające usługę"] == ["11 z 15", "—", "wymaga uwagi"]
-    assert rows["Wypełnione ankiety samooceny"][0] == "T0: 21 · T1: 22"
+    assert rows["Wypełnione ankiety samooceny"][0] == "T0: 21, T1: 22"
     assert rows["Czynniki — wymaga uwagi (< 3,0)"][0] == "1 z 12"
     factors = table_with_header(document, "Czynnik")[0]
     assert [c.text for c in factors.rows[0].cells] == ["Czynnik", "T0", "T1", "Zmiana", "Pasmo"]
