@@ -503,12 +503,7 @@ class WorkshopApp:
         from pzk_kit import network
         from pzk_kit.interactive import NetworkExplorer
 
-        roles = data.partners["rola"].value_counts()
-        missing = network.sector_names(network.sectors_missing(data)) or "brak — wszystkie obecne"
-        leader = data.leader or "nie wskazano"
-        headline = text("mapa_liczby", partnerzy=len(data.partners), lider=html.escape(leader),
-                        czlonkowie=int(roles.get("partner", 0)), kandydaci=int(roles.get("kandydat", 0)),
-                        brakujace=html.escape(missing))
+        headline = network.composition_line(data, markup="html")  # the glossary's names, escaped
         counts = widgets.HTML(f'<p class="pzk-lead">{headline}</p>')
         self.explorer = NetworkExplorer(data)
         self.explorer.partner.layout.width = "620px"  # long institution names stay readable on a projector
@@ -560,7 +555,7 @@ class WorkshopApp:
         from pzk_kit.interactive import EvaluationExplorer
 
         summary = evaluation.evaluation_summary(data)
-        counts = ", ".join(f"<b>{html.escape(m)}: {n}</b>" for m, n in summary["respondents"].items())
+        counts = evaluation.respondents_line(summary, markup="html")
         hidden = summary["suppressed"]
         listing = widgets.HTML("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in hidden) + "</ul>"
                                if hidden else f"<p>{html.escape(text('ewaluacja_nic_ukrytego'))}</p>")

@@ -261,21 +261,21 @@ def find_services(
 
 
 def summary_table(summary: dict) -> pd.DataFrame:
-    """The ``basket`` summary as a Polish table (measure, value, what it means)."""
-    from pzk_kit.resources import read_table
+    """The ``basket`` summary as a Polish table (measure, value, what it means), named as in the glossary."""
+    from pzk_kit import glossary
 
     areas, groups = dictionary("obszary_potrzeb"), dictionary("grupy_docelowe")
     shown = {
-        "services": str(summary["services"]),
-        "needs": str(summary["needs"]),
-        "needs_covered": f"{summary['needs_covered']} z {summary['needs']}",
+        "services": glossary.fmt("services", summary["services"]),
+        "needs": glossary.fmt("needs", summary["needs"]),
+        "needs_covered": glossary.fmt("needs_covered", summary["needs_covered"], of=summary["needs"]),
         "gaps": "; ".join(f"{areas.label(g['area'])} — {groups.label(g['group']).lower()}" for g in summary["gaps"])
         or "brak",
         "single_provider_areas": ", ".join(areas.label(a) for a in summary["single_provider_areas"]) or "brak",
     }
     return pd.DataFrame([
-        {"Miara": row["nazwa"], "Wartość": shown[row["kod"]], "Co to znaczy": row["opis"]}
-        for row in read_table("miary_koszyka.csv")
+        {"Miara": glossary.label(code), "Wartość": value, "Co to znaczy": glossary.definition(code)}
+        for code, value in shown.items()
     ])
 
 

@@ -139,14 +139,19 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def _run_report(result, started: float) -> None:
+    from pzk_kit import glossary
     from pzk_kit.summary import SUMMARY_NAME
 
     summary = result.summary
     network, basket, evaluation = summary["network"], summary["basket"], summary["evaluation"]
     _print(f"Gotowe w {time.perf_counter() - started:.0f} s. Wyniki: {result.out}")
-    _print(f"  mapa ({network['measurement']}): partnerzy {network['partners']}, powiązania {network['ties']}; "
-           f"koszyk: usługi {basket['services']}, potrzeby pokryte {basket['needs_covered']} z {basket['needs']}; "
-           f"ankiety: {', '.join(f'{m}: {n}' for m, n in evaluation['respondents'].items()) or 'brak'}")
+    # The glossary's names and forms, as in the report and the app ("Instytucje na mapie", not "partnerzy").
+    _print(f"  mapa współpracy (pomiar {network['measurement']}): "
+           + glossary.line({"partners": network["partners"], "ties": network["ties"]}))
+    _print("  koszyk usług: " + glossary.line({"services": basket["services"],
+                                              "needs_covered": (basket["needs_covered"], basket["needs"])}))
+    _print("  ewaluacja: " + glossary.line({"respondents": ", ".join(
+        f"{m}: {n}" for m, n in evaluation["respondents"].items()) or "brak"}))
     _print("  raport dla rady: raport.docx · katalog usług: katalog_uslug.html i .docx · "
            f"zestawienie: {SUMMARY_NAME} · zeszyty: 01–03 (.ipynb i .html)")
     if summary["warnings"]:

@@ -21,6 +21,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
+from pzk_kit import glossary
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.reading import GminaData, measurement_order
 from pzk_kit.survey_instrument import Instrument, load_instrument
@@ -418,6 +419,7 @@ def breakdown(data: GminaData, measurement: str, by: Literal["sektor", "partner"
     3 respondents is None. ``suppressed`` names what was withheld (never its values), groups first.
     """
     table, suppressed = _breakdown(data, measurement, by)
+    glossary.with_formats(table, {column: "factor_score" for column in table.columns if column != "Czynnik"})
     return Breakdown(table, suppressed)
 
 
@@ -475,7 +477,9 @@ def change(data: GminaData, before: str, after: str) -> pd.DataFrame:
             f"Respondenci {before}": n_a,
             f"Respondenci {after}": n_b,
         })
-    return _as_nullable(pd.DataFrame(rows), [before, after, "Zmiana"])
+    table = _as_nullable(pd.DataFrame(rows), [before, after, "Zmiana"])
+    return glossary.with_formats(table, {before: "factor_score", after: "factor_score"},
+                                 changes={"Zmiana": "score_change"})
 
 
 def evaluation_summary(data: GminaData) -> dict:
@@ -504,6 +508,12 @@ def evaluation_summary(data: GminaData) -> dict:
     }
 
 
+def respondents_line(summary: dict, *, markup: str = "markdown") -> str:
+    """"Wypełnione ankiety samooceny: T0: 21, T1: 22": the count per measurement under the glossary's name."""
+    counts = ", ".join(f"{m}: {n}" for m, n in summary["respondents"].items()) or "brak"
+    return glossary.line({"respondents": counts}, markup=markup)
+
+
 def factor_table(data: GminaData) -> pd.DataFrame:
     """Factors with their score in each measurement and the band of the latest one, headed in Polish."""
     measurements = survey_measurements(data)
@@ -514,4 +524,5 @@ def factor_table(data: GminaData) -> pd.DataFrame:
         row.update({m: scores[factor.code].get(m) for m in measurements})
         row["Pasmo"] = band(scores[factor.code].get(measurements[-1])) if measurements else None
         rows.append(row)
-    return _as_nullable(pd.DataFrame(rows), [*measurements, "Pasmo"])
+    table = _as_nullable(pd.DataFrame(rows), [*measurements, "Pasmo"])
+    return glossary.with_formats(table, dict.fromkeys(measurements, "factor_score"))

@@ -14,6 +14,7 @@ from pathlib import Path
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
+from pzk_kit import glossary
 from pzk_kit.basket import EVERYONE, find_services
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.figures import live_png, show, show_png
@@ -130,7 +131,9 @@ class NetworkExplorer:
         graph = filtered_graph(network, min_level, list(sectors))
         title = map_title(measurement, min_level, graph.number_of_edges())
         png = live_png(draw_live_network(graph, leader=network.leader, pos=self.layout, title=title))
-        return png, f"Partnerzy na mapie: {graph.number_of_nodes()}, powiązania: {graph.number_of_edges()}"
+        # the glossary's names ("Instytucje na mapie" are all rows, candidates included), as in the headline
+        return png, (f"{glossary.label('partners')}: {graph.number_of_nodes()}, "
+                     f"{glossary.label('ties').lower()}: {graph.number_of_edges()}")
 
     def redraw_map(self) -> None:
         state = self.map_state()
@@ -415,7 +418,9 @@ class EvaluationExplorer:
         previous = self._previous(measurement)
         if previous:
             frame[f"Zmiana od {previous}"] = change(self.data, previous, measurement)["Zmiana"].to_numpy()
-        return frame
+        # scores as "3,30" and changes as "▲ +0,43", the same forms as the report and the notebooks
+        return glossary.with_formats(frame, {measurement: "factor_score"},
+                                     changes={f"Zmiana od {previous}": "score_change"} if previous else None)
 
     def by_group(self, measurement: str, by: str):
         from pzk_kit.evaluation import breakdown, hidden_groups_of

@@ -16,6 +16,7 @@ from functools import cached_property
 import networkx as nx
 import pandas as pd
 
+from pzk_kit import glossary
 from pzk_kit.dictionaries import core_sectors, dictionary
 from pzk_kit.reading import DEFAULT_MEASUREMENT, GminaData, measurement_order
 
@@ -212,7 +213,9 @@ def partner_table(net: Network) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     if table.empty:
         return table
-    return table.sort_values(["Powiązania", "Pośrednictwo", "id"], ascending=[False, False, True], ignore_index=True)
+    table = table.sort_values(["Powiązania", "Pośrednictwo", "id"], ascending=[False, False, True], ignore_index=True)
+    # mean ratings are scores: "3,50", never "3,5", as every score the kit shows
+    return glossary.with_formats(table, {"Zaufanie innych": "trust_received", "Wartość wg innych": "value_received"})
 
 
 def _mean_or_none(value: object) -> float | None:
@@ -294,6 +297,38 @@ def disagreements(net: Network, threshold: int = DISAGREEMENT_LEVELS) -> pd.Data
     return table.sort_values(["Różnica", "Partner A", "Partner B"], ascending=[False, True, True], ignore_index=True)
 
 
+DISCUSSION_NOTES = {
+    # What the meeting sees above the "rozbieżności" exercise, so the exercise always has pairs to talk about.
+    "rozbiezne": "Pary, które oceniły wzajemną współpracę różnie — o dwa poziomy lub więcej: **{liczba}**.",
+    "o_jeden": "Brak rozbieżności o dwa poziomy lub więcej. Do ćwiczenia weźcie pary, które oceniły współpracę "
+               "różnie o jeden poziom (**{liczba}**):",
+    "zgodne": "Brak rozbieżności: każda para, która opisała się nawzajem, podała ten sam poziom. Do ćwiczenia "
+              "weźcie pary o najwyższym poziomie współpracy — co sprawia, że ta współpraca działa?",
+    "brak_par": "Żadna para partnerów nie opisała się nawzajem, więc nie ma czego porównać. Do ćwiczenia: "
+                "w kolejnym pomiarze niech każdy partner opisze współpracę ze wszystkimi pozostałymi, także z tymi, "
+                "z którymi nie współpracuje (poziom 0).",
+}
+DISCUSSION_PAIRS = 5
+
+
+def pairs_to_discuss(net: Network) -> tuple[str, pd.DataFrame]:
+    """The pairs for the "rozbieżności" exercise and the Markdown line that introduces them.
+
+    Pairs two or more levels apart come first; without them, the pairs one level apart; when every pair agrees,
+    the closest mutual pairs (the same table, a difference of 0). Only when no pair described each other is the
+    table empty, and the line then says what to collect instead of pointing at a table that is not there.
+    """
+    for key, threshold in (("rozbiezne", DISAGREEMENT_LEVELS), ("o_jeden", 1)):
+        found = disagreements(net, threshold)
+        if len(found):
+            return DISCUSSION_NOTES[key].format(liczba=len(found)), found
+    mutual = disagreements(net, 0)
+    if not len(mutual):
+        return DISCUSSION_NOTES["brak_par"], mutual
+    top = mutual.sort_values(["A o B", "Partner A", "Partner B"], ascending=[False, True, True], ignore_index=True)
+    return DISCUSSION_NOTES["zgodne"], top.head(DISCUSSION_PAIRS)
+
+
 def filtered_graph(net: Network, min_level: int = 1, sectors: list[str] | None = None) -> nx.Graph:
     """The network seen through the meeting's filters: ties at ``min_level`` or more, chosen sectors only."""
     nodes = [n for n, d in net.graph.nodes(data=True) if not sectors or d["sektor"] in sectors]
@@ -313,15 +348,9 @@ def ego_network(net: Network, partner: str, radius: int = 1) -> nx.Graph:
 
 # -- change between measurements (reused by the evaluation) ----------------------------------------------------
 
-COMPARED_MEASURES = {
-    "ties": "Liczba powiązań",
-    "density": "Gęstość sieci",
-    "mean_level": "Średni poziom współpracy",
-    "reciprocity": "Wzajemność zgłoszeń",
-    "degree_centralization": "Centralizacja",
-    "components": "Liczba składowych",
-    "leader_reach": "Zasięg lidera (do 2 kroków)",
-}
+# The measures compared between two measurements, in this order; their names are the glossary's.
+COMPARED_MEASURES = ("ties", "density", "mean_level", "reciprocity", "degree_centralization", "components",
+                     "leader_reach")
 
 
 @dataclass
@@ -351,10 +380,12 @@ def compare_networks(data: GminaData, before: Network, after: Network) -> Networ
     summary_before = network_summary(data, before.measurement, before)
     summary_after = network_summary(data, after.measurement, after)
     measures = pd.DataFrame([
-        {"Miara": label, before.measurement: summary_before[key], after.measurement: summary_after[key],
+        {"Miara": glossary.label(key), before.measurement: summary_before[key], after.measurement: summary_after[key],
          "Zmiana": _delta(summary_before[key], summary_after[key])}
-        for key, label in COMPARED_MEASURES.items()
+        for key in COMPARED_MEASURES
     ])
+    glossary.with_row_formats(measures, list(COMPARED_MEASURES), [before.measurement, after.measurement],
+                              ("Zmiana",))
     return NetworkChange(before.measurement, after.measurement, new, lost, changed, measures)
 
 
@@ -367,25 +398,37 @@ def _delta(before: float | None, after: float | None) -> float | None:
 
 
 def summary_table(summary: dict) -> pd.DataFrame:
-    """The ``network`` summary as a Polish table (measure, value, what it means) for the meeting and reports."""
-    from pzk_kit.resources import read_table
+    """The ``network`` summary as a Polish table (measure, value, what it means) for the meeting and reports.
 
+    Names, formats and definitions are the glossary's (``data/miary.csv``), the same in every output.
+    """
     sectors = dictionary("sektory")
     rows = []
-    for entry in read_table("miary_sieci.csv"):
-        value = summary.get(entry["kod"])
-        if entry["kod"] in {"sectors_present", "sectors_missing"}:
-            shown = ", ".join(sectors.label(c) for c in value) or "—"
-        elif isinstance(value, list):
-            shown = ", ".join(value) or "—"
-        elif isinstance(value, float) and entry["format"] == "procent":
-            shown = f"{value:.0%}".replace("%", " %")
-        elif isinstance(value, float):
-            shown = f"{value:.2f}".replace(".", ",")
-        else:
-            shown = "—" if value is None else str(value)
-        rows.append({"Miara": entry["nazwa"], "Wartość": shown, "Co to znaczy": entry["opis"]})
+    for entry in glossary.of_step("siec"):
+        if entry.code not in summary:
+            continue
+        value = summary[entry.code]
+        if entry.code in {"sectors_present", "sectors_missing"}:
+            value = [sectors.label(c) for c in value]
+        rows.append({"Miara": entry.label, "Wartość": glossary.fmt(entry.code, value),
+                     "Co to znaczy": entry.definition})
     return pd.DataFrame(rows)
+
+
+def membership(data: GminaData) -> dict[str, int]:
+    """How many institutions are members (leader and partners), candidates, and on the map (all rows)."""
+    roles = data.partners["rola"]
+    return {"members": int(roles.isin(MEMBER_ROLES).sum()), "candidates": int((roles == "kandydat").sum()),
+            "partners": len(data.partners)}
+
+
+def composition_line(data: GminaData, *, markup: str = "markdown") -> str:
+    """Who is in the PZK, in one line with the glossary's names: the notebook's and the app's headline."""
+    names = data.partner_names()
+    leader = str(names.get(data.leader) or data.leader) if data.leader else "nie wskazano"
+    return glossary.line({"leader": leader, **membership(data),
+                          "sectors_missing": sector_names(sectors_missing(data)) or "brak — wszystkie obecne"},
+                         markup=markup)
 
 
 def sector_names(codes: list[str]) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pzk_kit import basket, evaluation, network
+from pzk_kit import basket, evaluation, glossary, network
 from pzk_kit.dictionaries import core_sectors, dictionary
 from pzk_kit.files import atomic_file
 from pzk_kit.measurement import pick
@@ -136,12 +136,13 @@ def priority_label(priority: int) -> str:
 
 
 def number(value: float, digits: int = 2) -> str:
-    """``2.8`` → ``2,80``: scores and measures as a Polish reader writes them."""
-    return f"{value:.{digits}f}".replace(".", ",")
+    """``2.8`` → ``2,80``: scores and measures as a Polish reader writes them (the glossary's decimal form)."""
+    return glossary.decimal(value, digits)
 
 
 def percent(value: float) -> str:
-    return f"{value:.0%}".replace("%", " %")
+    """``0.9`` → ``90 %``, the glossary's percent form (non-breaking space before the sign)."""
+    return glossary.percent(value)
 
 
 def _listing(values: list[str]) -> str:

@@ -22,7 +22,7 @@ import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from pzk_kit import basket, evaluation, network, word
+from pzk_kit import basket, evaluation, glossary, network, word
 from pzk_kit.dictionaries import core_sectors, dictionary
 from pzk_kit.figures import figure_png
 from pzk_kit.measurement import pick
@@ -69,11 +69,8 @@ def _missing(value: object) -> bool:
 
 def _signed(delta: float, fmt) -> str:
     """``▲ +0,32`` / ``▼ −1``; a change of a percentage is in percentage points (``▲ +7 pkt proc.``)."""
-    if not delta:
-        return "= bez zmian"
-    arrow, sign = ("▲", "+") if delta > 0 else ("▼", "−")
-    shown = f"{abs(delta) * 100:.0f} pkt proc." if fmt is percent else fmt(abs(delta))
-    return f"{arrow} {sign}{shown}"
+    code = "reciprocity" if fmt is percent else "factor_score" if fmt is number else "ties"
+    return glossary.change(code, delta)
 
 
 # -- what the report needs, computed once ---------------------------------------------------------------------------
@@ -310,7 +307,7 @@ def _scorecard_lines(facts: _Facts) -> dict[str, tuple[_Line, bool]]:
             "bez_skierowania": (_Line(percent(float(free_access.iloc[0])) if len(free_access) else "—"), True),
         })
     if facts.has_survey:
-        shown = " · ".join(f"{m}: {n}" for m, n in facts.respondents.items())
+        shown = ", ".join(f"{m}: {n}" for m, n in facts.respondents.items())  # as in every output
         lines["respondenci"] = (_Line(shown), True)
         meta = load_instrument().meta
 
@@ -352,9 +349,10 @@ def _scorecard_note(facts: _Facts) -> str | None:
 
 def _scorecard(document, facts: _Facts) -> None:
     _chapter(document, _t("karta_tytul"))
-    _paragraph(document, _t("karta_wstep"), size=9, color=word.GREY, after=6)
+    _paragraph(document, _t("karta_wstep", **glossary.bands()), size=9, color=word.GREY, after=6)
     lines = _scorecard_lines(facts)
-    labels = {GOOD: _t("ocena_dobrze"), WATCH: _t("ocena_obserwacja"), ACTION: _t("ocena_uwaga"),
+    bands = glossary.bands()  # the evaluation's band words: one vocabulary for every colour in the report
+    labels = {GOOD: bands["mocna"], WATCH: bands["obserwacja"], ACTION: bands["uwaga"],
               MISSING: _t("nie_zebrano"), NEUTRAL: ""}
     rows = read_table("raport", "karta.csv")
     widths = [Cm(7.4), Cm(3.3), Cm(3.7), Cm(3.0)]
@@ -372,7 +370,7 @@ def _scorecard(document, facts: _Facts) -> None:
         line, collected = lines.get(spec["kod"], (_Line(""), False))
         rating = _rating(facts, spec["reguly"].split(), collected)
         cells = grid.add_row().cells
-        word.cell_text(cells[0], spec["nazwa"], size=9)
+        word.cell_text(cells[0], glossary.label(spec["miara"]), size=9)
         word.cell_text(cells[1], line.value if collected else _t("nie_zebrano"), size=9, bold=collected,
                        color=None if collected else word.GREY)
         colour = None if line.change_good is None else GREEN if line.change_good else RED
@@ -417,7 +415,7 @@ def _band_fill(score: float | None) -> str:
 def _score_text(score: float | None, withheld: bool = True) -> str:
     """A score, or why there is none: withheld for anonymity ("ukryte") or nobody answered those items."""
     if not _missing(score):
-        return number(score)
+        return glossary.fmt("factor_score", score)
     return _t("ukryte_krotko") if withheld else _t("brak_odpowiedzi")
 
 
@@ -536,14 +534,14 @@ def _network_chapter(document, facts: _Facts) -> None:
     _chapter(document, _t("rozdzial_siec"))
     _paragraph(document, _t("siec_wstep"), after=6)
     document.add_heading(_t("siec_sklad"), level=2)
-    roles = data.partners["rola"].value_counts()
     names = data.partner_names()
+    counts = network.membership(data)
     rows = [
-        ("Lider PZK", str(names.get(data.leader) or data.leader) if data.leader else _t("brak_lidera")),
-        ("Instytucje w PZK", f"{int(roles.get('lider', 0) + roles.get('partner', 0))} (lider i partnerzy)"),
-        ("Kandydaci", str(int(roles.get("kandydat", 0)))),
-        ("Obecne sektory", network.sector_names(summary["sectors_present"]) or "brak"),
-        ("Brakujące podstawowe sektory", network.sector_names(summary["sectors_missing"]) or "brak — wszystkie obecne"),
+        (glossary.label("leader"), str(names.get(data.leader) or data.leader) if data.leader else _t("brak_lidera")),
+        *[(glossary.label(code), glossary.fmt(code, counts[code])) for code in ("members", "candidates")],
+        (glossary.label("sectors_present"), network.sector_names(summary["sectors_present"]) or "brak"),
+        (glossary.label("sectors_missing"),
+         network.sector_names(summary["sectors_missing"]) or "brak — wszystkie obecne"),
     ]
     _facts_table(document, rows)
     if not facts.has_ties:
@@ -562,8 +560,8 @@ def _network_chapter(document, facts: _Facts) -> None:
     document.add_heading(_t("siec_miary"), level=2)
     _measures_table(document, facts)
     _facts_table(document, [
-        ("Pośrednicy (łączą innych)", _names(data, summary["brokers"])),
-        ("Instytucje bez powiązań", _names(data, summary["isolates"])),
+        (glossary.label("brokers"), _names(data, summary["brokers"])),
+        (glossary.label("isolates"), _names(data, summary["isolates"])),
     ])
     if facts.first_net is not None:
         change = network.compare_networks(data, facts.first_net, facts.net)
@@ -590,19 +588,8 @@ def _codes_table(document, facts: _Facts) -> None:
     _paragraph(document, after=2)
 
 
-def _measure_format(key: str):
-    formats = {row["kod"]: row["format"] for row in read_table("miary_sieci.csv")}
-    kind = formats.get(key, "")
-    if kind == "procent":
-        return percent
-    if kind == "liczba":
-        return number
-    return lambda value: str(int(value))
-
-
 def _measures_table(document, facts: _Facts) -> None:
     keys = list(network.COMPARED_MEASURES)
-    labels = network.COMPARED_MEASURES
     if facts.first_summary is None:
         headers, widths = ["Miara", f"Pomiar {facts.net_measurement}"], [Cm(11.4), Cm(6.0)]
     else:
@@ -613,16 +600,17 @@ def _measures_table(document, facts: _Facts) -> None:
         after = facts.summary[key]
         if after is None:
             continue
-        fmt = _measure_format(key)
+        def fmt(value, key=key):
+            return glossary.fmt(key, value)
         cells = grid.add_row().cells
-        word.cell_text(cells[0], labels[key], size=9)
+        word.cell_text(cells[0], glossary.label(key), size=9)
         values = [after] if facts.first_summary is None else [facts.first_summary[key], after]
         for cell, value in zip(cells[1:], values, strict=False):
             word.cell_text(cell, "—" if value is None else fmt(value), size=9)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         if facts.first_summary is not None:
             before = facts.first_summary[key]
-            text = "—" if before is None else _signed(round(after - before, 6), fmt)
+            text = "—" if before is None else glossary.change(key, round(after - before, 6))
             word.cell_text(cells[3], text, size=9)
             cells[3].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     word.set_widths(grid, widths)
@@ -651,15 +639,17 @@ def _basket_chapter(document, facts: _Facts) -> None:
 
     providers = data.services["partner"].nunique()
     rows = [
-        ("Usługi w koszyku", str(summary["services"])),
-        ("Instytucje, które świadczą usługi", str(providers)),
-        ("Usługi bez skierowania", share(dictionary("tryby_dostepu").label("bez_skierowania"))),
-        ("Usługi bezpłatne", share(dictionary("odplatnosc").label("bezplatna"))),
+        (glossary.label("services"), glossary.fmt("services", summary["services"])),
+        (glossary.label("providers"), glossary.fmt("providers", providers)),
+        (glossary.label("no_referral_share"), share(dictionary("tryby_dostepu").label("bez_skierowania"))),
+        (glossary.label("free_share"), share(dictionary("odplatnosc").label("bezplatna"))),
     ]
     if facts.has_needs:
-        rows[1:1] = [("Potrzeby z diagnozy mające usługę", f"{summary['needs_covered']} z {summary['needs']}"),
-                     ("Luki (potrzeby bez usługi)", str(len(summary["gaps"])))]
-    rows.append(("Obszary zależne od jednej instytucji", str(len(summary["single_provider_areas"]))))
+        rows[1:1] = [(glossary.label("needs_covered"),
+                      glossary.fmt("needs_covered", summary["needs_covered"], of=summary["needs"])),
+                     (glossary.label("gaps"), glossary.fmt("gaps", len(summary["gaps"])))]
+    rows.append((glossary.label("single_provider_areas"),
+                 glossary.fmt("single_provider_areas", len(summary["single_provider_areas"]))))
     document.add_heading(_t("koszyk_liczby"), level=2)
     _facts_table(document, rows)
     _gaps_section(document, facts)
@@ -822,10 +812,8 @@ def _method_appendix(document, facts: _Facts, day: dt.date) -> None:
 
 def _definitions(name: str) -> list[tuple[str, str]]:
     """Definition lists the method note pulls in from the kit's other data files, so they never disagree."""
-    if name == "miary_sieci":
-        return [(row["nazwa"], row["opis"]) for row in read_table("miary_sieci.csv")]
-    if name == "miary_koszyka":
-        return [(row["nazwa"], row["opis"]) for row in read_table("miary_koszyka.csv")]
+    if name.startswith("miary:"):  # the glossary of headline figures of one step
+        return [(figure.label, figure.definition) for figure in glossary.of_step(name.split(":", 1)[1])]
     if name == "czynniki":
         return [(f.name, f.description) for f in load_instrument().factors]
     return []

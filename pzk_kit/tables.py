@@ -36,10 +36,52 @@ def _cell_text(value: object) -> str:
     return polish_number(value) if isinstance(value, str) else str(escape(polish_number(value)))
 
 
+def _figure_text(code: str, *, as_change: bool = False):
+    """A formatter printing a cell as figure ``code`` of the glossary (``3,30``, ``28 %``), escaped."""
+    from pzk_kit import glossary
+
+    def shown(value: object) -> str:
+        if isinstance(value, str):
+            return value  # already escaped by the Styler (text like "ukryte")
+        text = glossary.change(code, value) if as_change else glossary.fmt(code, value)
+        return str(escape(text))
+    return shown
+
+
+def _figure_formats(styler: Styler, frame: pd.DataFrame) -> Styler:
+    """Columns (or rows) a kit function marked as glossary figures print in the figure's one format."""
+    from pzk_kit.glossary import ROW
+
+    marked = frame.attrs.get("miary", {})
+    rows = frame.attrs.get("kody_wierszy", [])
+    changes = set(frame.attrs.get("zmiany", []))
+    for column, code in marked.items():
+        if column not in frame.columns:
+            continue
+        if code != ROW:
+            styler = styler.format(_figure_text(code), subset=[column], escape="html")
+            continue
+        for position, row_code in enumerate(rows[:len(frame)]):
+            styler = styler.format(_figure_text(row_code), subset=(frame.index[[position]], [column]),
+                                   escape="html")
+    for column, code in frame.attrs.get("zmiany_kolumn", {}).items():
+        if column in frame.columns:
+            styler = styler.format(_figure_text(code, as_change=True), subset=[column], escape="html")
+    for column in changes & set(frame.columns):
+        for position, row_code in enumerate(rows[:len(frame)]):
+            styler = styler.format(_figure_text(row_code, as_change=True), subset=(frame.index[[position]], [column]),
+                                   escape="html")
+    return styler
+
+
 def table(frame: pd.DataFrame, caption: str | None = None) -> Styler:
-    """A styled, index-free view of ``frame`` for display, every text in it escaped."""
+    """A styled, index-free view of ``frame`` for display, every text in it escaped.
+
+    Columns a kit function marked with :func:`pzk_kit.glossary.with_formats` print in their figure's format.
+    """
     styler = (frame.style.hide(axis="index").format(_cell_text, escape="html")
               .format_index(escape="html", axis="columns").set_table_styles(_STYLES))
+    styler = _figure_formats(styler, frame)
     text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})

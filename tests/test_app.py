@@ -135,13 +135,13 @@ def test_example_loads_with_partner_count_and_map_only(example):
     assert shown.tabs.layout.display is None
     assert shown.built == {"mapa"}  # other tabs are built when opened
     text = visible_text(html_of(shown.tab_boxes["mapa"]))
-    assert "Partnerów w PZK: 27 (lider: CUS; partnerzy: 23; kandydaci: 3)" in text
-    assert "brakujące sektory: Sport" in text
-    assert shown.explorer.status.value == "Partnerzy na mapie: 27, powiązania: 71"  # T1, the latest measurement
+    assert ("Lider PZK: Centrum Usług Społecznych w Przykładowie · Członkowie PZK: 24 · Kandydaci: 3 · "
+            "Instytucje na mapie: 27 · Brakujące podstawowe sektory: Sport") in text
+    assert shown.explorer.status.value == "Instytucje na mapie: 27, liczba powiązań: 71"  # T1, the latest
     assert "Najważniejsze miary sieci (pomiar T1)" in text
     shown.explorer.measurement.value = "T0"
     assert "Najważniejsze miary sieci (pomiar T0)" in visible_text(html_of(shown.tab_boxes["mapa"]))
-    assert shown.explorer.status.value == "Partnerzy na mapie: 27, powiązania: 58"
+    assert shown.explorer.status.value == "Instytucje na mapie: 27, liczba powiązań: 58"
     assert shown.busy.value == "" and not shown.upload.disabled  # the spinner is gone when the work is done
 
 
@@ -150,11 +150,11 @@ def test_tabs_use_the_package_results(loaded_app, example):
 
     basket = visible_text(html_of(loaded_app.tab_boxes["koszyk"]))
     summary = basket_summary(example)
-    assert f"Potrzeby pokryte {summary['needs_covered']} z {summary['needs']}" in basket
+    assert f"Potrzeby z diagnozy mające usługę {summary['needs_covered']} z {summary['needs']}" in basket
     assert "Wyszukiwarka usług" in basket
     assert loaded_app.finder.folder.value == str(loaded_app.output_dir)
     evaluation = visible_text(html_of(loaded_app.tab_boxes["ewaluacja"]))
-    assert "Liczba ankiet: T0: 21, T1: 22." in evaluation
+    assert "Wypełnione ankiety samooceny: T0: 21, T1: 22." in evaluation
     assert "Wyniki ankiety samooceny" in evaluation
     assert loaded_app.tab_boxes["ewaluacja"].children[-1].get_title(0).startswith("Ukryte wyniki")
 
@@ -305,7 +305,7 @@ def test_a_tab_that_fails_says_so_instead_of_spinning(monkeypatch):
     assert "nie udało się przygotować" in html_of(shown.tab_boxes["ewaluacja"])
     assert "pzk-spinner" not in html_of(shown.tab_boxes["ewaluacja"]) and shown.busy.value == ""
     shown.tabs.selected_index = 0
-    assert "Partnerów w PZK" in html_of(shown.tab_boxes["mapa"])  # the rest of the app still works
+    assert "Członkowie PZK" in html_of(shown.tab_boxes["mapa"])  # the rest of the app still works
 
 
 def test_upload_widget_value_is_handled_and_cleared(monkeypatch):

@@ -203,19 +203,19 @@ def broken_workbook(tmp_path, example_workbook) -> Path:
 
 def _status_text(measurement: str, sectors: list[str] | None) -> str:
     graph = filtered_graph(build_network(read_gmina(example_dir()), measurement), 1, sectors)
-    return f"Partnerzy na mapie: {graph.number_of_nodes()}, powiązania: {graph.number_of_edges()}"
+    return f"Instytucje na mapie: {graph.number_of_nodes()}, liczba powiązań: {graph.number_of_edges()}"
 
 
 # The status line and the tail of the map image: both must change before an update counts as shown.
 _MAP_STATE = """() => {
   const status = [...document.querySelectorAll('.pzk-app .widget-html')]
-      .map(e => e.innerText.trim()).find(t => t.startsWith('Partnerzy na mapie:')) || '';
+      .map(e => e.innerText.trim()).find(t => t.startsWith('Instytucje na mapie:')) || '';
   const image = document.querySelector('.pzk-app .widget-output img');
   return [status, image ? image.src.slice(-80) : ''];
 }"""
 _MAP_UPDATED = """([expected, previousImage]) => {
   const status = [...document.querySelectorAll('.pzk-app .widget-html')]
-      .map(e => e.innerText.trim()).find(t => t.startsWith('Partnerzy na mapie:')) || '';
+      .map(e => e.innerText.trim()).find(t => t.startsWith('Instytucje na mapie:')) || '';
   const image = document.querySelector('.pzk-app .widget-output img');
   return status === expected && image && image.src.slice(-80) !== previousImage;
 }"""
@@ -263,7 +263,7 @@ def test_example_workbook_map_filter_tabs_and_downloads(app_server, browser, exa
         page.shot("01_start")
 
         page.upload(example_workbook)
-        page.page.get_by_text("Partnerów w PZK: 27").wait_for()
+        page.page.get_by_text("Członkowie PZK: 24").wait_for()
         all_sectors = _status_text("T1", None)
         page.page.get_by_text(all_sectors).wait_for()
         assert "gmina_przykladowa.xlsx" in page.page.locator(".pzk-app").inner_text()
@@ -299,7 +299,7 @@ def test_example_workbook_map_filter_tabs_and_downloads(app_server, browser, exa
 
         page.page.get_by_role("tab", name="Ewaluacja").click()
         page.page.get_by_text("Wyniki ankiety samooceny").wait_for()
-        assert "T0: 21" in page.page.get_by_text("Liczba ankiet:").inner_text()
+        assert "T0: 21" in page.page.get_by_text("Wypełnione ankiety samooceny:").inner_text()
         page.page.get_by_role("button", name="według sektorów").click()  # the explorer's own filter
         page.page.locator(".pzk-app th", has_text="Pomoc społeczna").first.wait_for()
         page.shot("05_ewaluacja")
@@ -341,7 +341,7 @@ def test_broken_workbook_shows_polish_error_with_its_row(app_server, browser, br
         page.shot("07_bledy")
 
         page.page.get_by_role("button", name="Gminy Przykładowej").click()  # the room can go on with the example
-        page.page.get_by_text("Partnerów w PZK: 27").wait_for()
+        page.page.get_by_text("Członkowie PZK: 24").wait_for()
         assert not page.page.locator(".pzk-problems tr", has_text="Zdrowei").is_visible()
         assert page.external_requests() == []
     finally:
@@ -358,7 +358,7 @@ def test_pzk_app_with_input_opens_on_that_gmina(browser, example_workbook, tmp_p
         page = Page(browser, server.url)
         try:
             page.page.goto(server.url, timeout=UI_TIMEOUT_MS)
-            page.page.get_by_text("Partnerów w PZK: 27").wait_for()  # no click: the data came from the command
+            page.page.get_by_text("Członkowie PZK: 24").wait_for()  # no click: the data came from the command
             assert "gmina_przykladowa.xlsx" in page.page.locator(".pzk-app").inner_text()
             assert page.external_requests() == []
         finally:
@@ -433,7 +433,7 @@ def test_an_upload_over_the_limit_is_refused_at_once_in_polish(app_server, brows
         page.shot("08_za_duzy_plik")
 
         page.upload(example_workbook)  # the upload still works, and the old note goes
-        page.page.get_by_text("Partnerów w PZK: 27").wait_for()
+        page.page.get_by_text("Członkowie PZK: 24").wait_for()
         assert page.page.locator(".pzk-upload-too-big").count() == 0
     finally:
         page.close()

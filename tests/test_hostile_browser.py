@@ -117,7 +117,7 @@ def test_hostile_workbook_in_the_app_raises_no_dialog(browser, tmp_path):  # noq
         page = Watched(browser, server.url)
         try:
             page.page.goto(server.url, timeout=UI_TIMEOUT_MS)
-            page.page.get_by_text("Partnerów w PZK:").wait_for()
+            page.page.get_by_text("Członkowie PZK:").wait_for()
             page.page.get_by_role("tab", name="Koszyk usług").click()
             page.page.get_by_text("Koszyk w liczbach").wait_for()
             page.page.get_by_role("tab", name="Ewaluacja").click()

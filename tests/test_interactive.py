@@ -60,20 +60,20 @@ def test_network_explorer_filters_change_the_map(maps, pngs, example):
     explorer = interactive.NetworkExplorer(example, "T0")
     box = explorer.widget()
     assert box.children
-    assert explorer.status.value == "Partnerzy na mapie: 27, powiązania: 58"
+    assert explorer.status.value == "Instytucje na mapie: 27, liczba powiązań: 58"
     assert maps[0].axes[0].get_title(loc="left") == "T0: 58 powiązań na poziomie 1 lub wyższym"
     assert pngs == [explorer.maps[("T0", 1, tuple(sorted(explorer.sectors.value)))][0]]
 
     explorer.min_level.value = 3  # only coordination and closer: 15 + 3 ties at T0
-    assert explorer.status.value == "Partnerzy na mapie: 27, powiązania: 18"
+    assert explorer.status.value == "Instytucje na mapie: 27, liczba powiązań: 18"
     assert "18 powiązań na poziomie 3" in maps[-1].axes[0].get_title(loc="left")
 
     explorer.measurement.value = "T1"
-    assert explorer.status.value.endswith("powiązania: 34")  # 23 + 9 + 2 ties at level ≥ 3 in T1
+    assert explorer.status.value.endswith("liczba powiązań: 34")  # 23 + 9 + 2 ties at level ≥ 3 in T1
     assert maps[-1].axes[0].get_title(loc="left") == "T1: 34 powiązania na poziomie 3 lub wyższym"
 
     explorer.sectors.value = ("pomoc_spoleczna",)
-    assert explorer.status.value.startswith("Partnerzy na mapie: 3,")  # CUS, PCPR, SDS
+    assert explorer.status.value.startswith("Instytucje na mapie: 3,")  # CUS, PCPR, SDS
     assert len(maps) == len(pngs) == 4
 
 
@@ -84,7 +84,7 @@ def test_a_filter_state_seen_before_comes_back_without_drawing(maps, pngs, examp
     full_map, full_status = pngs[-1], explorer.status.value
     explorer.sectors.value = ("pomoc_spoleczna",)
     one_sector = pngs[-1]
-    assert explorer.status.value == "Partnerzy na mapie: 3, powiązania: 3"
+    assert explorer.status.value == "Instytucje na mapie: 3, liczba powiązań: 3"
     assert len(maps) == 2
 
     explorer.sectors.value = every  # back to the full map: shown again, not drawn again
@@ -110,7 +110,7 @@ def test_kept_maps_are_bounded_and_the_oldest_goes_first(maps, pngs, example, mo
     assert [state[1] for state in explorer.maps] == [1, 3]
     drawn = len(maps)
     explorer.min_level.value = 2
-    assert len(maps) == drawn + 1 and explorer.status.value.startswith("Partnerzy na mapie: 27,")
+    assert len(maps) == drawn + 1 and explorer.status.value.startswith("Instytucje na mapie: 27,")
 
 
 def _pixels(png: bytes) -> np.ndarray:

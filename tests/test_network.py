@@ -613,12 +613,12 @@ def test_compare_networks(make_gmina):
         # measure: (T0, T1)
         "Liczba powiązań": (3, 3),
         "Gęstość sieci": (0.5, 0.5),  # 3/6 both
-        "Średni poziom współpracy": (2.0, 7 / 3),  # (2+1+3)/3; (4+1+2)/3
+        "Średni poziom współpracy (1–5)": (2.0, 7 / 3),  # (2+1+3)/3; (4+1+2)/3
         "Wzajemność zgłoszeń": (0.0, 1 / 3),  # T1: only A–B reported by both
         # T0 path degrees 1,2,2,1 → 2/6; T1 triangle + isolate D: degrees 2,2,2,0 → Σ(2−deg) = 2 → 2/6
         "Centralizacja": (1 / 3, 1 / 3),
         "Liczba składowych": (1, 2),  # T1: {A,B,C}, {D}
-        "Zasięg lidera (do 2 kroków)": (2 / 3, 2 / 3),  # T0: B, C (D is 3 steps); T1: B, C (D unreachable)
+        "Zasięg lidera (do dwóch kroków)": (2 / 3, 2 / 3),  # T0: B, C (D is 3 steps); T1: B, C (D unreachable)
     }
     assert list(measures.index) == list(expected)
     for label, (before, after) in expected.items():
@@ -630,7 +630,7 @@ def test_compare_networks(make_gmina):
 def test_compare_networks_without_leader(make_gmina):
     data = make_gmina([partner("A"), partner("B")], [report("A", "B", 1), report("A", "B", 2, pomiar="T1")])
     change = compare_networks(data, build_network(data, "T0"), build_network(data, "T1"))
-    reach = change.measures.set_index("Miara").loc["Zasięg lidera (do 2 kroków)"]
+    reach = change.measures.set_index("Miara").loc["Zasięg lidera (do dwóch kroków)"]
     assert reach[["T0", "T1", "Zmiana"]].isna().all()  # no leader: None (NaN once in the table), not 0
     assert change.level_changes["Zmiana"].tolist() == [1]
     assert change.new_ties.empty and change.lost_ties.empty
@@ -844,3 +844,28 @@ def test_two_thousand_partners(tmp_path, write_csv_gmina):
     assert min(between[b] for b in brokers) >= others
     assert summary["sectors_missing"] == ["sport", "wymiar_sprawiedliwosci", "bezpieczenstwo",
                                           "organizacje_pozarzadowe"]
+
+
+def test_pairs_to_discuss_always_give_the_exercise_its_table_or_say_what_to_do(make_gmina):
+    from pzk_kit.network import pairs_to_discuss
+
+    four = [partner(p) for p in "ABCD"]
+    # two levels apart: the disagreements themselves
+    text, pairs = pairs_to_discuss(build_network(make_gmina(four, [report("A", "B", 3), report("B", "A", 1),
+                                                                   report("C", "D", 2), report("D", "C", 2)])))
+    assert text.endswith("o dwa poziomy lub więcej: **1**.")
+    assert pairs[["Partner A", "Partner B", "Różnica"]].values.tolist() == [["A", "B", 2]]
+    # no disagreement of two levels ("Brak rozbieżności…"): the pairs one level apart fill the table
+    text, pairs = pairs_to_discuss(build_network(make_gmina(four, [report("A", "B", 3), report("B", "A", 2),
+                                                                   report("C", "D", 2), report("D", "C", 2)])))
+    assert text.startswith("Brak rozbieżności o dwa poziomy lub więcej.") and "(**1**)" in text
+    assert pairs[["Partner A", "Partner B", "Różnica"]].values.tolist() == [["A", "B", 1]]
+    # every pair agrees: the closest mutual pairs, strongest first, so the exercise still has pairs to pick
+    text, pairs = pairs_to_discuss(build_network(make_gmina(four, [report("A", "B", 2), report("B", "A", 2),
+                                                                   report("C", "D", 4), report("D", "C", 4)])))
+    assert text.startswith("Brak rozbieżności: każda para")
+    assert pairs[["Partner A", "Partner B", "A o B", "Różnica"]].values.tolist() == [["C", "D", 4, 0],
+                                                                                      ["A", "B", 2, 0]]
+    # nobody described each other: no table, and the line says what to collect instead of pointing at one
+    text, pairs = pairs_to_discuss(build_network(make_gmina(four, [report("A", "B", 3), report("C", "D", 1)])))
+    assert pairs.empty and "nie ma czego porównać" in text and "tabel" not in text

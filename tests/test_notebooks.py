@@ -68,7 +68,9 @@ def test_mapping_notebook_writes_the_network_part(tmp_path):
     assert part == network_summary(read_gmina(example_dir()), "T1")
     assert part["measurement"] == "T1" and part["isolates"] == []
     text = outputs_text(nbformat.read(out, as_version=4))
-    assert "Brakujące sektory: **Sport**" in text
+    assert ("Członkowie PZK: **24** · Kandydaci: **3** · Instytucje na mapie: **27** · "
+            "Brakujące podstawowe sektory: **Sport**") in text  # the glossary's names, one number each
+    assert "Pary, które oceniły wzajemną współpracę różnie — o dwa poziomy lub więcej: **3**." in text
     assert "image/png" in out.read_text(encoding="utf-8")  # the maps were drawn
 
 

@@ -119,10 +119,10 @@ def test_isolates_reach_reciprocity_and_centralization(build, gmina_rows):
     assert found["izolowani"].evidence == ["Komenda Powiatowa Policji (KPP; rola: kandydat)"]
     assert "w pomiarze T0" in found["izolowani"].text
     assert found["niska_wzajemnosc"].evidence == [
-        "Wzajemność zgłoszeń w pomiarze T0: 50 % (powiązania: 2, w tym zgłoszone przez obie strony: 1)."]
-    assert "Obie strony zgłosiły tylko 50 % powiązań (próg: 70 %)" in found["niska_wzajemnosc"].text
+        "Wzajemność zgłoszeń w pomiarze T0: 50\u00a0% (powiązania: 2, w tym zgłoszone przez obie strony: 1)."]
+    assert "Obie strony zgłosiły tylko 50\u00a0% powiązań (próg: 70\u00a0%)" in found["niska_wzajemnosc"].text
     assert found["niski_zasieg_lidera"].evidence == [
-        "Zasięg lidera w pomiarze T0: 67 %.", "Dalej niż dwa kroki od lidera: Komenda Powiatowa Policji (KPP)"]
+        "Zasięg lidera w pomiarze T0: 67\u00a0%.", "Dalej niż dwa kroki od lidera: Komenda Powiatowa Policji (KPP)"]
     # degrees 2, 1, 1, 0: Σ(2 − d) / ((n − 1)(n − 2)) = 4 / 6
     assert found["wysoka_centralizacja"].evidence[0] == "Centralizacja w pomiarze T0: 0,67."
     assert found["wysoka_centralizacja"].evidence[1] == "Gminny Ośrodek Pomocy Społecznej (GOPS): powiązania — 2"
@@ -165,7 +165,7 @@ def test_measurement_chooses_the_network(build, gmina_rows):
     latest = by_code(recommendations(data))  # T1: the only tie is KPP–GOPS
     assert latest["izolowani"].evidence == ["Powiatowy Urząd Pracy (PUP; rola: partner)",
                                             "Szkoła Podstawowa nr 1 (SP1; rola: partner)"]
-    assert latest["niska_wzajemnosc"].evidence[0].startswith("Wzajemność zgłoszeń w pomiarze T1: 0 %")
+    assert latest["niska_wzajemnosc"].evidence[0].startswith("Wzajemność zgłoszeń w pomiarze T1: 0\u00a0%")
     isolated = by_code(recommendations(data, "T0"))["izolowani"].evidence
     assert isolated == ["Komenda Powiatowa Policji (KPP; rola: kandydat)"]
     assert by_code(recommendations(data, "T7"))["izolowani"].evidence == latest["izolowani"].evidence
@@ -209,7 +209,7 @@ def test_no_gaps_no_gap_rules(build, gmina_rows):
 def test_single_provider_access_and_unsigned_providers(build, gmina_rows):
     found = by_code(recommendations(build(gmina_rows)))
     assert found["jeden_dostawca"].evidence == ["Ubóstwo: Gminny Ośrodek Pomocy Społecznej (GOPS)"]
-    assert found["bariery_dostepu"].evidence == ["Skierowanie: 1 (50 %)"]
+    assert found["bariery_dostepu"].evidence == ["Skierowanie: 1 (50\u00a0%)"]
     assert "uslugi_bez_deklaracji" not in found
 
     gmina_rows["uslugi"][2][3] = "Ubóstwo; Bezrobocie"  # PUP also serves ubóstwo

@@ -85,12 +85,12 @@ def test_scorecard_values_and_ratings(example_report):
     _, document = example_report
     card = table_with_header(document, "Miara")[0]
     rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in card.rows}
-    assert rows["Podstawowe polityki sektorowe w PZK"] == ["8 z 9", "—", "wymaga działania"]
-    assert rows["Powiązania (pary współpracujących instytucji)"] == ["71", "▲ +13 od T0", "dobrze"]
-    assert rows["Wzajemność zgłoszeń"] == ["90 %", "▲ +7 pkt proc. od T0", "dobrze"]
-    assert rows["Instytucje bez żadnego powiązania"] == ["0", "▼ −1 od T0", "dobrze"]
-    assert rows["Potrzeby z diagnozy mające usługę"] == ["11 z 15", "—", "wymaga działania"]
-    assert rows["Wypełnione ankiety samooceny"][0] == "T0: 21 · T1: 22"
+    assert rows["Podstawowe polityki sektorowe w PZK"] == ["8 z 9", "—", "wymaga uwagi"]
+    assert rows["Liczba powiązań"] == ["71", "▲ +13 od T0", "mocna strona"]
+    assert rows["Wzajemność zgłoszeń"] == ["90\u00a0%", "▲ +7 pkt proc. od T0", "mocna strona"]
+    assert rows["Instytucje bez powiązań"] == ["0", "▼ −1 od T0", "mocna strona"]
+    assert rows["Potrzeby z diagnozy mające usługę"] == ["11 z 15", "—", "wymaga uwagi"]
+    assert rows["Wypełnione ankiety samooceny"][0] == "T0: 21, T1: 22"
     assert rows["Czynniki — wymaga uwagi (< 3,0)"][0] == "1 z 12"
     factors = table_with_header(document, "Czynnik")[0]
     assert [c.text for c in factors.rows[0].cells] == ["Czynnik", "T0", "T1", "Zmiana", "Pasmo"]
@@ -210,7 +210,7 @@ def test_gmina_with_only_partners(tmp_path, write_csv_gmina, gmina_rows):
     assert "Zbierzcie mapę współpracy partnerów" in text and "Przeprowadźcie ankietę samooceny PZK" in text
     card = table_with_header(document, "Miara")[0]
     rows = {row.cells[0].text: row.cells[1].text for row in card.rows}
-    assert rows["Instytucje w PZK (lider i partnerzy)"] == "3"
+    assert rows["Członkowie PZK"] == "3"
     assert rows["Usługi w koszyku"] == "nie zebrano" and rows["Wzajemność zgłoszeń"] == "nie zebrano"
     assert "Misja nie została jeszcze zapisana" in text
 

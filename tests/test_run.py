@@ -302,7 +302,7 @@ def test_demo_copies_the_example_and_runs_everything(tmp_path, capsys):
     assert {f"{EXAMPLE_NAME}.xlsx", f"{EXAMPLE_NAME}_csv", "szablon_pzk.xlsx"} <= inputs
     assert read_gmina(out / "dane" / f"{EXAMPLE_NAME}_csv").report.ok
     printed = capsys.readouterr().out
-    assert "partnerzy 27, powiązania 71" in printed and "T0: 21, T1: 22" in printed
+    assert "Instytucje na mapie: 27 · Liczba powiązań: 71" in printed and "T0: 21, T1: 22" in printed
     assert ".tmp" not in (out / "walidacja.txt").read_text(encoding="utf-8"), "no staging path in the report"
     assert cli.main(["demo", str(out)]) == 1
     assert "już istnieje" in capsys.readouterr().err
