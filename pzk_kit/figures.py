@@ -73,13 +73,43 @@ def live_png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def show(figure: Figure) -> None:
-    """Display a figure in a notebook or widget output as a PNG image."""
-    show_png(figure_png(figure))
+ALT_ATTRIBUTE = "pzk_alt"
+UNDESCRIBED = "Wykres"
 
 
-def show_png(png: bytes) -> None:
-    """Display PNG bytes made earlier (e.g. a live map kept for when the room returns to the same filters)."""
+def describe(figure: Figure, text: str) -> Figure:
+    """Attach the chart's text alternative: what it shows and its key numbers, in Polish, for screen readers.
+
+    A gmina publishes the reports on its BIP, where WCAG 2.1 AA applies (ustawa o dostępności cyfrowej): a blind
+    councillor must get from the picture what the room gets. The drawing functions compose the text from the same
+    numbers they draw, so the words and the picture cannot disagree.
+    """
+    setattr(figure, ALT_ATTRIBUTE, " ".join(str(text).split()))
+    return figure
+
+
+def alt_text(figure: Figure) -> str:
+    """The text given by :func:`describe`; a figure nobody described is at least named by its titles."""
+    text = getattr(figure, ALT_ATTRIBUTE, None)
+    if text:
+        return text
+    suptitle = figure._suptitle.get_text() if figure._suptitle is not None else ""
+    titles = [suptitle] + [ax.get_title(loc) for ax in figure.axes for loc in ("left", "center", "right")]
+    titles = [" ".join(t.split()) for t in titles if t and t.strip()]
+    return f"{UNDESCRIBED}: {'; '.join(titles)}" if titles else UNDESCRIBED
+
+
+def show(figure: Figure, alt: str | None = None) -> None:
+    """Display a figure in a notebook or widget output as a PNG image with its text alternative."""
+    show_png(figure_png(figure), alt=alt or alt_text(figure))
+
+
+def show_png(png: bytes, alt: str | None = None) -> None:
+    """Display PNG bytes made earlier (e.g. a live map kept for when the room returns to the same filters).
+
+    The text alternative travels as the image's ``alt`` metadata; the report template
+    (``data/szablony_html/pzk_raport``) writes it into the ``<img alt>`` of the HTML reports.
+    """
     from IPython.display import Image, display
 
-    display(Image(data=png, format="png"))
+    display(Image(data=png, format="png", alt=alt or UNDESCRIBED))
