@@ -240,7 +240,7 @@ def draw_item_distributions(distribution: pd.DataFrame, measurement: str | None 
     legend_rows = 2
     figure.legend(handles=handles, loc="lower center", ncol=-(-len(handles) // legend_rows), fontsize=10,
                   frameon=False, prop={"family": FONT, "size": 10})
-    figure.tight_layout(rect=(0, 1.1 / figure.get_figheight(), 1, 1))
+    figure.tight_layout(rect=(0.02, 1.1 / figure.get_figheight(), 1, 1))  # the widest label kept off the edge
     return describe(figure, _distribution_alt(title, distribution, columns))
 
 

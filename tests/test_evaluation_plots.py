@@ -132,6 +132,13 @@ def test_item_distribution_labels_carry_the_item_text(data):
     assert any(label.startswith("q03 ") and label.endswith("(odwr.)") for label in labels)
     assert all(len(label.split()) > 2 for label in labels)
     assert all(len(line) <= 50 for t in figure.axes[0].get_yticklabels() for line in t.get_text().split("\n"))
+    # the longest label is not cut at the picture's edge
+    import io
+
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(figure_png(figure))).convert("L"))
+    assert pixels[:, :8].min() > 200
 
 
 def test_answer_colours_are_distinct_also_for_colour_blind_readers():
