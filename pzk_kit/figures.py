@@ -104,12 +104,27 @@ def show(figure: Figure, alt: str | None = None) -> None:
     show_png(figure_png(figure), alt=alt or alt_text(figure))
 
 
-def show_png(png: bytes, alt: str | None = None) -> None:
+def show_png(png: bytes, alt: str | None = None, *, as_html: bool = False) -> None:
     """Display PNG bytes made earlier (e.g. a live map kept for when the room returns to the same filters).
 
     The text alternative travels as the image's ``alt`` metadata; the report template
-    (``data/szablony_html/pzk_raport``) writes it into the ``<img alt>`` of the HTML reports.
+    (``data/szablony_html/pzk_raport``) writes it into the ``<img alt>`` of the HTML reports. JupyterLab's and
+    Voila's image renderer ignore that metadata, so a page checked live (the app) asks for ``as_html``: an
+    ``<img alt>`` with the PNG inline, which their HTML sanitizer keeps (it checks schemes of links, not images).
     """
-    from IPython.display import Image, display
+    from IPython.display import HTML, Image, display
 
-    display(Image(data=png, format="png", alt=alt or UNDESCRIBED))
+    if as_html:
+        display(HTML(str(image_html(png, alt or UNDESCRIBED))))
+    else:
+        display(Image(data=png, format="png", alt=alt or UNDESCRIBED))
+
+
+def image_html(png: bytes, alt: str):
+    """``<img>`` with the PNG inline and the text alternative escaped (it quotes partner names)."""
+    import base64
+
+    from pzk_kit.safe_html import markup
+
+    return markup('<img src="data:image/png;base64,{}" alt="{}" style="max-width:100%;height:auto">',
+                  base64.b64encode(png).decode("ascii"), alt)

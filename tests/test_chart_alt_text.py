@@ -112,3 +112,14 @@ def test_basket_charts_describe_coverage_gaps_and_access(data):
                                                    "najmniej jedną usługę.")
     assert "luk brak" in alt_text(draw_coverage_heatmap(services, needs.assign(pokryta=True)))
     assert pd.notna(first["Priorytet"])
+
+
+def test_image_as_html_keeps_the_alt_for_renderers_that_ignore_metadata():
+    from bs4 import BeautifulSoup
+
+    from pzk_kit.figures import image_html
+
+    png = figure_png(Figure(figsize=(1, 1)), dpi=10)
+    (image,) = BeautifulSoup(str(image_html(png, 'Sieć „<script>x</script>” "A"')), "html.parser").find_all("img")
+    assert image["alt"] == 'Sieć „<script>x</script>” "A"'
+    assert base64.b64decode(image["src"].split(",", 1)[1]) == png
