@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from pzk_kit.dictionaries import dictionary
-from pzk_kit.figures import literal_text
+from pzk_kit.figures import describe, literal_text
 
 FONT = "DejaVu Sans"
 GAP_COLOUR = "#c62828"
@@ -30,7 +30,11 @@ def _message_figure(text: str, title: str) -> Figure:
     ax.set_axis_off()
     ax.set_title(title, fontsize=18, fontweight="bold", loc="left", family=FONT)
     ax.text(0.5, 0.45, text, ha="center", va="center", fontsize=14, family=FONT, wrap=True)
-    return figure
+    return describe(figure, f"{title}: {text}")
+
+
+def _people(value: object) -> str:
+    return "liczba osób nieznana" if value is None or pd.isna(value) else f"{int(value)} os."
 
 
 @literal_text
@@ -76,7 +80,22 @@ def draw_coverage_heatmap(services: pd.DataFrame, needs: pd.DataFrame | None = N
     bar = figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
     bar.set_label("Liczba usług", fontsize=11, family=FONT)
     figure.tight_layout()
-    return figure
+    return describe(figure, _coverage_alt(title, services, needs))
+
+
+def _coverage_alt(title: str, services: pd.DataFrame, needs: pd.DataFrame | None) -> str:
+    """Grid size, how many pairs have a service, and the diagnosis' needs: covered and the gaps by name."""
+    values = services.to_numpy(dtype=float)
+    text = (f"{title}: {services.shape[0]} obszarów potrzeb × {services.shape[1]} grup docelowych; "
+            f"co najmniej jedną usługę ma {int((values > 0).sum())} z {values.size} par obszar–grupa.")
+    if needs is not None and len(needs):
+        areas, groups = dictionary("obszary_potrzeb"), dictionary("grupy_docelowe")
+        covered = int(needs["pokryta"].astype(bool).sum())
+        gaps = [f"{areas.label(a)} — {groups.label(g).lower()}"
+                for a, g, ok in zip(needs["obszar"], needs["grupa"], needs["pokryta"], strict=True) if not ok]
+        text += f" Potrzeby z diagnozy: {len(needs)}, pokryte: {covered}"
+        text += f", luki ({len(gaps)}): {'; '.join(gaps)}." if gaps else ", luk brak."
+    return text
 
 
 @literal_text
@@ -105,7 +124,11 @@ def draw_gaps(gaps: pd.DataFrame) -> Figure:
     ax.legend(handles=[Patch(color=c, label=f"priorytet {p}") for p, c in PRIORITY_COLOURS.items()],
               loc="lower right", fontsize=11, frameon=False)
     figure.tight_layout()
-    return figure
+    listed = "; ".join(
+        f"{a} — {g.lower()} ({'priorytet ' + str(int(p)) if not pd.isna(p) else 'priorytet nieznany'}, {_people(n)})"
+        for a, g, p, n in zip(gaps["Obszar potrzeb"], gaps["Grupa"], gaps["Priorytet"], gaps["Liczba osób"],
+                              strict=True))
+    return describe(figure, f"{title}, od najpilniejszych ({len(gaps)}): {listed}.")
 
 
 @literal_text
@@ -135,4 +158,11 @@ def draw_access(barriers: pd.DataFrame) -> Figure:
     ax.set_title(title, fontsize=18, fontweight="bold", loc="left", family=FONT)
     ax.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
-    return figure
+    described = []
+    for feature in features:
+        part = barriers[(barriers["Cecha"] == feature) & (barriers["Usługi"] > 0)]
+        described.append(f"{feature}: " + ", ".join(
+            f"{label} {share:.0%} ({int(count)})".replace("%", " %")
+            for label, share, count in zip(part["Wartość"], part["Udział"], part["Usługi"], strict=True)))
+    services = int(barriers.loc[barriers["Cecha"] == features[0], "Usługi"].sum())
+    return describe(figure, f"{title} — udział usług w koszyku ({services}). {'. '.join(described)}.")

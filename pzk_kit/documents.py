@@ -19,6 +19,7 @@ on paper by hand.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from functools import cache
@@ -27,6 +28,8 @@ from pathlib import Path
 import pandas as pd
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from pzk_kit import word
@@ -136,11 +139,35 @@ def _document(title: str, gmina: str | None, *, base_size: float = 10, page_numb
             if child.tag != paragraph._p.get_or_add_pPr().tag:
                 paragraph._p.remove(child)
         word.run(paragraph, footer, size=8, color=word.GREY, italic=True)
+    _title_headings(document)
     return document
 
 
+def _title_headings(document) -> None:
+    """Each card, letter and form opens with its title as a real Heading 1, so Word's navigation pane and a screen
+    reader list the partners (the Title style is no heading: with it the pane was empty). Heading 1 takes the
+    Title's look and the lower levels the looks Heading 1 and 2 had, so the printed page is unchanged."""
+    styles = document.styles
+    for lower, higher in (("Heading 3", "Heading 2"), ("Heading 2", "Heading 1"), ("Heading 1", "Title")):
+        target, source = styles[lower].element, styles[higher].element
+        for tag in ("w:pPr", "w:rPr"):
+            old, new = target.find(qn(tag)), source.find(qn(tag))
+            if old is not None:
+                target.remove(old)
+            if new is not None:
+                copied = copy.deepcopy(new)
+                outline = copied.find(qn("w:outlineLvl"))
+                if outline is not None:
+                    copied.remove(outline)
+                target.append(copied)
+        properties = target.get_or_add_pPr()
+        level = OxmlElement("w:outlineLvl")
+        level.set(qn("w:val"), str(int(lower[-1]) - 1))
+        properties.append(level)
+
+
 def _title(document, text: str, *, new_page: bool = False, size: float | None = None):
-    paragraph = document.add_paragraph(style="Title")
+    paragraph = document.add_paragraph(style="Heading 1")
     paragraph.paragraph_format.space_after = Pt(2)
     paragraph.paragraph_format.page_break_before = new_page
     word.run(paragraph, text, size=size)
@@ -429,18 +456,18 @@ def build_partner_cards(data: GminaData):
         if not data.has("wspolpraca"):
             _note(document, _t("karta_brak_arkusza"), size=9.5).paragraph_format.space_before = Pt(6)
         for measurement in measurements:
-            document.add_heading(_t("karta_pomiar", pomiar=measurement), level=1)
+            document.add_heading(_t("karta_pomiar", pomiar=measurement), level=2)
             in_measurement = cooperation[cooperation["pomiar"] == measurement]
             ours = in_measurement[in_measurement["od"] == pid]
             theirs = in_measurement[in_measurement["do"] == pid]
             for title, ties, other in ((_t("karta_nasze", liczba=len(ours)), ours, "do"),
                                        (_t("karta_o_nas", liczba=len(theirs)), theirs, "od")):
-                document.add_heading(title, level=2)
+                document.add_heading(title, level=3)
                 if ties.empty:
                     _note(document, _t("karta_brak_zgloszen"))
                 else:
                     _tie_table(document, data, ties, other)
-        document.add_heading(_t("karta_nowa"), level=1)
+        document.add_heading(_t("karta_nowa"), level=2)
         _blank_tie_table(document, BLANK_COOPERATION_ROWS if data.has("wspolpraca") else COLLECTION_ROWS)
         document.add_paragraph().paragraph_format.space_after = Pt(0)
         _legend(document)
@@ -550,7 +577,7 @@ def _dictionary_appendix(document) -> None:
     _title(document, _t("slowniki_tytul"), new_page=True, size=15)
     for name in ("obszary_potrzeb", "grupy_docelowe"):
         dic = dictionary(name)
-        document.add_heading(dic.title, level=1)
+        document.add_heading(dic.title, level=2)
         for entry in dic.entries:
             paragraph = document.add_paragraph(style="List Bullet")
             paragraph.paragraph_format.space_after = Pt(0)
@@ -617,7 +644,7 @@ def _render_line(document, line: str, values: dict[str, str]):
             run.font.color.rgb = word.NAVY
         return paragraph
     if line.startswith("# "):
-        paragraph = document.add_paragraph(style="Title")
+        paragraph = document.add_paragraph(style="Heading 1")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_before = Pt(6)
         paragraph.paragraph_format.space_after = Pt(2)

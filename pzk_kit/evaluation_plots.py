@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 
 from pzk_kit.basket_plots import FONT, _message_figure
 from pzk_kit.evaluation import DONT_KNOW_COLUMN, EMPTY_COLUMN
-from pzk_kit.figures import literal_text
+from pzk_kit.figures import describe, literal_text
 from pzk_kit.reading import measurement_order
 from pzk_kit.survey_instrument import load_instrument
 
@@ -27,9 +27,15 @@ HIDDEN_COLOUR = "#bdbdbd"
 HIDDEN_PEOPLE = "ukryte (mniej niż 3 osoby)"
 HIDDEN_ANSWERS = "ukryte (mniej niż 3 odpowiedzi)"
 MEASUREMENT_COLOURS = ["#9ecae1", "#08519c", "#6a51a3", "#e6550d"]  # T0 lighter, T1 darker, then others
-ANSWER_COLOURS = {"1": "#c62828", "2": "#ef8a62", "3": "#f7f7f7", "4": "#7fbf7b", "5": "#1b7837",
-                  DONT_KNOW_COLUMN: "#9e9e9e", EMPTY_COLUMN: "#e0e0e0"}
+# Red–blue diverging scale (ColorBrewer RdBu, readable with red–green colour blindness) with a yellow middle, so
+# that no answer looks like the white gaps between segments; "nie wiem" dark grey and hatched, empty light grey.
+ANSWER_COLOURS = {"1": "#b2182b", "2": "#f4a582", "3": "#fee08b", "4": "#92c5de", "5": "#2166ac",
+                  DONT_KNOW_COLUMN: "#6e6e6e", EMPTY_COLUMN: "#d9d9d9"}
+ANSWER_INK = {"1": "white", "5": "white", DONT_KNOW_COLUMN: "white"}  # the share printed on a dark segment
+ANSWER_HATCH = {DONT_KNOW_COLUMN: "//"}
 ANSWER_LABELS = {DONT_KNOW_COLUMN: "nie wiem", EMPTY_COLUMN: "brak odpowiedzi"}
+ITEM_LABEL_CHARACTERS = 84  # an item's text on the chart is shortened to this, then wrapped into two lines
+ITEM_LABEL_WIDTH = 50
 _MEASUREMENT = re.compile(r"^T\d+$")
 
 
@@ -39,6 +45,14 @@ def _comma(value: float) -> str:
 
 def _missing(value: object) -> bool:
     return value is None or bool(pd.isna(value))
+
+
+def _answer_label(column: str) -> str:
+    """A legend entry: "1 — zdecydowanie się nie zgadzam", the scale's words as the printed questionnaire has them."""
+    instrument = load_instrument()
+    if column in ANSWER_LABELS or instrument is None or not column.isdigit():
+        return ANSWER_LABELS.get(column, column)
+    return f"{column} — {instrument.scale[int(column) - 1].lower()}"
 
 
 def _factor_names() -> dict[str, str]:
@@ -115,7 +129,14 @@ def draw_factor_radar(scores: dict[str, dict[str, float | None]]) -> Figure:
                   prop={"family": FONT, "size": 12})
     figure.suptitle(title, fontsize=18, fontweight="bold", x=0.02, ha="left", family=FONT)
     figure.subplots_adjust(top=0.86, bottom=0.16, left=0.12, right=0.88)
-    return figure
+    described = "; ".join(
+        f"{names.get(f, f)}: " + ", ".join(f"{m} {_score_words(scores[f].get(m))}" for m in measurements)
+        for f in factors)
+    return describe(figure, f"{title} (wykres radarowy, skala 1–5, progi 3,0 i 4,0). {described}.")
+
+
+def _score_words(value: object) -> str:
+    return "ukryte (mniej niż 3 osoby)" if _missing(value) else _comma(float(value))
 
 
 @literal_text
@@ -164,7 +185,15 @@ def draw_factor_bands(table: pd.DataFrame) -> Figure:
     figure.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=11, frameon=False,
                   prop={"family": FONT, "size": 11})
     figure.tight_layout(rect=(0, 0.06, 1, 1))
-    return figure
+    described = []
+    for name, value, before in zip(table["Czynnik"], table[latest],
+                                   table[earlier] if earlier else [None] * len(table), strict=True):
+        words = f"{name} {_score_words(value)}" + ("" if _missing(value) else f" — {_band(float(value))}")
+        if not _missing(before):
+            words += f" (w {earlier}: {_comma(float(before))})"
+        described.append(words)
+    return describe(figure, f"{title}: średnie ocen czynników w pomiarze {latest} (skala 1–5; mocna strona od 4,0, "
+                            f"wymaga uwagi poniżej 3,0). {'; '.join(described)}.")
 
 
 @literal_text
@@ -174,13 +203,12 @@ def draw_item_distributions(distribution: pd.DataFrame, measurement: str | None 
     columns = [c for c in ANSWER_COLOURS if c in distribution.columns]
     if distribution.empty or not columns:
         return _message_figure("Brak odpowiedzi na pytania ankiety do pokazania.", title)
-    figure = Figure(figsize=(12, max(4.5, 0.36 * len(distribution) + 2.6)))
+    figure = Figure(figsize=(13, max(4.5, 0.62 * len(distribution) + 2.8)))
     ax = figure.subplots()
     positions = np.arange(len(distribution))[::-1]
     labels = []
     for y, (_, row) in zip(positions, distribution.iterrows(), strict=True):
-        code = str(row.get("Pytanie", ""))
-        labels.append(code + (" (odwr.)" if row.get("Odwrócone") == "tak" else ""))
+        labels.append(_item_label(row))
         counts = [None if _missing(row[c]) else int(row[c]) for c in columns]
         total = sum(c for c in counts if c is not None)
         if any(c is None for c in counts) or not total:
@@ -193,13 +221,12 @@ def draw_item_distributions(distribution: pd.DataFrame, measurement: str | None 
             if not share:
                 continue
             ax.barh(y, share, left=left, color=ANSWER_COLOURS[column], edgecolor="white", linewidth=0.6,
-                    height=0.75)
+                    height=0.75, hatch=ANSWER_HATCH.get(column))
             if share >= 0.07:
-                dark = column in ("1", "5")
                 ax.text(left + share / 2, y, f"{share:.0%}".replace("%", " %"), ha="center", va="center",
-                        fontsize=8.5, family=FONT, color="white" if dark else "#1a1a1a")
+                        fontsize=9, family=FONT, color=ANSWER_INK.get(column, "#1a1a1a"))
             left += share
-    ax.set_yticks(positions, labels, fontsize=10, family=FONT)
+    ax.set_yticks(positions, labels, fontsize=9.5, family=FONT, linespacing=1.05)
     ax.set_ylim(-0.6, len(distribution) - 0.4)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(lambda value, _pos: f"{value:.0%}".replace("%", " %"))
@@ -207,10 +234,51 @@ def draw_item_distributions(distribution: pd.DataFrame, measurement: str | None 
                   fontsize=11, family=FONT)
     ax.set_title(title, fontsize=18, fontweight="bold", loc="left", family=FONT, pad=12)
     ax.spines[["top", "right"]].set_visible(False)
-    handles = [Patch(facecolor=ANSWER_COLOURS[c], edgecolor="#9e9e9e", label=ANSWER_LABELS.get(c, c))
-               for c in columns]
+    handles = [Patch(facecolor=ANSWER_COLOURS[c], edgecolor="#9e9e9e", hatch=ANSWER_HATCH.get(c),
+                     label=_answer_label(c)) for c in columns]
     handles.append(Patch(facecolor=HIDDEN_COLOUR, label=HIDDEN_ANSWERS))
-    figure.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=10, frameon=False,
-                  prop={"family": FONT, "size": 10})
-    figure.tight_layout(rect=(0, 0.045, 1, 1))
-    return figure
+    legend_rows = 2
+    figure.legend(handles=handles, loc="lower center", ncol=-(-len(handles) // legend_rows), fontsize=10,
+                  frameon=False, prop={"family": FONT, "size": 10})
+    figure.tight_layout(rect=(0.02, 1.1 / figure.get_figheight(), 1, 1))  # the widest label kept off the edge
+    return describe(figure, _distribution_alt(title, distribution, columns))
+
+
+def _item_label(row: pd.Series) -> str:
+    """The item's code and its (shortened) wording: "q07" alone tells the room nothing."""
+    code = str(row.get("Pytanie", ""))
+    text = " ".join(str(row.get("Treść", "") or "").split())
+    label = f"{code} {textwrap.shorten(text, ITEM_LABEL_CHARACTERS, placeholder='…')}" if text else code
+    if row.get("Odwrócone") == "tak":
+        label += " (odwr.)"
+    return textwrap.fill(label, ITEM_LABEL_WIDTH, break_long_words=False)
+
+
+def _distribution_alt(title: str, distribution: pd.DataFrame, columns: list[str]) -> str:
+    """The items with the most and the fewest answers 4–5, and how many were withheld."""
+    agree, hidden = [], 0
+    for _, row in distribution.iterrows():
+        counts = [None if _missing(row[c]) else int(row[c]) for c in columns]
+        total = sum(c for c in counts if c is not None)
+        if any(c is None for c in counts) or not total:
+            hidden += 1
+            continue
+        favourable = ("1", "2") if row.get("Odwrócone") == "tak" else ("4", "5")
+        high = sum(int(row[c]) for c in favourable if c in columns)
+        agree.append((high / total, str(row.get("Pytanie", "")), " ".join(str(row.get("Treść", "") or "").split())))
+    text = (f"{title}: {len(distribution)} pytań, dla każdego udział odpowiedzi 1–5, „nie wiem” i braków "
+            "odpowiedzi. Odpowiedzi korzystne to 4–5, a przy pytaniach odwróconych 1–2.")
+    if agree:
+        ranked = sorted(agree, key=lambda item: (-item[0], item[1]))
+
+        def listed(items: list) -> str:
+            return "; ".join(f"{code} „{textwrap.shorten(words, 70, placeholder='…')}” "
+                             f"{share:.0%}".replace("%", " %") for share, code, words in items)
+
+        count = min(3, len(ranked))
+        text += f" Najwięcej odpowiedzi korzystnych: {listed(ranked[:count])}."
+        if len(ranked) > count:
+            text += f" Najmniej: {listed(ranked[::-1][:count])}."
+    if hidden:
+        text += f" Ukryte (mniej niż 3 odpowiedzi): {hidden}."
+    return text

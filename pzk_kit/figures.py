@@ -73,13 +73,58 @@ def live_png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def show(figure: Figure) -> None:
-    """Display a figure in a notebook or widget output as a PNG image."""
-    show_png(figure_png(figure))
+ALT_ATTRIBUTE = "pzk_alt"
+UNDESCRIBED = "Wykres"
 
 
-def show_png(png: bytes) -> None:
-    """Display PNG bytes made earlier (e.g. a live map kept for when the room returns to the same filters)."""
-    from IPython.display import Image, display
+def describe(figure: Figure, text: str) -> Figure:
+    """Attach the chart's text alternative: what it shows and its key numbers, in Polish, for screen readers.
 
-    display(Image(data=png, format="png"))
+    A gmina publishes the reports on its BIP, where WCAG 2.1 AA applies (ustawa o dostępności cyfrowej): a blind
+    councillor must get from the picture what the room gets. The drawing functions compose the text from the same
+    numbers they draw, so the words and the picture cannot disagree.
+    """
+    setattr(figure, ALT_ATTRIBUTE, " ".join(str(text).split()))
+    return figure
+
+
+def alt_text(figure: Figure) -> str:
+    """The text given by :func:`describe`; a figure nobody described is at least named by its titles."""
+    text = getattr(figure, ALT_ATTRIBUTE, None)
+    if text:
+        return text
+    suptitle = figure._suptitle.get_text() if figure._suptitle is not None else ""
+    titles = [suptitle] + [ax.get_title(loc) for ax in figure.axes for loc in ("left", "center", "right")]
+    titles = [" ".join(t.split()) for t in titles if t and t.strip()]
+    return f"{UNDESCRIBED}: {'; '.join(titles)}" if titles else UNDESCRIBED
+
+
+def show(figure: Figure, alt: str | None = None) -> None:
+    """Display a figure in a notebook or widget output as a PNG image with its text alternative."""
+    show_png(figure_png(figure), alt=alt or alt_text(figure))
+
+
+def show_png(png: bytes, alt: str | None = None, *, as_html: bool = False) -> None:
+    """Display PNG bytes made earlier (e.g. a live map kept for when the room returns to the same filters).
+
+    The text alternative travels as the image's ``alt`` metadata; the report template
+    (``data/szablony_html/pzk_raport``) writes it into the ``<img alt>`` of the HTML reports. JupyterLab's and
+    Voila's image renderer ignore that metadata, so a page checked live (the app) asks for ``as_html``: an
+    ``<img alt>`` with the PNG inline, which their HTML sanitizer keeps (it checks schemes of links, not images).
+    """
+    from IPython.display import HTML, Image, display
+
+    if as_html:
+        display(HTML(str(image_html(png, alt or UNDESCRIBED))))
+    else:
+        display(Image(data=png, format="png", alt=alt or UNDESCRIBED))
+
+
+def image_html(png: bytes, alt: str):
+    """``<img>`` with the PNG inline and the text alternative escaped (it quotes partner names)."""
+    import base64
+
+    from pzk_kit.safe_html import markup
+
+    return markup('<img src="data:image/png;base64,{}" alt="{}" style="max-width:100%;height:auto">',
+                  base64.b64encode(png).decode("ascii"), alt)

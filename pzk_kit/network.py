@@ -218,6 +218,18 @@ def partner_table(net: Network) -> pd.DataFrame:
     return glossary.with_formats(table, {"Zaufanie innych": "trust_received", "Wartość wg innych": "value_received"})
 
 
+# The partner table's two-row header for reading (notebook 01): it fits a 1024 px screen without sideways scroll.
+_TIES_BY_LEVEL = "Powiązania: razem i na poziomie 1–5"
+PARTNER_TABLE_GROUPS = {
+    "Powiązania": (_TIES_BY_LEVEL, "razem"),
+    **{f"Poziom {level}": (_TIES_BY_LEVEL, str(level)) for level in range(1, 6)},
+    "Zgłoszenia wysłane": ("Zgłoszenia", "wysłane"),
+    "Zgłoszenia otrzymane": ("Zgłoszenia", "otrzymane"),
+    "Zaufanie innych": ("Ocena innych (1–4)", "zaufanie"),
+    "Wartość wg innych": ("Ocena innych (1–4)", "wartość"),
+}
+
+
 def _mean_or_none(value: object) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 2)
 

@@ -34,7 +34,7 @@ from matplotlib.patches import Ellipse, Patch
 from matplotlib.transforms import Bbox
 
 from pzk_kit.dictionaries import dictionary
-from pzk_kit.figures import LITERAL_TEXT
+from pzk_kit.figures import LITERAL_TEXT, describe
 from pzk_kit.network import Network, ego_network
 
 __all__ = [
@@ -173,6 +173,43 @@ def _institutions_text(n: int) -> str:
 
 def _decimal(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
+
+
+def _partners_text(n: int) -> str:
+    return f"{n} {_plural(n, 'partner', 'partnerów', 'partnerów')}"
+
+
+# -- text alternatives (what a screen reader says instead of the picture) ----------------------------------------
+
+ALT_TOP = 3  # partners or sector pairs named in a chart's text alternative: the headline, not the whole table
+
+
+def _isolates_text(graph: nx.Graph) -> str:
+    isolates = sorted((v for v in graph.nodes if graph.degree(v) == 0), key=_node_key)
+    if not isolates:
+        return "brak izolowanych"
+    shown = ", ".join(map(str, isolates[:10])) + (f" i {len(isolates) - 10} innych" if len(isolates) > 10 else "")
+    return f"bez powiązań: {shown}"
+
+
+def network_alt(graph: nx.Graph, *, leader: str | None = None, title: str | None = None) -> str:
+    """The map in words: partners, ties, isolates, the leader's ties and the busiest partners (ids as on the map)."""
+    n, ties = graph.number_of_nodes(), graph.number_of_edges()
+    head = " ".join((title or "Mapa współpracy").split())
+    if "mapa" not in head.lower():
+        head = f"Mapa współpracy ({head})"
+    if not n:
+        return f"{head}: {NO_PARTNERS.lower()}."
+    parts = [f"{head}: {_partners_text(n)}, {_ties_text(ties)}, {_isolates_text(graph)}."]
+    if leader is not None and leader in graph:
+        parts.append(f"Lider {leader}: {_ties_text(graph.degree(leader))}.")
+    busiest = sorted((v for v in graph.nodes if graph.degree(v)), key=lambda v: (-graph.degree(v), _node_key(v)))
+    if busiest:
+        parts.append("Najwięcej powiązań: " + ", ".join(f"{v} ({graph.degree(v)})" for v in busiest[:ALT_TOP]) + ".")
+    sectors = {d.get("sektor") for _, d in graph.nodes(data=True) if d.get("sektor")}
+    if sectors:
+        parts.append(f"Sektorów na mapie: {len(sectors)}.")
+    return " ".join(parts)
 
 
 def _level_labels() -> dict[int, str]:
@@ -749,6 +786,8 @@ def draw_network(
                  loc="left", wrap=True)
     _add_legend(fig if own else ax, [drawn])
     _put_caption(fig, ax, _caption(drawn), own)
+    if own:
+        describe(fig, network_alt(graph, leader=leader, title=title))
     return fig
 
 
@@ -936,7 +975,10 @@ def draw_network_pair(before: Network, after: Network) -> Figure:
               f"utracone {lost}. Partnerzy stoją w tych samych miejscach na obu mapach.")
     fig.supxlabel(_wrap(f"{change}\n{SIZE_NOTE}"), x=0.01, ha="left", fontsize=CAPTION_SIZE, color="#444444",
                   linespacing=1.4)
-    return fig
+    return describe(fig, (
+        f"Dwie mapy współpracy obok siebie, ten sam układ partnerów. Pomiar {before.measurement}: "
+        f"{_ties_text(before.ties)}, {_isolates_text(before.graph)}. Pomiar {after.measurement}: "
+        f"{_ties_text(after.ties)}, {_isolates_text(after.graph)}. Nowe powiązania: {len(new)}, utracone: {lost}."))
 
 
 def _same_view(axes: Iterable[Axes], pos: dict, graphs: list[nx.Graph]) -> None:
@@ -994,7 +1036,11 @@ def draw_ego_network(net: Network, partner: str) -> Figure:
         caption = (f"Liczby na liniach: poziom współpracy {partner} z partnerem (1–5). Jasne linie: współpraca "
                    f"partnerów {partner} między sobą. {SIZE_NOTE.split('.')[0]}.")
         fig.supxlabel(_wrap(caption), x=0.01, ha="left", fontsize=CAPTION_SIZE, color="#444444")
-    return fig
+    own_ties = sorted(((v, _level(ego.edges[partner, v])) for v in ego.neighbors(partner)),
+                      key=lambda item: (-item[1], _node_key(item[0])))
+    listed = ", ".join(f"{v} (poziom {level})" for v, level in own_ties)
+    return describe(fig, f"Sieć partnera {name} ({partner}), pomiar {net.measurement}: bezpośrednie powiązania: "
+                         f"{direct}" + (f" — {listed}." if listed else "."))
 
 
 def _label_levels(ax: Axes, ego: nx.Graph, pos: dict, partner: str) -> None:
@@ -1019,7 +1065,7 @@ def _message_figure(title: str, message: str, size: tuple[float, float] = BARS_S
     ax.set_axis_off()
     ax.set_title(title, fontsize=TITLE_SIZE, fontweight="bold", loc="left")
     ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=16, transform=ax.transAxes)
-    return fig
+    return describe(fig, f"{title}: {message}.")
 
 
 @_projector_style
@@ -1072,7 +1118,26 @@ def draw_sector_heatmap(counts: pd.DataFrame, means: pd.DataFrame) -> Figure:
     fig.supxlabel("W polu: liczba powiązań i (mniejszą czcionką) ich średni poziom 1–5. Puste pole: brak "
                   "powiązań. Przekątna: współpraca wewnątrz jednego sektora.",
                   x=0.01, ha="left", fontsize=CAPTION_SIZE, color="#444444")
-    return fig
+    return describe(fig, _sector_alt(title, rows, cols, values, levels))
+
+
+def _sector_alt(title: str, rows: list[str], cols: list[str], values: np.ndarray, levels: np.ndarray) -> str:
+    """The busiest sector pairs and how many pairs never meet (each unordered pair once: the table is symmetric)."""
+    pairs = []
+    square = rows == cols
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            if square and j < i:
+                continue
+            pairs.append((values[i, j], levels[i, j], rows[i] if i == j else f"{rows[i]} – {cols[j]}"))
+    met = sorted((p for p in pairs if p[0] > 0), key=lambda p: (-p[0], p[2]))
+    shown = []
+    for count, mean, label in met[:ALT_TOP]:
+        level = f", średni poziom {_decimal(mean)}" if np.isfinite(mean) else ""
+        shown.append(f"{label if ' – ' in label else label + ' (wewnątrz sektora)'}: {_ties_text(int(count))}"
+                     f"{level}")
+    return (f"{title}: {len(rows)} sektorów. Najwięcej powiązań: {'; '.join(shown)}. "
+            f"Pary sektorów bez powiązań: {len(pairs) - len(met)} z {len(pairs)}.")
 
 
 def _maybe_sector_label(value: object) -> str:
@@ -1117,7 +1182,9 @@ def draw_level_distribution(distributions: dict[str, pd.Series]) -> Figure:
     ax.set_axisbelow(True)
     ax.legend(title="Pomiar", fontsize=LEGEND_SIZE + 1, title_fontsize=LEGEND_SIZE + 1, frameon=False,
               loc="upper right")
-    return fig
+    described = "; ".join(f"pomiar {name}: " + ", ".join(f"{c} — {int(s.get(c, 0))}" for c in categories)
+                          for name, s in series.items())
+    return describe(fig, f"{title} (liczba powiązań na każdym poziomie): {described}.")
 
 
 # -- table beside the map ------------------------------------------------------------------------------------------

@@ -585,7 +585,7 @@ def recommendations_markdown(found: list[Recommendation]) -> str:
         mine = [r for r in found if r.step == step]
         if not mine:
             continue
-        lines.append(f"#### {step_label(step)}")
+        lines.append(f"### {step_label(step)}")  # under the notebook's h2: no skipped level
         for r in mine:
             lines.append(f"* **{markdown_text(r.title)}** (priorytet {r.priority_label}). {markdown_text(r.text)}")
             lines.extend(f"    * {markdown_text(e)}" for e in r.evidence)

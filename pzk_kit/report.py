@@ -24,7 +24,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from pzk_kit import basket, evaluation, glossary, network, word
 from pzk_kit.dictionaries import core_sectors, dictionary
-from pzk_kit.figures import figure_png
+from pzk_kit.figures import alt_text, figure_png
 from pzk_kit.measurement import pick
 from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData
@@ -152,6 +152,11 @@ def build_report(data: GminaData, *, measurement: str | None = None, include_per
     _evaluation_chapter(document, facts)
     _method_appendix(document, facts, day)
     return document
+
+
+def _chart(document, figure, title: str, *, width=None) -> None:
+    """A chart with its text alternative (the same words the HTML reports give it) and the section as its title."""
+    word.picture(document, figure_png(figure), width=width, alt=alt_text(figure), title=title)
 
 
 def _chapter(document, title: str):
@@ -554,7 +559,7 @@ def _network_chapter(document, facts: _Facts) -> None:
     document.add_heading(_t("siec_mapa", pomiar=facts.net_measurement), level=2)
     figure = network_plots.draw_network(facts.net.graph, leader=facts.net.leader, pos=layout,
                                         title=f"{data.name} — pomiar {facts.net_measurement}")
-    word.picture(document, figure_png(figure))
+    _chart(document, figure, _t("siec_mapa", pomiar=facts.net_measurement))
     _paragraph(document, _t("siec_mapa_opis"), size=8.5, italic=True, color=word.GREY, after=6)
     _codes_table(document, facts)
     document.add_heading(_t("siec_miary"), level=2)
@@ -709,7 +714,7 @@ def _coverage_page(document, facts: _Facts) -> None:
     width, height = figure.get_size_inches()
     available_width, available_height = word.section_width(document), Cm(15.2)
     scale = min(available_width / width, available_height / height)
-    word.picture(document, figure_png(figure), width=int(width * scale))
+    _chart(document, figure, _t("koszyk_pokrycie"), width=int(width * scale))
     word.new_section(document, landscape=False)
 
 
@@ -732,7 +737,7 @@ def _evaluation_chapter(document, facts: _Facts) -> None:
     table = evaluation.factor_table(data)
     keep = ["Czynnik", *facts.survey_measurements[-2:]]
     document.add_heading(_t("ewaluacja_czynniki"), level=2)
-    word.picture(document, figure_png(evaluation_plots.draw_factor_bands(table[keep])), width=Cm(16))
+    _chart(document, evaluation_plots.draw_factor_bands(table[keep]), _t("ewaluacja_czynniki"), width=Cm(16))
     measurements = facts.survey_measurements
     if len(measurements) > 1:
         document.add_heading(_t("ewaluacja_zmiana", przed=measurements[0], po=measurements[-1]), level=2)

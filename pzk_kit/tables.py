@@ -14,8 +14,8 @@ from pzk_kit.safe_html import escape
 
 _STYLES = [
     {"selector": "", "props": "border-collapse: collapse; font-size: 13px; margin: 6px 0 14px 0;"},
-    {"selector": "th", "props": "background: #1f3864; color: white; padding: 4px 8px; text-align: left;"},
-    {"selector": "td", "props": "padding: 3px 8px; border-bottom: 1px solid #dde3ec; vertical-align: top;"},
+    {"selector": "th", "props": "background: #1f3864; color: white; padding: 4px 6px; text-align: left;"},
+    {"selector": "td", "props": "padding: 3px 6px; border-bottom: 1px solid #dde3ec; vertical-align: top;"},
     {"selector": "tr:nth-child(even) td", "props": "background: #f5f7fb;"},
     {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold; padding: 4px 0;"},
 ]
@@ -74,11 +74,32 @@ def _figure_formats(styler: Styler, frame: pd.DataFrame) -> Styler:
     return styler
 
 
-def table(frame: pd.DataFrame, caption: str | None = None) -> Styler:
-    """A styled, index-free view of ``frame`` for display, every text in it escaped.
+def grouped(frame: pd.DataFrame, groups: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """``frame`` with a two-row header: columns named in ``groups`` go under a shared heading, with a short label.
+
+    ``groups`` maps a column to (group heading, label under it), e.g. ``"Poziom 1": ("Powiązania", "1")``. A wide
+    table (the partner table has 15 columns) then fits a 1024 px screen: "1" … "5" under one heading are narrow,
+    where five "Poziom N" headings were not. A group's columns move next to its first column; the rest keep their
+    place and an empty label under them.
+    """
+    order: list[str] = []
+    for column in frame.columns:
+        if column in order:
+            continue
+        group = groups.get(column, (None,))[0]
+        order += [column] if group is None else [c for c in frame.columns if groups.get(c, (None,))[0] == group]
+    result = frame[order].copy()
+    result.columns = pd.MultiIndex.from_tuples([groups.get(c, (c, "")) for c in order])
+    return result
+
+
+def table(frame: pd.DataFrame, caption: str | None = None, groups: dict[str, tuple[str, str]] | None = None) -> Styler:
+    """A styled, index-free view of ``frame`` for display, every text in it escaped (see :func:`grouped`).
 
     Columns a kit function marked with :func:`pzk_kit.glossary.with_formats` print in their figure's format.
     """
+    if groups:
+        frame = grouped(frame, groups)
     styler = (frame.style.hide(axis="index").format(_cell_text, escape="html")
               .format_index(escape="html", axis="columns").set_table_styles(_STYLES))
     styler = _figure_formats(styler, frame)
@@ -90,4 +111,10 @@ def table(frame: pd.DataFrame, caption: str | None = None) -> Styler:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
     if caption:
         styler = styler.set_caption(str(escape(caption)))
+    if isinstance(frame.columns, pd.MultiIndex):  # a group heading centred over its columns, a line under it
+        styler = styler.set_table_styles([
+            *_STYLES,
+            {"selector": "th.col_heading.level0[colspan]",
+             "props": "text-align: center; border-bottom: 1px solid white;"},
+            {"selector": "th.col_heading.level1", "props": "text-align: center;"}])
     return styler

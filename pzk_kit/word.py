@@ -52,6 +52,7 @@ def new_document(title: str, *, footer: str = "", margin_cm: float = 1.8, base_s
     normal.font.size = Pt(base_size)
     normal.paragraph_format.space_after = Pt(3)
     set_language(normal, "pl-PL")
+    set_default_language(document, "pl-PL")
     for name, size in (("Title", base_size + 8), ("Heading 1", base_size + 3), ("Heading 2", base_size + 1)):
         style = document.styles[name]
         set_font(style, FONT)
@@ -100,6 +101,28 @@ def set_font(style, name: str = FONT) -> None:
 def set_language(style, language: str = "pl-PL") -> None:
     """Proofing language, so Word's spell-checker checks Polish instead of flagging every word."""
     rpr = style.element.get_or_add_rPr()
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), language)
+
+
+def set_default_language(document, language: str = "pl-PL") -> None:
+    """The document's default proofing language (``w:docDefaults``): styles not based on Normal (tables, footers,
+    headings of the default template) and text pasted in later are checked as Polish too, not as English."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        document.styles.element.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -207,12 +230,21 @@ def dotted_line(document, label: str = "", *, width=None, space_before: float = 
     return paragraph
 
 
-def picture(document, png: bytes, *, width=None) -> None:
-    """A chart (PNG bytes from :func:`pzk_kit.figures.figure_png`) centred at the given width (page width)."""
+def picture(document, png: bytes, *, width=None, alt: str | None = None, title: str | None = None) -> None:
+    """A chart (PNG bytes from :func:`pzk_kit.figures.figure_png`) centred at the given width (page width).
+
+    ``alt`` becomes the picture's description (Word: "Tekst alternatywny"; docPr ``descr``) and ``title`` its
+    title: a screen reader reads them instead of the picture (WCAG 2.1 AA, required of a gmina's documents).
+    """
     import io
 
-    document.add_picture(io.BytesIO(png), width=width if width is not None else text_width(document))
+    shape = document.add_picture(io.BytesIO(png), width=width if width is not None else text_width(document))
     document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    properties = shape._inline.docPr
+    if alt:
+        properties.set("descr", alt)
+    if title:
+        properties.set("title", title)
 
 
 def page_break(document) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from pathlib import Path
 
@@ -339,3 +340,41 @@ def test_cli_invalid_input_exit_2_and_nothing_written(tmp_path, capsys, write_cs
     assert not out.exists()
     with pytest.raises(ValueError, match="błędy"):
         documents.write_documents(read_gmina(source), out)
+
+
+# -- accessible structure: real headings (Word's navigation pane, screen readers) and Polish proofing -------------
+
+
+def _outline(path: Path) -> list[tuple[int, str]]:
+    """(level, text) of every heading paragraph, as Word's navigation pane lists them."""
+    return [(int(p.style.name.split()[-1]), p.text) for p in Document(str(path)).paragraphs
+            if p.style.name.startswith("Heading ")]
+
+
+@pytest.mark.parametrize("name", [documents.PARTNER_CARDS, documents.SERVICE_CARDS, documents.LETTERS_OF_INTENT,
+                                  documents.DECLARATIONS, documents.ATTENDANCE_LIST, documents.SURVEY_FORM])
+def test_documents_have_real_headings_that_never_skip_a_level_and_speak_polish(example_docs, name):
+    from docx.oxml.ns import qn
+
+    document = Document(str(example_docs / name))
+    outline = _outline(example_docs / name)
+    assert outline and outline[0][0] == 1, outline[:3]
+    assert all(b[0] <= a[0] + 1 for a, b in itertools.pairwise(outline)), outline
+    assert not [p.text for p in document.paragraphs if p.style.name == "Title"]  # a Title is no heading in Word
+    # Heading 1 has an outline level, so the navigation pane and PDF bookmarks list it
+    level = document.styles["Heading 1"].element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+    assert level is not None and level.get(qn("w:val")) == "0"
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:val")) == "pl-PL"
+
+
+def test_partner_cards_and_letters_list_every_partner_in_the_navigation_pane(example_docs):
+    data = read_gmina(example_dir())
+    names = set(data.partners["nazwa"])
+    cards = [text for level, text in _outline(example_docs / documents.PARTNER_CARDS) if level == 1]
+    assert set(cards) == names and len(cards) == len(names)
+    card_levels = {level for level, _ in _outline(example_docs / documents.PARTNER_CARDS)}
+    assert card_levels == {1, 2, 3}  # partner → measurement / new cooperation → ties reported each way
+    letters = [text for level, text in _outline(example_docs / documents.DECLARATIONS) if level == 1]
+    assert letters and set(letters) == {"Deklaracja przystąpienia"}
+    assert len(letters) == len(documents.letter_partners(data))

@@ -333,3 +333,45 @@ def test_partner_lookup(example):
     assert row["Sektor"] == "Pomoc społeczna"
     assert row["Nazwa"].startswith("Centrum Usług Społecznych")
     assert plots.partner_lookup(nx.Graph()).columns.tolist() == ["id", "Nazwa", "Sektor"]
+
+
+# -- text alternatives ---------------------------------------------------------------------------------------------
+
+
+def test_maps_and_charts_describe_themselves_with_the_numbers_they_draw(example):
+    from pzk_kit.figures import alt_text
+
+    net0, net1 = example
+    described = alt_text(plots.draw_network(net1.graph, leader=net1.leader, title="Mapa współpracy, pomiar T1"))
+    isolates0 = sorted(v for v in net0.graph.nodes if net0.graph.degree(v) == 0)
+    assert described.startswith(f"Mapa współpracy, pomiar T1: {net1.graph.number_of_nodes()} partnerów, "
+                                f"{net1.ties} powiązań, brak izolowanych.")
+    assert f"Lider {net1.leader}: {net1.graph.degree(net1.leader)} powiązań." in described
+    assert f"bez powiązań: {', '.join(isolates0)}." in alt_text(plots.draw_network(net0.graph, leader=net0.leader))
+    pair = alt_text(plots.draw_network_pair(net0, net1))
+    new = len({frozenset(e) for e in net1.graph.edges} - {frozenset(e) for e in net0.graph.edges})
+    assert f"Pomiar T0: {net0.ties} powiązań" in pair and f"Nowe powiązania: {new}, utracone: 0." in pair
+    counts, means = sector_matrix(net0)
+    sectors = alt_text(plots.draw_sector_heatmap(counts, means))
+    assert sectors.startswith(f"Powiązania między sektorami: {len(counts)} sektorów. Najwięcej powiązań: "
+                              f"Pomoc społeczna – Zdrowie: {counts.loc['Pomoc społeczna', 'Zdrowie']} powiązań")
+    levels = alt_text(plots.draw_level_distribution({"T0": level_distribution(net0), "T1": level_distribution(net1)}))
+    assert "pomiar T1: 1 sieciowanie — 11, 2 kooperacja — 26, 3 koordynacja — 23" in levels
+    ego = alt_text(plots.draw_ego_network(net1, "PCPR"))
+    assert ego.startswith(f"Sieć partnera {net1.graph.nodes['PCPR']['nazwa']} (PCPR), pomiar T1: bezpośrednie "
+                          f"powiązania: {net1.graph.degree('PCPR')} — CUS (poziom 5)")
+    assert alt_text(plots.draw_sector_heatmap(*sector_matrix(Network("T0", nx.Graph(), EMPTY_REPORTS, pd.DataFrame(),
+                                                                              None)))) == \
+        f"Powiązania między sektorami: {plots.NO_TIES}."
+
+
+def test_one_partner_and_many_isolates_read_naturally():
+    from pzk_kit.figures import alt_text
+
+    graph = nx.Graph()
+    graph.add_node("A", sektor="edukacja")
+    assert alt_text(plots.draw_network(graph)) == ("Mapa współpracy: 1 partner, 0 powiązań, bez powiązań: A. "
+                                                   "Sektorów na mapie: 1.")
+    many = synthetic(40, 0.0, isolated=15)
+    text = alt_text(plots.draw_network(many.graph, leader=many.leader, title="Mapa"))
+    assert "bez powiązań: P0012, P0013," in text and "P0021 i 18 innych." in text  # ten named, the rest counted

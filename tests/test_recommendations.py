@@ -298,8 +298,8 @@ def test_table_markdown_and_json(build, gmina_rows, tmp_path):
     assert first["Na podstawie danych"] == "; ".join(found[0].evidence)
 
     markdown = recommendations_markdown(found)
-    assert markdown.index("#### Mapa współpracy") < markdown.index("#### Lokalny koszyk usług") \
-        < markdown.index("#### Ewaluacja")
+    assert markdown.index("### Mapa współpracy") < markdown.index("### Lokalny koszyk usług") \
+        < markdown.index("### Ewaluacja")
     assert "**Włączcie do współpracy instytucje bez żadnego powiązania** (priorytet wysoki)" in markdown
 
     path = write_recommendations(found, tmp_path / "rekomendacje.json")

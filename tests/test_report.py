@@ -246,3 +246,35 @@ def test_no_answers_is_not_called_withheld(tmp_path, write_csv_gmina, gmina_rows
     text = all_text(document)
     assert "„brak odpowiedzi” — nikt nie odpowiedział" in text
     assert "Jest jeden pomiar (T0) — to punkt wyjścia." in text
+
+
+def test_every_chart_has_a_polish_text_alternative_and_a_title(example_report):
+    """Word's "Tekst alternatywny": a screen reader reads the description (docPr descr) instead of the picture."""
+    from docx.oxml.ns import qn
+
+    from pzk_kit.network import build_network
+
+    data, document = example_report
+    properties = [shape._inline.docPr for shape in document.inline_shapes]
+    assert len(properties) == 3
+    descriptions = [p.get("descr") or "" for p in properties]
+    titles = [p.get("title") or "" for p in properties]
+    assert all(len(d) > 60 for d in descriptions) and all(titles)
+    measurement = titles[0].rsplit(" ", 1)[-1]  # "Mapa współpracy w pomiarze T1"
+    net = build_network(data, measurement)
+    assert titles[0].startswith("Mapa współpracy") and titles[0] in headings(document, 2)
+    assert descriptions[0].startswith(f"Mapa współpracy ({data.name} — pomiar {measurement}): "
+                                      f"{net.graph.number_of_nodes()} partnerów, {net.ties} powiązań")
+    assert descriptions[1].startswith("Pokrycie potrzeb usługami: ") and "luki (4): " in descriptions[1]
+    assert descriptions[2].startswith("Mocne strony i obszary do pracy: średnie ocen czynników w pomiarze")
+    assert titles[1:] == [t for t in headings(document, 2) if t in titles[1:]]
+    assert document.element.body.find(".//" + qn("wp:docPr")) is not None
+
+
+def test_polish_is_the_default_proofing_language(example_report):
+    from docx.oxml.ns import qn
+
+    _, document = example_report
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:val")) == "pl-PL"
+    assert document.core_properties.language == "pl-PL"

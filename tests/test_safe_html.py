@@ -167,7 +167,7 @@ def test_recommendations_markdown_keeps_names_as_text():
     page = markdown2html_mistune(recommendations_markdown(found))
     assert live_markup(page) == []
     elements = parse(page).elements
-    assert {tag for tag, _ in elements} <= {"h4", "ul", "li", "strong", "a"}
+    assert {tag for tag, _ in elements} <= {"h3", "ul", "li", "strong", "a"}  # h3: under the notebook's h2
     assert all(dict(attrs)["href"].startswith("#") for tag, attrs in elements if tag == "a")  # heading anchors
     text = visible_text(page)
     assert all(shown(p) in text for p in SCRIPT)
