@@ -367,3 +367,10 @@ def test_a_national_run_prints_distributions_not_hundreds_of_pages(browser, page
     assert "Rozkład wyników gmin" in text and "Mediana" in text and "nie są drukowane" in text
     assert "Myślenice 1" not in text, "no per-gmina rows on paper"
     assert _pdf_pages(pdf) <= 6
+
+
+def test_a_region_without_results_says_so_instead_of_empty_tables(batch_out):
+    header, _rows = summary_rows(batch_out, ["alfa"])
+    page = render_regional_html(header, [], [{"gmina": "zepsuta", "etap": "walidacja", "komunikat": "Brak arkusza"}])
+    assert read_page(page).tables == {} and read_page(page).images == []
+    assert "Żadna gmina nie ma jeszcze wyników" in page and "Brak arkusza" in page
