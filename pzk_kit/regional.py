@@ -205,6 +205,7 @@ def comparison_figure(records: list[dict[str, Any]], *, names: list[str] | None 
               lambda v: f"{v:.0f}%", coverage_limit)
         _bars(axes[2], names, survey, "Średnia ocen w ankiecie (ostatni pomiar)",
               [BAND_COLOURS.get(band(s), _GREY) if s is not None else _GREY for s in survey], polish_number, None)
+        axes[1].set_xticks(range(0, 101, 20))  # the room right of 100% is for the values, not a scale beyond it
         axes[2].set_xlim(0, 5)
     for ax in axes:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:g}".replace(".", ",")))
