@@ -58,7 +58,8 @@ def show_png(png: bytes, alt: str) -> None:
 
 
 def show(figure, alt: str) -> None:
-    show_png(figure_png(figure), alt)
+    """Display a matplotlib figure drawn now, with its text alternative."""
+    display(HTML(image_html(figure_png(figure), alt)))
 
 
 def _show(output: widgets.Output, figure, alt: str) -> None:
@@ -191,12 +192,16 @@ class NetworkExplorer:
         """The map's PNG and status line for a filter state, drawn now."""
         from pzk_kit.network_plots import draw_live_network
 
+        import networkx as nx
+
         measurement, min_level, sectors = state
         network = self.networks[measurement]
-        graph = filtered_graph(network, min_level, list(sectors))
+        # no sector ticked means an empty map (filtered_graph reads "no sectors" as "no filter")
+        graph = filtered_graph(network, min_level, list(sectors)) if sectors else nx.Graph()
         title = map_title(measurement, min_level, graph.number_of_edges())
         png = live_png(draw_live_network(graph, leader=network.leader, pos=self.layout, title=title))
-        return png, f"Partnerzy na mapie: {graph.number_of_nodes()}, powiązania: {graph.number_of_edges()}"
+        status = f"Partnerzy na mapie: {graph.number_of_nodes()}, powiązania: {graph.number_of_edges()}"
+        return png, status if sectors else f"{status} (zaznacz co najmniej jeden sektor)"
 
     def redraw_map(self) -> None:
         state = self.map_state()
@@ -216,8 +221,14 @@ class NetworkExplorer:
         """What the map shows, in words: the filters and the counts of the status line."""
         measurement, min_level, sectors = state
         labels = dictionary("sektory")
-        chosen = ("wszystkie" if set(sectors) == set(self.sectors.boxes)
-                  else ", ".join(labels.label(code) for code in sectors) or "żaden")
+        shown = [labels.label(code) for code in self.sectors.boxes if code in sectors]
+        left_out = [labels.label(code) for code in self.sectors.boxes if code not in sectors]
+        if not left_out:
+            chosen = "wszystkie"
+        elif len(left_out) < len(shown):
+            chosen = "wszystkie oprócz: " + ", ".join(left_out)
+        else:
+            chosen = ", ".join(shown) or "żaden"
         return (f"Mapa współpracy partnerów, pomiar {measurement}, powiązania na poziomie {min_level} lub wyższym, "
                 f"sektory: {chosen}. {status}.")
 
