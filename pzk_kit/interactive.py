@@ -97,6 +97,7 @@ class CheckboxGroup(traitlets.HasTraits):
     def __init__(self, options: list[tuple[str, str]], value: tuple[str, ...], description: str, hint: str) -> None:
         codes = [code for _label, code in options]
         super().__init__(value=tuple(code for code in codes if code in set(value)))
+        self.options = tuple(options)  # (label, code), as a SelectMultiple has them
         self._syncing = False
         self.boxes = {code: widgets.Checkbox(value=code in self.value, description=label, indent=False,
                                              layout=widgets.Layout(width="auto", margin="0 18px 0 0"))
@@ -190,9 +191,9 @@ class NetworkExplorer:
 
     def draw_map(self, state: MapState) -> tuple[bytes, str]:
         """The map's PNG and status line for a filter state, drawn now."""
-        from pzk_kit.network_plots import draw_live_network
-
         import networkx as nx
+
+        from pzk_kit.network_plots import draw_live_network
 
         measurement, min_level, sectors = state
         network = self.networks[measurement]
@@ -452,7 +453,9 @@ class ServiceFinder:
         )
         filters = widgets.HBox([self.group, self.free_only, self.without_referral])
         return widgets.VBox([
-            widgets.HTML("<h3>Wyszukiwarka usług</h3>"), self.situations, filters, self.status, self.results,
+            widgets.HTML("<h3>Wyszukiwarka usług</h3>"), self.situations,
+            widgets.HTML("<small>Kilka sytuacji naraz: przytrzymaj Ctrl (na Macu Cmd) i klikaj kolejne.</small>"),
+            filters, self.status, self.results,
             widgets.HTML("<h3>Projekt Indywidualnego Planu Usług Społecznych</h3>"),
             self.chosen, widgets.HBox([self.suggest_button]), self.plan_status,
             self.family_label, privacy, self.save_button, self.save_status,
