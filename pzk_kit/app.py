@@ -496,6 +496,10 @@ class WorkshopApp:
             except Exception:
                 box.children = (_note(html.escape(text("zakladka_blad"))),)  # no spinner left turning forever
                 raise
+        # The page's title is an h1 and the tabs' sections are h3: each tab opens with an h2 (its name, shown
+        # already by the tab itself, so read only by screen readers), and the headings nest without a gap.
+        title = widgets.HTML(f'<h2 class="pzk-sr-only">{html.escape(text(f"zakladka_{key}"))}</h2>')
+        box.children = (title, *box.children)
         self.built.add(key)
 
     def _map_tab(self, data: GminaData, box: widgets.VBox) -> None:

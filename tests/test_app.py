@@ -159,6 +159,15 @@ def test_tabs_use_the_package_results(loaded_app, example):
     assert loaded_app.tab_boxes["ewaluacja"].children[-1].get_title(0).startswith("Ukryte wyniki")
 
 
+def test_headings_nest_without_a_gap_h1_page_h2_tab_h3_sections(loaded_app):
+    """WCAG 2.1 (1.3.1): the page's h1 is followed by an h2 per tab before the tabs' h3 sections."""
+    for key in WorkshopApp.TAB_KEYS:
+        markup = html_of(loaded_app.tab_boxes[key])
+        levels = [int(level) for level in re.findall(r"<h([1-6])\b", markup)]
+        assert levels[0] == 2 and all(level in (2, 3) for level in levels), (key, levels)
+        assert f'<h2 class="pzk-sr-only">{html.escape(app_texts()[f"zakladka_{key}"])}</h2>' in markup
+
+
 def test_files_tab_offers_every_file_with_real_content(loaded_app, example, tmp_path):
     files = loaded_app.files
     assert list(files) == ["katalog_html", "katalog_docx", "raport", "summary", "skoroszyt"]
