@@ -355,6 +355,7 @@ def test_example_workbook_map_filter_tabs_and_downloads(app_server, browser, exa
         page.page.get_by_placeholder("np. Rodzina A — bez nazwisk").fill("Rodzina A")
         page.page.get_by_role("button", name="Przygotuj projekt IPUS do pobrania (DOCX)").click()
         page.page.locator('a[data-plik="ipus_rodzina_a.docx"]').wait_for()
+        page.shot("04_koszyk_ipus")
         assert_accessible(page.page, "aplikacja, projekt IPUS gotowy do pobrania")
         ipus = Document(str(page.download("ipus_rodzina_a.docx", tmp_path)))
         ipus_text = "\n".join(p.text for p in ipus.paragraphs)
