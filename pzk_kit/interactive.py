@@ -458,7 +458,7 @@ class ServiceFinder:
             filters, self.status, self.results,
             widgets.HTML("<h3>Projekt Indywidualnego Planu Usług Społecznych</h3>"),
             self.chosen, widgets.HBox([self.suggest_button]), self.plan_status,
-            self.family_label, privacy, self.save_button, self.save_status,
+            self.family_label, privacy, widgets.HBox([self.save_button]), self.save_status,
         ])
 
 
