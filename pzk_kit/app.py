@@ -51,7 +51,6 @@ DEFAULT_LAB_DIR = "pzk_zeszyty"
 DEFAULT_APP_PORT = 8866
 DEFAULT_LAB_PORT = 8888
 INPUT_ENV = "PZK_APP_DANE"  # the gmina `pzk app INPUT` preloads, read by the app inside the Voila kernel
-OUTPUT_ENV = "PZK_APP_WYNIKI"  # folder for files the app saves on the computer (drafts of IPUS)
 VOILA_TEMPLATE = "pzk"
 START_TIMEOUT = 180  # seconds for a server to answer: first starts on a slow laptop import a lot
 # A page's kernel lives while its page is open. Voila shuts it down when the page closes (a beacon on unload);
@@ -132,11 +131,12 @@ def _table(frame: pd.DataFrame, caption: str | None = None) -> widgets.HTML:
     return widgets.HTML(table(frame, caption).to_html())
 
 
-def _figure(figure) -> widgets.Image:
-    """A matplotlib figure as an image widget (the PNG the notebooks show, without an Output widget)."""
+def _figure(figure, alt: str) -> widgets.HTML:
+    """A matplotlib figure as an image with its Polish text alternative (the PNG the notebooks show)."""
     from pzk_kit.figures import figure_png
+    from pzk_kit.interactive import image_html
 
-    return widgets.Image(value=figure_png(figure), format="png", layout=widgets.Layout(max_width="100%"))
+    return widgets.HTML(image_html(figure_png(figure), alt))
 
 
 def _size_text(size: int) -> str:
@@ -317,9 +317,8 @@ class WorkshopApp:
 
     TAB_KEYS = ("mapa", "koszyk", "ewaluacja", "pliki")
 
-    def __init__(self, preload: str | Path | None = None, output_dir: str | Path | None = None) -> None:
+    def __init__(self, preload: str | Path | None = None) -> None:
         self.data: GminaData | None = None
-        self.output_dir = Path(output_dir or os.environ.get(OUTPUT_ENV) or Path.cwd() / "wyniki")
         self.upload_dir: Path | None = None
         self.explorer = None
         self.finder = None
@@ -497,6 +496,10 @@ class WorkshopApp:
             except Exception:
                 box.children = (_note(html.escape(text("zakladka_blad"))),)  # no spinner left turning forever
                 raise
+        # The page's title is an h1 and the tabs' sections are h3: each tab opens with an h2 (its name, shown
+        # already by the tab itself, so read only by screen readers), and the headings nest without a gap.
+        title = widgets.HTML(f'<h2 class="pzk-sr-only">{html.escape(text(f"zakladka_{key}"))}</h2>')
+        box.children = (title, *box.children)
         self.built.add(key)
 
     def _map_tab(self, data: GminaData, box: widgets.VBox) -> None:
@@ -534,8 +537,11 @@ class WorkshopApp:
                                        _table(basket.summary_table(basket.basket_summary(data)))]
         services_per_cell, _providers = basket.coverage_matrix(data)
         needs = basket.needs_coverage(data) if data.has("potrzeby") else None
-        parts += [_heading(text("koszyk_pokrycie")), _figure(basket_plots.draw_coverage_heatmap(services_per_cell,
-                                                                                               needs))]
+        summary = basket.basket_summary(data)
+        alt = text("koszyk_pokrycie_opis", uslugi=summary["services"], pokryte=summary["needs_covered"],
+                   potrzeby=summary["needs"], luki=len(summary["gaps"]))
+        parts += [_heading(text("koszyk_pokrycie")),
+                  _figure(basket_plots.draw_coverage_heatmap(services_per_cell, needs), alt)]
         parts.append(_heading(text("koszyk_luki")))
         if data.has("potrzeby"):
             gaps = basket.gaps_table(data)
@@ -543,8 +549,7 @@ class WorkshopApp:
         else:
             parts.append(_note(html.escape(text("koszyk_bez_potrzeb"))))
         self.finder = ServiceFinder(data)
-        self.finder.folder.value = str(self.output_dir)
-        parts += [self.finder.widget(), widgets.HTML(f"<small>{html.escape(text('koszyk_ipus_folder'))}</small>")]
+        parts.append(self.finder.widget())
         box.children = tuple(parts)
 
     def _evaluation_tab(self, data: GminaData, box: widgets.VBox) -> None:
@@ -565,7 +570,7 @@ class WorkshopApp:
             widgets.HTML(f'<p class="pzk-lead">{text("ewaluacja_respondenci", liczby=counts)}</p>'),
             EvaluationExplorer(data).widget(),
             _heading(text("ewaluacja_radar")),
-            _figure(evaluation_plots.draw_factor_radar(evaluation.factor_scores(data))),
+            _figure(evaluation_plots.draw_factor_radar(evaluation.factor_scores(data)), _radar_alt(data)),
             suppressed,
         )
 
@@ -581,6 +586,28 @@ class WorkshopApp:
         rows = "".join(offered.row() for offered in self.files.values())
         box.children = (widgets.HTML(f"<p>{html.escape(text('pliki_wstep'))}</p>"),
                         widgets.HTML(f'<table class="pzk-files">{rows}</table>'))
+
+
+def _radar_alt(data: GminaData) -> str:
+    """The radar chart in words: per measurement, the factors' mean and the lowest factor."""
+    from pzk_kit.evaluation import factor_table
+
+    table = factor_table(data)
+    parts = []
+    for measurement in [c for c in table.columns if c not in ("Czynnik", "Pasmo") and not str(c).startswith("Zmiana")]:
+        shown = table[["Czynnik", measurement]].dropna()
+        if shown.empty:
+            parts.append(text("ewaluacja_radar_ukryty", pomiar=measurement))
+            continue
+        lowest = shown.loc[shown[measurement].astype(float).idxmin()]
+        parts.append(text("ewaluacja_radar_pomiar", pomiar=measurement, czynniki=len(shown),
+                          srednia=_decimal(float(shown[measurement].astype(float).mean())),
+                          najnizszy=lowest["Czynnik"], wynik=_decimal(float(lowest[measurement]))))
+    return text("ewaluacja_radar_opis", pomiary=" ".join(parts))
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
 
 
 def app(dane: str | Path | None = "") -> None:
@@ -643,7 +670,7 @@ def write_token_config(folder: Path, token: str) -> Path:
     return folder
 
 
-def voila_environment(preload: Path | None, output_dir: Path, token_config: Path | None = None) -> dict[str, str]:
+def voila_environment(preload: Path | None, token_config: Path | None = None) -> dict[str, str]:
     """The environment of the Voila server (inherited by its kernels): our template and config on the Jupyter path.
 
     ``config/voila.json`` sets what a local workshop server needs: requests whose ``Host`` is not
@@ -658,7 +685,6 @@ def voila_environment(preload: Path | None, output_dir: Path, token_config: Path
     config = [str(token_config)] if token_config is not None else []
     config.append(str(data_path("app", "jupyter", "config")))
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (*config, env.get("JUPYTER_CONFIG_PATH", "")) if p)
-    env[OUTPUT_ENV] = str(output_dir)
     env["MPLBACKEND"] = "Agg"
     env["PYTHONIOENCODING"] = "utf-8"
     env.pop(KERNEL_IDLE_ENV, None)
@@ -802,7 +828,6 @@ def run_app(preload: str | None, port: int | None, open_browser: bool) -> int:
     base = f"http://127.0.0.1:{chosen}/"
     token = secrets.token_urlsafe(24)
     url = f"{base}?{TOKEN_PARAMETER}={token}"
-    output_dir = Path.cwd() / "wyniki"
     log_dir = Path(tempfile.mkdtemp(prefix="pzk_app_"))
     _print("Uruchamiam aplikację PZK (pierwsze uruchomienie może potrwać do minuty)…")
     lines = [f"Aplikacja PZK działa pod adresem: {url}",
@@ -810,7 +835,7 @@ def run_app(preload: str | None, port: int | None, open_browser: bool) -> int:
              "nie udostępniaj go. Zatrzymanie: Ctrl+C."]
     if preload_path is not None:
         lines.insert(1, f"Wczytane dane: {preload_path}")
-    env = voila_environment(preload_path, output_dir, write_token_config(log_dir, token))
+    env = voila_environment(preload_path, write_token_config(log_dir, token))
     try:
         # Readiness is polled on the address without the token: it answers with the login page and starts no
         # kernel (with the token every poll would run the whole app).

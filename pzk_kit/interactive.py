@@ -6,19 +6,20 @@ come from the package functions directly, because widget state is not kept in ex
 
 from __future__ import annotations
 
+import base64
 import html
 import os
+import tempfile
 from collections import OrderedDict
-from pathlib import Path
 
 import ipywidgets as widgets
+import traitlets
 from IPython.display import HTML, display
 
 from pzk_kit import glossary
 from pzk_kit.basket import EVERYONE, find_services
 from pzk_kit.dictionaries import dictionary
-from pzk_kit.figures import live_png, show, show_png
-from pzk_kit.files import OutputExists
+from pzk_kit.figures import figure_png, live_png
 from pzk_kit.measurement import pick
 from pzk_kit.network import Network, build_network, filtered_graph, measurements_of
 from pzk_kit.reading import GminaData
@@ -43,22 +44,92 @@ def _headless_note(what: str) -> HTML:
                 "w JupyterLab (<code>pzk lab</code>) albo w aplikacji (<code>pzk app</code>).</i></p>")
 
 
-def _show(output: widgets.Output, figure) -> None:
-    with output:
-        output.clear_output(wait=True)
-        show(figure)
+def image_html(png: bytes, alt: str) -> str:
+    """A PNG as an ``<img>`` with its Polish text alternative (WCAG 2.1 AA: a screen reader says what it shows).
+
+    IPython's image output has no alt text, so the widgets show their figures as this HTML instead.
+    """
+    encoded = base64.b64encode(png).decode("ascii")
+    return (f'<img class="pzk-figure" alt="{html.escape(alt, quote=True)}" style="max-width:100%" '
+            f'src="data:image/png;base64,{encoded}">')
 
 
-def _show_png(output: widgets.Output, png: bytes) -> None:
+def show_png(png: bytes, alt: str) -> None:
+    """Display PNG bytes made earlier (e.g. a live map kept for when the room returns to the same filters)."""
+    display(HTML(image_html(png, alt)))
+
+
+def show(figure, alt: str) -> None:
+    """Display a matplotlib figure drawn now, with its text alternative."""
+    display(HTML(image_html(figure_png(figure), alt)))
+
+
+def _show(output: widgets.Output, figure, alt: str) -> None:
     with output:
         output.clear_output(wait=True)
-        show_png(png)
+        show(figure, alt)
+
+
+def _show_png(output: widgets.Output, png: bytes, alt: str) -> None:
+    with output:
+        output.clear_output(wait=True)
+        show_png(png, alt)
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
 
 
 def map_title(measurement: str, min_level: int, ties: int) -> str:
     """The live map's title, with Polish number agreement ("3 powiązania", "5 powiązań"); shared with the
     benchmark that compares the live map with the report's."""
     return f"{measurement}: {_count(ties, 'powiązanie', 'powiązania', 'powiązań')} na poziomie {min_level} lub wyższym"
+
+
+class CheckboxGroup(traitlets.HasTraits):
+    """Several choices as checkboxes, with "all" and "none" buttons; ``value`` is the tuple of chosen codes.
+
+    A workshop did not discover that a multiple-choice list needs Ctrl+click (a plain click leaves one sector on
+    the map, and nobody knows how to get the others back); a checkbox says by itself that several can be ticked.
+    Setting ``value`` ticks the boxes and changes ``value`` once, so observers redraw once, not once per box.
+    """
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options: list[tuple[str, str]], value: tuple[str, ...], description: str, hint: str) -> None:
+        codes = [code for _label, code in options]
+        super().__init__(value=tuple(code for code in codes if code in set(value)))
+        self.options = tuple(options)  # (label, code), as a SelectMultiple has them
+        self._syncing = False
+        self.boxes = {code: widgets.Checkbox(value=code in self.value, description=label, indent=False,
+                                             layout=widgets.Layout(width="auto", margin="0 18px 0 0"))
+                      for label, code in options}
+        for box in self.boxes.values():
+            box.observe(self._read_boxes, names="value")
+        self.observe(self._tick_boxes, names="value")
+        self.all_button = widgets.Button(description="Zaznacz wszystkie", layout=widgets.Layout(width="auto"))
+        self.none_button = widgets.Button(description="Odznacz wszystkie", layout=widgets.Layout(width="auto"))
+        self.all_button.on_click(lambda _button: setattr(self, "value", tuple(codes)))
+        self.none_button.on_click(lambda _button: setattr(self, "value", ()))
+        self.box = widgets.VBox([
+            widgets.HTML(f"<b>{html.escape(description)}</b> {html.escape(hint)}"),
+            widgets.GridBox(list(self.boxes.values()),
+                            layout=widgets.Layout(grid_template_columns="repeat(2, max-content)")),
+            widgets.HBox([self.all_button, self.none_button], layout=widgets.Layout(grid_gap="8px")),
+        ])
+        self.box.add_class("pzk-checkbox-group")
+
+    def _read_boxes(self, _change: dict) -> None:
+        if not self._syncing:
+            self.value = tuple(code for code, box in self.boxes.items() if box.value)
+
+    def _tick_boxes(self, change: dict) -> None:
+        self._syncing = True
+        try:
+            for code, box in self.boxes.items():
+                box.value = code in change["new"]
+        finally:
+            self._syncing = False
 
 
 MAP_CACHE_SIZE = 32  # filter states whose map is kept (a few hundred kB each), most recently shown first
@@ -89,10 +160,8 @@ class NetworkExplorer:
             options=measurements, value=pick(measurements, measurement),  # the run's rule: latest by default
             description="Pomiar:",
         )
-        self.sectors = widgets.SelectMultiple(
-            options=[(sectors.label(c), c) for c in present], value=tuple(present), rows=min(8, len(present) or 1),
-            description="Sektory:",
-        )
+        self.sectors = CheckboxGroup([(sectors.label(c), c) for c in present], tuple(present),
+                                     "Sektory na mapie:", "zaznacz te, które mają być widoczne (jeden lub kilka)")
         self.min_level = widgets.IntSlider(value=1, min=1, max=5, step=1, description="Poziom od:",
                                            continuous_update=False)
         partners = [(f"{pid} — {name}", pid) for pid, name in zip(data.partners["id"], data.partners["nazwa"],
@@ -124,16 +193,20 @@ class NetworkExplorer:
 
     def draw_map(self, state: MapState) -> tuple[bytes, str]:
         """The map's PNG and status line for a filter state, drawn now."""
+        import networkx as nx
+
         from pzk_kit.network_plots import draw_live_network
 
         measurement, min_level, sectors = state
         network = self.networks[measurement]
-        graph = filtered_graph(network, min_level, list(sectors))
+        # no sector ticked means an empty map (filtered_graph reads "no sectors" as "no filter")
+        graph = filtered_graph(network, min_level, list(sectors)) if sectors else nx.Graph()
         title = map_title(measurement, min_level, graph.number_of_edges())
         png = live_png(draw_live_network(graph, leader=network.leader, pos=self.layout, title=title))
         # the glossary's names ("Instytucje na mapie" are all rows, candidates included), as in the headline
-        return png, (f"{glossary.label('partners')}: {graph.number_of_nodes()}, "
-                     f"{glossary.label('ties').lower()}: {graph.number_of_edges()}")
+        status = (f"{glossary.label('partners')}: {graph.number_of_nodes()}, "
+                  f"{glossary.label('ties').lower()}: {graph.number_of_edges()}")
+        return png, status if sectors else f"{status} (zaznacz co najmniej jeden sektor)"
 
     def redraw_map(self) -> None:
         state = self.map_state()
@@ -146,20 +219,43 @@ class NetworkExplorer:
         else:
             self.maps.move_to_end(state)
         png, status = kept
-        _show_png(self.map_output, png)
+        _show_png(self.map_output, png, self.map_alt(state, status))
         self.status.value = status
+
+    def map_alt(self, state: MapState, status: str) -> str:
+        """What the map shows, in words: the filters and the counts of the status line."""
+        measurement, min_level, sectors = state
+        labels = dictionary("sektory")
+        shown = [labels.label(code) for code in self.sectors.boxes if code in sectors]
+        left_out = [labels.label(code) for code in self.sectors.boxes if code not in sectors]
+        if not left_out:
+            chosen = "wszystkie"
+        elif len(left_out) < len(shown):
+            chosen = "wszystkie oprócz: " + ", ".join(left_out)
+        else:
+            chosen = ", ".join(shown) or "żaden"
+        return (f"Mapa współpracy partnerów, pomiar {measurement}, powiązania na poziomie {min_level} lub wyższym, "
+                f"sektory: {chosen}. {status}.")
 
     def redraw_ego(self) -> None:
         from pzk_kit.network_plots import draw_ego_network
 
         if self.partner.value is None:
             return
-        _show(self.ego_output, draw_ego_network(self.network, self.partner.value))
+        partner = self.partner.value
+        graph = self.network.graph
+        ties = graph.degree(partner) if partner in graph else 0
+        name = self.data.partner_names().get(partner) or partner
+        alt = (f"Sieć partnera {name} w pomiarze {self.measurement.value}: "
+               f"{_count(ties, 'bezpośrednie powiązanie', 'bezpośrednie powiązania', 'bezpośrednich powiązań')} "
+               "z innymi partnerami.")
+        _show(self.ego_output, draw_ego_network(self.network, partner), alt)
 
     def widget(self) -> widgets.Widget:
         self.redraw_map()
         self.redraw_ego()
-        filters = widgets.HBox([widgets.VBox([self.measurement, self.min_level]), self.sectors])
+        filters = widgets.HBox([widgets.VBox([self.measurement, self.min_level]), self.sectors.box],
+                               layout=widgets.Layout(grid_gap="24px"))
         return widgets.VBox([
             widgets.HTML("<h3>Mapa współpracy</h3>"), filters, self.status, self.map_output,
             widgets.HTML("<h3>Sieć wybranego partnera</h3>"), self.partner, self.ego_output,
@@ -176,7 +272,20 @@ def network_explorer(data: GminaData, measurement: str | None = None) -> widgets
 # -- the service finder and the draft IPUS -------------------------------------------------------------------------
 
 ANY_GROUP = "— dowolna grupa —"
-DEFAULT_PLAN_FOLDER = "wyniki"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PLAN_CHANGED = "Plan zmienił się od przygotowania pliku — przygotuj go ponownie, aby pobrać aktualną wersję."
+
+
+def download_link(filename: str, content: bytes, mime: str) -> str:
+    """A link that saves ``content`` in the browser's downloads: the file is made in memory and sent with the page.
+
+    The app runs on a server (even on the same laptop, Voila's working folder is not where a person looks for a
+    file), and a data link needs neither a server route nor the internet; the same link works in JupyterLab.
+    """
+    encoded = base64.b64encode(content).decode("ascii")
+    name = html.escape(filename, quote=True)
+    return (f'<a class="pzk-download" download="{name}" data-plik="{name}" href="data:{mime};base64,{encoded}">'
+            f"Pobierz {html.escape(filename)}</a>")
 
 
 def _show_table(output: widgets.Output, styled) -> None:
@@ -199,17 +308,19 @@ def _found_text(n: int) -> str:
 
 
 class ServiceFinder:
-    """Find services for a resident's situations and group, pick some, and save a draft IPUS as DOCX.
+    """Find services for a resident's situations and group, pick some, and download a draft IPUS as DOCX.
 
     The results come from :func:`pzk_kit.basket.find_services`, the suggestion from
     :func:`pzk_kit.service_plan.suggest_plan` and the document from :func:`pzk_kit.service_plan.write_plan_docx`.
-    The family label is a conventional one ("Rodzina A"); nothing personal is asked for or kept.
+    The document is made in memory and offered as a browser download, like every other file of the app: nothing
+    is left on the computer running the server. The family label is a conventional one ("Rodzina A"); nothing
+    personal is asked for or kept.
     """
 
     def __init__(self, data: GminaData) -> None:
         self.data = data
         self.found = find_services(data).iloc[0:0]
-        self.saved: Path | None = None
+        self.document: tuple[str, bytes] | None = None  # file name and bytes of the plan prepared last
         areas, groups = dictionary("obszary_potrzeb"), dictionary("grupy_docelowe")
         wide = widgets.Layout(width="95%")
         self.situations = widgets.SelectMultiple(
@@ -232,14 +343,15 @@ class ServiceFinder:
         self.plan_status = widgets.HTML()
         self.family_label = widgets.Text(placeholder="np. Rodzina A — bez nazwisk", description="Oznaczenie:",
                                          layout=widgets.Layout(width="420px"))
-        self.folder = widgets.Text(value=DEFAULT_PLAN_FOLDER, description="Folder:",
-                                   layout=widgets.Layout(width="420px"))
-        self.save_button = widgets.Button(description="Zapisz projekt IPUS (DOCX)", button_style="primary",
-                                          icon="save", layout=widgets.Layout(width="auto"))
+        self.save_button = widgets.Button(description="Przygotuj projekt IPUS do pobrania (DOCX)",
+                                          button_style="primary", icon="download",
+                                          layout=widgets.Layout(width="auto"))
         self.save_status = widgets.HTML()
         for control in (self.situations, self.group, self.free_only, self.without_referral):
             control.observe(lambda _change: self.search(), names="value")
         self.chosen.observe(lambda _change: self._describe_choice(), names="value")
+        for control in (self.situations, self.group, self.chosen, self.family_label):
+            control.observe(lambda _change: self._plan_changed(), names="value")
         self.suggest_button.on_click(lambda _button: self.suggest())
         self.save_button.on_click(lambda _button: self.save())
 
@@ -308,29 +420,34 @@ class ServiceFinder:
             services=self.plan_services,
         )
 
-    def save(self) -> Path | None:
-        self.save_status.value = "<i>Zapisuję…</i>"
-        self.saved = None
+    def _plan_changed(self) -> None:
+        """A link prepared for another plan must not be taken for this one."""
+        if self.document is not None:
+            self.document = None
+            self.save_status.value = html.escape(PLAN_CHANGED)
+
+    def save(self) -> tuple[str, bytes] | None:
+        """Make the plan's DOCX in memory and show its download link; returns the file name and bytes."""
+        self.save_status.value = "<i>Przygotowuję…</i>"
+        self.document = None
         plan = self.plan()
         try:
-            path = plan_path(Path(self.folder.value.strip() or DEFAULT_PLAN_FOLDER), plan.family_label)
-            self.saved = write_plan_docx(self.data, plan, path, overwrite=False)
+            with tempfile.TemporaryDirectory(prefix="pzk_ipus_") as folder:
+                path = write_plan_docx(self.data, plan, plan_path(folder, plan.family_label))
+                document = (path.name, path.read_bytes())
         except ValueError as error:
-            self.save_status.value = f"<b style='color:#b00020'>Nie zapisano:</b> {html.escape(str(error))}"
-            return None
-        except OutputExists as error:
-            self.save_status.value = f"<b style='color:#b00020'>Nie zapisano:</b> {html.escape(error.message)}"
+            self.save_status.value = f"<b style='color:#b00020'>Nie przygotowano:</b> {html.escape(str(error))}"
             return None
         except OSError as error:
             reason = error.strerror or str(error)
-            self.save_status.value = (f"<b style='color:#b00020'>Nie udało się zapisać pliku</b> w folderze "
-                                      f"„{html.escape(self.folder.value)}” — sprawdź nazwę folderu i prawo zapisu "
+            self.save_status.value = (f"<b style='color:#b00020'>Nie udało się przygotować pliku</b> "
                                       f"({html.escape(reason)}).")
             return None
+        self.document = document
         note = "" if plan.services else " Nie wybrano jeszcze usług — dokument to mówi; można je dopisać ręcznie."
-        self.save_status.value = (f"Zapisano projekt planu: <code>{html.escape(str(self.saved.resolve()))}</code>."
-                                  f"{html.escape(note)}")
-        return self.saved
+        self.save_status.value = (f"{download_link(*document, DOCX_MIME)} <span>Projekt planu jest gotowy: kliknij, "
+                                  f"aby zapisać go w pobranych plikach.{html.escape(note)}</span>")
+        return document
 
     def widget(self) -> widgets.Widget:
         self.search()
@@ -340,10 +457,12 @@ class ServiceFinder:
         )
         filters = widgets.HBox([self.group, self.free_only, self.without_referral])
         return widgets.VBox([
-            widgets.HTML("<h3>Wyszukiwarka usług</h3>"), self.situations, filters, self.status, self.results,
+            widgets.HTML("<h3>Wyszukiwarka usług</h3>"), self.situations,
+            widgets.HTML("<small>Kilka sytuacji naraz: przytrzymaj Ctrl (na Macu Cmd) i klikaj kolejne.</small>"),
+            filters, self.status, self.results,
             widgets.HTML("<h3>Projekt Indywidualnego Planu Usług Społecznych</h3>"),
             self.chosen, widgets.HBox([self.suggest_button]), self.plan_status,
-            self.family_label, privacy, self.folder, self.save_button, self.save_status,
+            self.family_label, privacy, widgets.HBox([self.save_button]), self.save_status,
         ])
 
 
@@ -461,7 +580,7 @@ class EvaluationExplorer:
             with self.chart_output:
                 self.chart_output.clear_output(wait=True)
                 keep = ["Czynnik", *[m for m in (self._previous(measurement), measurement) if m]]
-                show(draw_factor_bands(factor_table(self.data)[keep]))
+                show(draw_factor_bands(factor_table(self.data)[keep]), self.bands_alt(frame, measurement))
         else:
             frame = self.by_group(measurement, view)
             columns = [c for c in frame.columns if c != "Czynnik"]
@@ -491,6 +610,14 @@ class EvaluationExplorer:
         styled = table(shown).map(_band_background, subset=columns) if columns else table(shown)
         _show_table(self.table_output, styled)
         self.status.value = html.escape(text)
+
+    @staticmethod
+    def bands_alt(frame, measurement: str) -> str:
+        """The bar chart in words: each factor's score or why it is hidden, as in the table above it."""
+        parts = [f"{factor} {_decimal(score)}" if isinstance(score, int | float) and score == score
+                 else f"{factor} ukryte" for factor, score in zip(frame["Czynnik"], frame[measurement], strict=True)]
+        return (f"Wykres słupkowy: wyniki czynników w pomiarze {measurement} (skala 1–5, kolor pasma): "
+                + "; ".join(parts) + ".")
 
     def widget(self) -> widgets.Widget:
         self.redraw()

@@ -16,7 +16,9 @@ _STYLES = [
     {"selector": "", "props": "border-collapse: collapse; font-size: 13px; margin: 6px 0 14px 0;"},
     {"selector": "th", "props": "background: #1f3864; color: white; padding: 4px 6px; text-align: left;"},
     {"selector": "td", "props": "padding: 3px 6px; border-bottom: 1px solid #dde3ec; vertical-align: top;"},
-    {"selector": "tr:nth-child(even) td", "props": "background: #f5f7fb;"},
+    # The stripe is the row's background, not its cells': a cell coloured on purpose (an evaluation band) paints
+    # over its row, whereas a stripe on the cells outranked the cell's own colour on every second row.
+    {"selector": "tr:nth-child(even)", "props": "background: #f5f7fb;"},
     {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold; padding: 4px 0;"},
 ]
 

@@ -49,8 +49,8 @@ from pzk_kit.templates import write_filled_workbook
 @pytest.fixture(autouse=True)
 def no_figure_output(monkeypatch):
     """Outside a kernel the explorers' Output widgets would print figure reprs; keep the log readable."""
-    monkeypatch.setattr(interactive, "show", lambda _figure: None)
-    monkeypatch.setattr(interactive, "show_png", lambda _png: None)
+    monkeypatch.setattr(interactive, "show", lambda _figure, _alt: None)
+    monkeypatch.setattr(interactive, "show_png", lambda _png, _alt: None)
 
 
 @pytest.fixture(scope="module")
@@ -152,11 +152,20 @@ def test_tabs_use_the_package_results(loaded_app, example):
     summary = basket_summary(example)
     assert f"Potrzeby z diagnozy mające usługę {summary['needs_covered']} z {summary['needs']}" in basket
     assert "Wyszukiwarka usług" in basket
-    assert loaded_app.finder.folder.value == str(loaded_app.output_dir)
+    assert not hasattr(loaded_app.finder, "folder")  # the IPUS is a browser download, not a file on the server
     evaluation = visible_text(html_of(loaded_app.tab_boxes["ewaluacja"]))
     assert "Wypełnione ankiety samooceny: T0: 21, T1: 22." in evaluation
     assert "Wyniki ankiety samooceny" in evaluation
     assert loaded_app.tab_boxes["ewaluacja"].children[-1].get_title(0).startswith("Ukryte wyniki")
+
+
+def test_headings_nest_without_a_gap_h1_page_h2_tab_h3_sections(loaded_app):
+    """WCAG 2.1 (1.3.1): the page's h1 is followed by an h2 per tab before the tabs' h3 sections."""
+    for key in WorkshopApp.TAB_KEYS:
+        markup = html_of(loaded_app.tab_boxes[key])
+        levels = [int(level) for level in re.findall(r"<h([1-6])\b", markup)]
+        assert levels[0] == 2 and all(level in (2, 3) for level in levels), (key, levels)
+        assert f'<h2 class="pzk-sr-only">{html.escape(app_texts()[f"zakladka_{key}"])}</h2>' in markup
 
 
 def test_files_tab_offers_every_file_with_real_content(loaded_app, example, tmp_path):
@@ -266,7 +275,7 @@ def test_the_page_script_gets_the_upload_limit_and_its_message():
     assert found and int(found.group(1)) == app_module.MAX_UPLOAD_BYTES
     message = html.unescape(found.group(2))
     assert message.startswith("Plik „{nazwa}” ma {rozmiar}, a skoroszyt gminy") and "20,0 MB" in message
-    template = (Path(voila_environment(None, Path("."))["JUPYTER_PATH"].split(os.pathsep)[0])
+    template = (Path(voila_environment(None)["JUPYTER_PATH"].split(os.pathsep)[0])
                 / "voila" / "templates" / "pzk" / "index.html.j2").read_text(encoding="utf-8")
     assert ".pzk-upload-limit" in template and "data-max-bytes" in template and "textContent" in template
     websocket_limit = json.loads((Path(app_module.data_path("app", "jupyter", "config")) / "voila.json").read_text(
@@ -354,13 +363,13 @@ def test_voila_runs_locally_with_our_offline_template(tmp_path):
     command = voila_command(8899)
     assert "--no-browser" in command and "--port=8899" in command and "--Voila.port_retries=0" in command
     assert "--Voila.ip=127.0.0.1" in command and "--template=pzk" in command
-    env = voila_environment(tmp_path / "gmina.xlsx", tmp_path / "wyniki")
+    env = voila_environment(tmp_path / "gmina.xlsx")
     own = Path(env["JUPYTER_PATH"].split(":")[0])
     template = own / "voila" / "templates" / "pzk" / "index.html.j2"
     assert template.exists()
     assert not re.search(r"https?://", template.read_text(encoding="utf-8"))
     assert env[app_module.INPUT_ENV] == str(tmp_path / "gmina.xlsx")
-    assert app_module.INPUT_ENV not in voila_environment(None, tmp_path)
+    assert app_module.INPUT_ENV not in voila_environment(None)
 
 
 def test_voila_culls_kernels_of_closed_pages_but_never_of_open_ones(monkeypatch):
@@ -382,7 +391,7 @@ def test_voila_culls_kernels_of_closed_pages_but_never_of_open_ones(monkeypatch)
 def test_voila_gets_the_token_from_a_private_config_and_refuses_foreign_hosts(tmp_path):
     folder = app_module.write_token_config(tmp_path, "klucz123")
     assert json.loads((folder / "voila.json").read_text(encoding="utf-8")) == {"Voila": {"token": "klucz123"}}
-    env = voila_environment(None, tmp_path / "wyniki", folder)
+    env = voila_environment(None, folder)
     config_path = env["JUPYTER_CONFIG_PATH"].split(os.pathsep)
     assert config_path[:2] == [str(folder), str(app_module.data_path("app", "jupyter", "config"))]
     assert not any("klucz123" in arg for arg in voila_command(8899))  # not visible in the process list
@@ -640,3 +649,25 @@ def test_bench_app_map_smoke_compares_both_paths_and_keeps_their_pngs(monkeypatc
     assert "T1, level ≥ 1, all sectors: 1320×880 px" in out
     for name in ("mapa_0_przed.png", "mapa_0_teraz.png"):
         assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_login_page_without_the_key_is_polish_and_voila_uses_it():
+    """Opened without its key, the app showed Jupyter's English "Password or token" page; now a Polish one."""
+    from pzk_kit.app_login import PolishIdentityProvider, PolishLoginHandler, login_page
+
+    own = json.loads((Path(app_module.data_path("app", "jupyter", "config")) / "voila.json").read_text(
+        encoding="utf-8"))
+    assert own["Voila"]["identity_provider_class"] == "pzk_kit.app_login.PolishIdentityProvider"
+    from voila.voila_identity_provider import VoilaLoginHandler
+
+    provider = PolishIdentityProvider(token="klucz123", login_handler_class=VoilaLoginHandler)  # as Voila does
+    assert provider.login_handler_class is PolishLoginHandler
+    assert ("/login", PolishLoginHandler) in provider.get_handlers()
+
+    page = login_page('/login?next=%2F"><script>', '<input type="hidden" name="_xsrf" value="x">', wrong_key=False)
+    assert page.startswith("<!DOCTYPE html>\n<html lang=\"pl\">")
+    assert 'action="/login?next=%2F&quot;&gt;&lt;script&gt;"' in page and "<script>" not in page
+    assert '<input type="password" name="password" id="klucz"' in page and '<label for="klucz">' in page
+    assert "pzk app" in page and "?token=" in page and "nie pasuje" not in page
+    assert not re.search(r"\b(Password|token:|Log in|jupyter server list)\b", page)
+    assert "Ten klucz nie pasuje" in login_page("/login", "", wrong_key=True)

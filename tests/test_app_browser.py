@@ -22,9 +22,14 @@ from pathlib import Path
 import nbformat
 import openpyxl
 import pytest
+from accessibility import assert_accessible
+from docx import Document
 
 from pzk_kit.app import free_port, wait_until_answers
+from pzk_kit.dictionaries import dictionary
+from pzk_kit.evaluation import band
 from pzk_kit.example import example_dir, write_example_workbook
+from pzk_kit.interactive import BAND_BACKGROUNDS
 from pzk_kit.network import build_network, filtered_graph
 from pzk_kit.reading import read_gmina
 
@@ -206,6 +211,49 @@ def _status_text(measurement: str, sectors: list[str] | None) -> str:
     return f"Instytucje na mapie: {graph.number_of_nodes()}, liczba powiązań: {graph.number_of_edges()}"
 
 
+def _sectors_but(left_out: str) -> list[str]:
+    """The example's sectors (the map's checkboxes) without one."""
+    present = set(read_gmina(example_dir()).partners["sektor"].dropna())
+    return [code for code in dictionary("sektory").codes if code in present and code != left_out]
+
+
+# The evaluation table as the browser paints it: headers, and each cell's text and computed background.
+_EVALUATION_TABLE = """() => {
+  const table = [...document.querySelectorAll('.pzk-app table')]
+      .find(t => t.offsetParent !== null && ((t.querySelector('thead th') || {}).innerText || '').trim() === 'Czynnik');
+  return [[...table.querySelectorAll('thead th')].map(th => th.innerText.trim()),
+          [...table.querySelectorAll('tbody tr')].map(row => [getComputedStyle(row).backgroundColor,
+              [...row.querySelectorAll('td')].map(c => [c.innerText.trim(), getComputedStyle(c).backgroundColor])])];
+}"""
+
+
+def _rgb(hex_colour: str) -> str:
+    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})"
+
+
+def check_band_colours(page) -> list[tuple[int, str]]:
+    """Every score cell of the evaluation table on screen has its band's colour, on odd and even rows alike.
+
+    Returns (row number, band) of the cells checked. The zebra stripe used to paint over the band colour on every
+    second row (Zaufanie 2,58 showed no red); the stripe must still be there on the rows' other cells.
+    """
+    headers, rows = page.evaluate(_EVALUATION_TABLE)
+    checked = []
+    for number, (row_colour, cells) in enumerate(rows, start=1):
+        assert (row_colour == _rgb("#f5f7fb")) == (number % 2 == 0), (number, row_colour)  # the stripe stays
+        for header, (shown, colour) in zip(headers, cells, strict=True):
+            if header in ("Czynnik", "Pasmo") or header.startswith("Zmiana od"):
+                continue
+            if not re.fullmatch(r"\d+(,\d+)?", shown):
+                assert shown.startswith("ukryte"), shown  # withheld: text, no band
+                continue
+            expected = _rgb(BAND_BACKGROUNDS[band(float(shown.replace(",", ".")))])
+            assert colour == expected, f"{cells[0][0]}, {header} = {shown} (row {number}): {colour}, not {expected}"
+            checked.append((number, band(float(shown.replace(",", ".")))))
+    return checked
+
+
 # The status line and the tail of the map image: both must change before an update counts as shown.
 _MAP_STATE = """() => {
   const status = [...document.querySelectorAll('.pzk-app .widget-html')]
@@ -272,41 +320,71 @@ def test_example_workbook_map_filter_tabs_and_downloads(app_server, browser, exa
         assert map_image.evaluate("img => img.naturalWidth") > 600
         page.shot("02_mapa")
 
-        sectors = page.page.locator(".widget-select-multiple", has_text="Sektory:").locator("select")
-        all_labels = sectors.locator("option").all_inner_texts()
-        social_only = _status_text("T1", ["pomoc_spoleczna"])
-        assert social_only != all_sectors
+        assert_accessible(page.page, "aplikacja, zakładka Mapa partnerów")
+        # Sectors are checkboxes (a multiple-choice list needed Ctrl+click, which nobody discovered): one click
+        # takes a sector off the map or puts it back.
+        assert page.page.get_by_text("zaznacz te, które mają być widoczne (jeden lub kilka)").is_visible()
+        social = page.page.get_by_role("checkbox", name="Pomoc społeczna")
+        without_social = _status_text("T1", _sectors_but("pomoc_spoleczna"))
+        assert without_social != all_sectors
         durations = []
         for change in range(FILTER_CHANGES):
-            labels, expected = (["Pomoc społeczna"], social_only) if change % 2 == 0 else (all_labels, all_sectors)
+            ticked, expected = (False, without_social) if change % 2 == 0 else (True, all_sectors)
             _status, previous_image = page.page.evaluate(_MAP_STATE)
             started = time.perf_counter()
-            sectors.select_option(label=labels)
+            social.set_checked(ticked)
             page.page.wait_for_function(_MAP_UPDATED, arg=[expected, previous_image], polling="raf")
             durations.append(time.perf_counter() - started)
             if change == 0:
-                page.shot("03_filtr_pomoc_spoleczna")
+                page.shot("03_filtr_bez_pomocy_spolecznej")
         median_ms = statistics.median(durations) * 1000
         timings[f"filter change → updated map (median of {len(durations)})"] = (
             f"{median_ms:.0f} ms (goal < 300 ms; min {min(durations) * 1000:.0f}, max {max(durations) * 1000:.0f})")
-        timings["  to one sector (3 partners) / back to all 27 partners (medians)"] = (
+        timings["  without Pomoc społeczna / back to all 27 partners (medians)"] = (
             f"{statistics.median(durations[0::2]) * 1000:.0f} ms / {statistics.median(durations[1::2]) * 1000:.0f} ms")
+        map_alt = page.page.locator(".pzk-app .widget-output img").first.get_attribute("alt")
+        assert map_alt == (f"Mapa współpracy partnerów, pomiar T1, powiązania na poziomie 1 lub wyższym, sektory: "
+                           f"wszystkie oprócz: Pomoc społeczna. {without_social}.")  # the last change took it off
 
         page.page.get_by_role("tab", name="Koszyk usług").click()
         page.page.get_by_text("Koszyk w liczbach").wait_for()
         page.page.get_by_text("Wyszukiwarka usług").wait_for()
         page.shot("04_koszyk")
+        assert_accessible(page.page, "aplikacja, zakładka Koszyk usług")
+        # The IPUS is a browser download like the other files: nothing is written where the server runs.
+        page.page.get_by_placeholder("np. Rodzina A — bez nazwisk").fill("Rodzina A")
+        page.page.get_by_role("button", name="Przygotuj projekt IPUS do pobrania (DOCX)").click()
+        page.page.locator('a[data-plik="ipus_rodzina_a.docx"]').wait_for()
+        page.shot("04_koszyk_ipus")
+        assert_accessible(page.page, "aplikacja, projekt IPUS gotowy do pobrania")
+        ipus = Document(str(page.download("ipus_rodzina_a.docx", tmp_path)))
+        ipus_text = "\n".join(p.text for p in ipus.paragraphs)
+        assert "Indywidualny Plan Usług Społecznych" in ipus_text and "Gmina Przykładowa" in "\n".join(
+            cell.text for table in ipus.tables for row in table.rows for cell in row.cells)
+        server_folder = app_server.log.parent
+        assert [p.name for p in server_folder.rglob("*.docx")] == []
 
         page.page.get_by_role("tab", name="Ewaluacja").click()
         page.page.get_by_text("Wyniki ankiety samooceny").wait_for()
         assert "T0: 21" in page.page.get_by_text("Wypełnione ankiety samooceny:").inner_text()
+        page.page.locator(".pzk-app th", has_text="Zmiana od T0").wait_for()
+        checked = check_band_colours(page.page)
+        assert {number % 2 for number, _band in checked} == {0, 1}  # odd and even rows
+        assert {"mocna strona", "do obserwacji", "wymaga uwagi"} <= {found for _number, found in checked}
+        assert_accessible(page.page, "aplikacja, zakładka Ewaluacja")
         page.page.get_by_role("button", name="według sektorów").click()  # the explorer's own filter
         page.page.locator(".pzk-app th", has_text="Pomoc społeczna").first.wait_for()
+        by_sector = check_band_colours(page.page)
+        assert {number % 2 for number, _band in by_sector} == {0, 1}
+        timings["evaluation band cells with their colour (whole group / by sector)"] = (
+            f"{len(checked)} / {len(by_sector)}")
         page.shot("05_ewaluacja")
+        assert_accessible(page.page, "aplikacja, Ewaluacja według sektorów")
 
         page.page.get_by_role("tab", name="Pliki do pobrania").click()
         page.page.locator('a[data-plik="katalog_uslug.html"]').wait_for(timeout=UI_TIMEOUT_MS)
         page.shot("06_pliki")
+        assert_accessible(page.page, "aplikacja, zakładka Pliki do pobrania")
 
         catalogue = page.download("katalog_uslug.html", tmp_path).read_text(encoding="utf-8")
         assert "Gmina Przykładowa" in catalogue
@@ -314,8 +392,6 @@ def test_example_workbook_map_filter_tabs_and_downloads(app_server, browser, exa
         summary = json.loads(page.download("summary.json", tmp_path).read_text(encoding="utf-8"))
         assert summary["gmina"]["name"] == "Gmina Przykładowa"
         assert summary["network"]["partners"] == 27
-        from docx import Document
-
         docx_text = "\n".join(p.text for p in Document(str(page.download("katalog_uslug.docx", tmp_path))).paragraphs)
         assert "Gmina Przykładowa" in docx_text
         again = read_gmina(page.download("gmina_przykladowa.xlsx", tmp_path))
@@ -339,10 +415,43 @@ def test_broken_workbook_shows_polish_error_with_its_row(app_server, browser, br
         assert "Zdrowie" in cells[-1]  # the hint names the value that was probably meant
         assert not page.page.get_by_role("tab", name="Mapa partnerów").is_visible()
         page.shot("07_bledy")
+        assert_accessible(page.page, "aplikacja, dane z błędami")
 
         page.page.get_by_role("button", name="Gminy Przykładowej").click()  # the room can go on with the example
         page.page.get_by_text("Członkowie PZK: 24").wait_for()
         assert not page.page.locator(".pzk-problems tr", has_text="Zdrowei").is_visible()
+        assert page.external_requests() == []
+    finally:
+        page.close()
+
+
+def test_without_its_key_the_app_explains_in_polish_and_takes_the_key(app_server, browser):
+    """The address without ``?token=`` showed Jupyter's English login page ("Password or token")."""
+    base, token = app_server.url.split("?token=")
+    page = Page(browser, base)
+    try:
+        page.page.goto(base, timeout=UI_TIMEOUT_MS)
+        assert "/login" in page.page.url
+        assert page.page.title() == "Aplikacja PZK — otwórz adres z kluczem"
+        assert page.page.evaluate("document.documentElement.lang") == "pl"
+        said = page.page.inner_text("body")
+        assert "Otwórz pełny adres, który wypisało polecenie pzk app" in said
+        for english in ("Password", "token:", "Log in", "jupyter server list", "Token authentication"):
+            assert english not in said
+        assert_accessible(page.page, "strona bez klucza")
+        page.shot("09_bez_klucza")
+
+        page.page.get_by_label("Klucz (tekst po „token=” w adresie):").fill("zly-klucz")
+        page.page.get_by_role("button", name="Otwórz aplikację").click()
+        page.page.get_by_text("Ten klucz nie pasuje").wait_for()
+        assert_accessible(page.page, "strona bez klucza, zły klucz")
+
+        page.page.get_by_label("Klucz (tekst po „token=” w adresie):").fill(token)
+        page.page.get_by_role("button", name="Otwórz aplikację").click()
+        page.page.get_by_role("button", name="Gminy Przykładowej").wait_for()
+        assert page.page.title() == "PZK — aplikacja warsztatowa"
+        assert page.page.evaluate("document.documentElement.lang") == "pl"
+        assert_accessible(page.page, "aplikacja przed wyborem gminy")
         assert page.external_requests() == []
     finally:
         page.close()

@@ -14,10 +14,23 @@ from pzk_kit.reading import read_gmina
 from pzk_kit.survey_instrument import load_instrument
 
 
+class _Shown(list):
+    """Figures shown, and the text alternative given with each (``alts``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.alts: list[str] = []
+
+
 @pytest.fixture
 def shown(monkeypatch):
-    figures = []
-    monkeypatch.setattr(interactive, "show", figures.append)
+    figures = _Shown()
+
+    def record(figure, alt):
+        figures.append(figure)
+        figures.alts.append(alt)
+
+    monkeypatch.setattr(interactive, "show", record)
     return figures
 
 
@@ -39,6 +52,9 @@ def test_whole_group_latest_measurement_with_change(example, shown):
     assert list(explorer.frame.columns) == ["Czynnik", "T1", "Pasmo", "Zmiana od T0"]
     assert row(explorer.frame, "Przepływ informacji") == ["Przepływ informacji", 2.82, "wymaga uwagi", 0.15]
     assert len(shown) == 1 and shown[0].axes[0].get_title(loc="left") == "Mocne strony i obszary do pracy"
+    # the chart's text alternative reads the same scores as the table
+    assert shown.alts[0].startswith("Wykres słupkowy: wyniki czynników w pomiarze T1 (skala 1–5")
+    assert "Przepływ informacji 2,82" in shown.alts[0] and "Przywództwo lidera 4,57" in shown.alts[0]
 
     explorer.measurement.value = "T0"
     assert explorer.status.value == "Pomiar T0: 21 ankiet."

@@ -17,19 +17,37 @@ from pzk_kit.network_plots import draw_live_network, draw_network
 from pzk_kit.reading import read_gmina
 
 
+class _Shown(list):
+    """What the widgets displayed, and the text alternative given with each (``alts``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.alts: list[str] = []
+
+
 @pytest.fixture
 def shown(monkeypatch):
     """Figures the widgets display (outside a kernel an Output widget cannot capture them)."""
-    figures = []
-    monkeypatch.setattr(interactive, "show", figures.append)
+    figures = _Shown()
+
+    def record(figure, alt):
+        figures.append(figure)
+        figures.alts.append(alt)
+
+    monkeypatch.setattr(interactive, "show", record)
     return figures
 
 
 @pytest.fixture
 def pngs(monkeypatch):
     """PNG images the widgets display ready-made: the live map."""
-    images = []
-    monkeypatch.setattr(interactive, "show_png", images.append)
+    images = _Shown()
+
+    def record(png, alt):
+        images.append(png)
+        images.alts.append(alt)
+
+    monkeypatch.setattr(interactive, "show_png", record)
     return images
 
 
@@ -98,6 +116,42 @@ def test_a_filter_state_seen_before_comes_back_without_drawing(maps, pngs, examp
     assert len(maps) == 3 and pngs[-1] == pngs[-2]
     assert list(explorer.maps) == [("T1", 1, tuple(sorted(every))), ("T1", 1, ("pomoc_spoleczna",)),
                                    ("T1", 1, ("edukacja", "pomoc_spoleczna"))]
+
+
+def test_sectors_are_checkboxes_a_click_adds_or_removes_one(maps, pngs, example):
+    """Multi-select needed Ctrl+click, which a workshop did not discover; a checkbox adds or removes one sector."""
+    explorer = interactive.NetworkExplorer(example)
+    explorer.widget()
+    boxes = explorer.sectors.boxes
+    every = tuple(boxes)
+    assert explorer.sectors.value == every and all(box.value for box in boxes.values())
+    assert boxes["pomoc_spoleczna"].description == "Pomoc społeczna"
+    assert "jeden lub kilka" in explorer.sectors.box.children[0].value
+
+    boxes["pomoc_spoleczna"].value = False  # one click: all sectors but one
+    assert explorer.sectors.value == tuple(code for code in every if code != "pomoc_spoleczna")
+    without = filtered_graph(explorer.network, 1, list(explorer.sectors.value))
+    assert explorer.status.value == (f"Partnerzy na mapie: {without.number_of_nodes()}, "
+                                     f"powiązania: {without.number_of_edges()}")
+    assert "sektory: wszystkie oprócz: Pomoc społeczna." in pngs.alts[-1]
+
+    drawn = len(maps)
+    explorer.sectors.none_button.click()  # one map for the whole click, not one per box
+    assert explorer.sectors.value == () and not any(box.value for box in boxes.values())
+    assert len(maps) == drawn + 1 and explorer.status.value == ("Partnerzy na mapie: 0, powiązania: 0 "
+                                                             "(zaznacz co najmniej jeden sektor)")
+    assert "sektory: żaden." in pngs.alts[-1]
+    boxes["edukacja"].value = True
+    boxes["zdrowie"].value = True
+    assert explorer.sectors.value == ("edukacja", "zdrowie")
+    assert "sektory: Edukacja, Zdrowie." in pngs.alts[-1]
+    explorer.sectors.all_button.click()
+    assert explorer.sectors.value == every and all(box.value for box in boxes.values())
+    assert pngs.alts[-1] == ("Mapa współpracy partnerów, pomiar T1, powiązania na poziomie 1 lub wyższym, "
+                             "sektory: wszystkie. Partnerzy na mapie: 27, powiązania: 71.")
+
+    explorer.sectors.value = ("zdrowie",)  # set by code (tests, notebooks): the boxes follow
+    assert [code for code, box in boxes.items() if box.value] == ["zdrowie"]
 
 
 def test_kept_maps_are_bounded_and_the_oldest_goes_first(maps, pngs, example, monkeypatch):
@@ -199,3 +253,5 @@ def test_network_explorer_ego_follows_partner_choice(shown, pngs, example):
     titles = " ".join(text.get_text() for ax in shown[-1].axes for text in [ax.title, *ax.texts])
     titles += " ".join(t.get_text() for t in shown[-1].texts)
     assert "Wodociągów" in titles or "WODOCIAGI" in titles
+    ties = explorer.network.graph.degree("WODOCIAGI")
+    assert shown.alts[-1].startswith(f"Sieć partnera {example.partner_names()['WODOCIAGI']} w pomiarze T1: {ties} ")

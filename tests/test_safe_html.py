@@ -187,8 +187,8 @@ def _html_values(widget) -> list[str]:
 def quiet_explorers(monkeypatch):
     from pzk_kit import interactive
 
-    monkeypatch.setattr(interactive, "show", lambda _figure: None)
-    monkeypatch.setattr(interactive, "show_png", lambda _png: None)
+    monkeypatch.setattr(interactive, "show", lambda _figure, _alt: None)
+    monkeypatch.setattr(interactive, "show_png", lambda _png, _alt: None)
 
 
 def hostile_invalid_workbook() -> bytes:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import io
+import re
 from datetime import date
 
 import pytest
@@ -274,7 +277,18 @@ def test_service_finder_lists_what_find_services_finds(gmina, displayed):
     assert displayed[-1].data.equals(expected.drop(columns="id"))
 
 
-def test_service_finder_suggests_and_saves_numbered_docx(gmina, displayed, tmp_path):
+def _offered(finder) -> tuple[str, bytes]:
+    """The file behind the finder's download link, read back from the link (what the browser saves)."""
+    found = re.search(r'<a class="pzk-download" download="([^"]+)" data-plik="[^"]+" '
+                      r'href="data:application/vnd\.openxmlformats-officedocument\.wordprocessingml\.document;'
+                      r'base64,([A-Za-z0-9+/=]+)">Pobierz ([^<]+)</a>', finder.save_status.value)
+    assert found, finder.save_status.value
+    assert found.group(1) == found.group(3)
+    return found.group(1), base64.b64decode(found.group(2))
+
+
+def test_service_finder_suggests_and_offers_the_docx_as_a_download(gmina, displayed, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the server's working folder: nothing may be written there
     finder = interactive.ServiceFinder(gmina)
     finder.widget()
     finder.situations.value = tuple(SITUATIONS)
@@ -285,38 +299,44 @@ def test_service_finder_suggests_and_saves_numbered_docx(gmina, displayed, tmp_p
     assert finder.plan_status.value.startswith("W planie: 3 usługi")
 
     finder.family_label.value = "Rodzina A"
-    finder.folder.value = str(tmp_path / "wyniki")
     finder.save_button.click()
-    first = tmp_path / "wyniki" / "ipus_rodzina_a.docx"
-    assert finder.saved == first and first.exists()
-    assert "Zapisano projekt planu" in finder.save_status.value
-    steps = _table_starting(Document(str(first)), "Krok")
+    name, content = _offered(finder)
+    assert name == "ipus_rodzina_a.docx" and finder.document == (name, content)
+    assert "Projekt planu jest gotowy" in finder.save_status.value
+    document = Document(io.BytesIO(content))
+    steps = _table_starting(document, "Krok")
     assert len(steps.rows) == 1 + len(suggested)
+    assert list(tmp_path.iterdir()) == []  # no file left on the computer running the app
 
-    finder.save_button.click()  # the first file stays; the second gets a number
-    assert finder.saved == tmp_path / "wyniki" / "ipus_rodzina_a_2.docx"
-    assert finder.saved.exists()
+    finder.family_label.value = "Rodzina B"  # a link made for another plan goes away
+    assert finder.document is None and "Pobierz" not in finder.save_status.value
+    assert "przygotuj go ponownie" in finder.save_status.value
+    finder.save_button.click()
+    assert _offered(finder)[0] == "ipus_rodzina_b.docx"
 
 
-def test_service_finder_shows_a_polish_error_when_saving_fails(gmina, displayed, tmp_path):
+def test_service_finder_shows_a_polish_error_when_the_plan_cannot_be_made(gmina, displayed, monkeypatch):
     finder = interactive.ServiceFinder(gmina)
     finder.widget()
-    blocker = tmp_path / "plik"
-    blocker.write_text("to nie jest folder")
-    finder.folder.value = str(blocker)
-    finder.save()
-    assert finder.saved is None
-    assert "Nie udało się zapisać pliku" in finder.save_status.value
+
+    def refuse(*_args, **_kwargs):
+        raise ValueError("Nieznane usługi: U999.")
+
+    monkeypatch.setattr(interactive, "write_plan_docx", refuse)
+    assert finder.save() is None
+    assert finder.document is None
+    assert "Nie przygotowano:" in finder.save_status.value and "U999" in finder.save_status.value
+    assert "Pobierz" not in finder.save_status.value
 
 
-def test_service_finder_saves_an_empty_plan_with_a_note(gmina, displayed, tmp_path):
+def test_service_finder_offers_an_empty_plan_with_a_note(gmina, displayed):
     finder = interactive.ServiceFinder(gmina)
     finder.widget()
-    finder.folder.value = str(tmp_path)
     finder.save()
-    assert finder.saved == tmp_path / "ipus_projekt.docx"
+    name, content = _offered(finder)
+    assert name == "ipus_projekt.docx"
     assert "Nie wybrano jeszcze usług" in finder.save_status.value
-    assert NO_SERVICES in _docx_text(finder.saved)
+    assert NO_SERVICES in "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
 
 
 def test_situation_without_a_chosen_service_is_pointed_out(gmina, tmp_path):
