@@ -17,9 +17,9 @@ a test that wants to change one copies it first (``shutil.copytree``); a changed
 Each is computed by the first test that asks for it; another worker asking meanwhile waits for that result
 (a file lock) instead of computing it again, and a test run alone computes it itself. See :func:`shared_result`.
 
-The order of the modules (:func:`pytest_collection_modifyitems`): the slowest first, so that under
-``pytest -n 2 --dist loadscope --no-loadscope-reorder`` (``make test``) no slow module starts last on one worker
-while the other has finished.
+The order of the modules (:func:`pytest_collection_modifyitems`): the slowest first, each module kept on one
+worker, so that under ``make test`` (``pytest -n 2 --dist loadgroup --no-loadscope-reorder``) no slow module starts
+last on one worker while the other has finished.
 """
 
 from __future__ import annotations
@@ -253,18 +253,21 @@ def hostile_run(tmp_path_factory):
     check_unchanged(folder)
 
 
-# -- the order of the modules -----------------------------------------------------------------------------------
+# -- the order of the modules and their distribution over workers ------------------------------------------------
 
-# The slowest scopes (modules; nbval: notebooks) of `make test`, slowest first, from its per-module durations.
-# Under `--dist loadscope --no-loadscope-reorder` each worker takes the next whole module of this order when it is
-# free, so the long ones start at once and the many short ones fill the end evenly. A module not listed keeps
-# its place after these (collection order). Keep modules that share a session result (example_run, hostile_run)
-# apart in this list, or the second one waits for the first to finish computing it.
+# The slowest modules (nbval: notebooks) of `make test`, slowest first. `make test` runs
+# `pytest -n 2 --dist loadgroup --no-loadscope-reorder`: every test gets an xdist_group named after its module
+# (below), so a module stays on one worker (its module fixtures are computed once) and each worker takes the next
+# group of this order when it is free: the long ones start at once, the many short ones fill the end evenly.
+# Modules not listed follow: first those with a test marked slow or browser (a new slow module is not left for
+# last), then the rest, each in collection order. Add a module here when it becomes one of the slowest. Keep the
+# modules sharing a session result (example_run, hostile_run) apart, or the second waits while the first computes.
 SLOWEST_FIRST: tuple[str, ...] = (
-    "tests/test_docs.py",
     "tests/test_run.py",
     "tests/test_app_browser.py",
+    "tests/test_docs.py",
     "tests/test_notebooks.py",
+    "tests/test_reading_limits.py",
     "tests/test_hostile_browser.py",
     "tests/test_app.py",
     "tests/test_batch.py",
@@ -277,9 +280,31 @@ SLOWEST_FIRST: tuple[str, ...] = (
     "notebooks/aplikacja.ipynb",
     "tests/test_valid_means_runnable.py",
 )
+# Modules whose slow tests share no module fixture: each such test is a group of its own, so they spread over the
+# workers instead of queueing on one (the docs' commands: demo, run, batch, app, lab, one document each).
+SPLIT_SLOW_TESTS: frozenset[str] = frozenset({"tests/test_docs.py"})
 
 
+def _group(item: pytest.Item, module: str) -> str:
+    if module in SPLIT_SLOW_TESTS and item.get_closest_marker("slow"):
+        name = item.name.translate(str.maketrans("[]@", "()_"))  # xdist reads the group after the last "@"
+        return f"{module}::{name}"
+    return module
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist adds the group to the test ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Slowest modules first (:data:`SLOWEST_FIRST`); a stable sort, so the tests of a module keep their order."""
+    """Slowest modules first (:data:`SLOWEST_FIRST`), each module one xdist group (see above); a stable sort."""
     rank = {path: place for place, path in enumerate(SLOWEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+    modules = {item: item.nodeid.split("::", 1)[0] for item in items}
+    marked = {modules[item] for item in items if item.get_closest_marker("slow") or item.get_closest_marker("browser")}
+    unlisted = len(rank)
+
+    def place(item: pytest.Item) -> int:
+        module = modules[item]
+        return rank.get(module, unlisted if module in marked else unlisted + 1)
+
+    items.sort(key=place)
+    for item in items:
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(_group(item, modules[item])))
