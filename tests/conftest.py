@@ -305,6 +305,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return rank.get(module, unlisted if module in marked else unlisted + 1)
 
     items.sort(key=place)
+    if config is not None and not config.pluginmanager.hasplugin("xdist"):
+        return  # (-p no:xdist) the mark would be unknown to --strict-markers
     for item in items:
         if not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(_group(item, modules[item])))
