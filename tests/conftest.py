@@ -17,9 +17,9 @@ a test that wants to change one copies it first (``shutil.copytree``); a changed
 Each is computed by the first test that asks for it; another worker asking meanwhile waits for that result
 (a file lock) instead of computing it again, and a test run alone computes it itself. See :func:`shared_result`.
 
-The order of the modules (:func:`pytest_collection_modifyitems`): the slowest first, each module kept on one
-worker, so that under ``make test`` (``pytest -n 2 --dist loadgroup --no-loadscope-reorder``) no slow module starts
-last on one worker while the other has finished.
+The order of the modules (:func:`pytest_collection_modifyitems`): the slowest first, so that under ``make test``
+(``pytest -n 2 --dist loadscope --no-loadscope-reorder``) no slow module starts last on one worker while the
+other has finished.
 """
 
 from __future__ import annotations
@@ -253,15 +253,18 @@ def hostile_run(tmp_path_factory):
     check_unchanged(folder)
 
 
-# -- the order of the modules and their distribution over workers ------------------------------------------------
+# -- the order of the modules ----------------------------------------------------------------------------------
 
 # The slowest modules (nbval: notebooks) of `make test`, slowest first. `make test` runs
-# `pytest -n 2 --dist loadgroup --no-loadscope-reorder`: every test gets an xdist_group named after its module
-# (below), so a module stays on one worker (its module fixtures are computed once) and each worker takes the next
-# group of this order when it is free: the long ones start at once, the many short ones fill the end evenly.
-# Modules not listed follow: first those with a test marked slow or browser (a new slow module is not left for
-# last), then the rest, each in collection order. Add a module here when it becomes one of the slowest. Keep the
-# modules sharing a session result (example_run, hostile_run) apart, or the second waits while the first computes.
+# `pytest -n 2 --dist loadscope --no-loadscope-reorder`: a module stays on one worker (its module fixtures are
+# computed once) and each worker takes the next module of this order when it is free, so the long ones start at
+# once and the many short ones fill the end evenly. (xdist's default reorders modules by their NUMBER of tests,
+# which put the few-but-slow browser and run modules last.) Modules not listed follow: first those with a test
+# marked slow or browser (a new slow module is not left for last), then the rest, each in collection order.
+# Add a module here when it becomes one of the slowest. Keep the modules sharing a session result (example_run,
+# hostile_run) apart, or the second waits while the first computes it.
+# (--dist loadgroup with xdist_group marks would let slow tests of one module spread over workers, but with
+# pytest 9 and xdist 3.8 the group is silently ignored: xdist sets item._nodeid, pytest 9 reads item._id.)
 SLOWEST_FIRST: tuple[str, ...] = (
     "tests/test_run.py",
     "tests/test_app_browser.py",
@@ -280,21 +283,10 @@ SLOWEST_FIRST: tuple[str, ...] = (
     "notebooks/aplikacja.ipynb",
     "tests/test_valid_means_runnable.py",
 )
-# Modules whose slow tests share no module fixture: each such test is a group of its own, so they spread over the
-# workers instead of queueing on one (the docs' commands: demo, run, batch, app, lab, one document each).
-SPLIT_SLOW_TESTS: frozenset[str] = frozenset({"tests/test_docs.py"})
 
 
-def _group(item: pytest.Item, module: str) -> str:
-    if module in SPLIT_SLOW_TESTS and item.get_closest_marker("slow"):
-        name = item.name.translate(str.maketrans("[]@", "()_"))  # xdist reads the group after the last "@"
-        return f"{module}::{name}"
-    return module
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist adds the group to the test ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Slowest modules first (:data:`SLOWEST_FIRST`), each module one xdist group (see above); a stable sort."""
+    """Slowest modules first (:data:`SLOWEST_FIRST`); a stable sort, so the tests of a module keep their order."""
     rank = {path: place for place, path in enumerate(SLOWEST_FIRST)}
     modules = {item: item.nodeid.split("::", 1)[0] for item in items}
     marked = {modules[item] for item in items if item.get_closest_marker("slow") or item.get_closest_marker("browser")}
@@ -305,8 +297,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return rank.get(module, unlisted if module in marked else unlisted + 1)
 
     items.sort(key=place)
-    if config is not None and not config.pluginmanager.hasplugin("xdist"):
-        return  # (-p no:xdist) the mark would be unknown to --strict-markers
-    for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(_group(item, modules[item])))

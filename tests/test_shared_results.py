@@ -2,7 +2,7 @@
 
 A shared result must be computed once however many workers ask at the same time, must not be kept half-made,
 and a test that changes it must not pass unnoticed; the module order must put the slow modules first and keep
-every module in one xdist group (its module fixtures computed once).
+the tests of a module together (under --dist loadscope a module is one unit of work).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import SLOWEST_FIRST, SPLIT_SLOW_TESTS, check_unchanged, pytest_collection_modifyitems, shared_result
+from conftest import SLOWEST_FIRST, check_unchanged, pytest_collection_modifyitems, shared_result
 
 TESTS = Path(__file__).resolve().parent
 
@@ -109,35 +109,22 @@ def test_a_changed_shared_result_is_reported(tmp_path, monkeypatch):
 class _Item:
     def __init__(self, nodeid: str, marks: tuple[str, ...] = ()) -> None:
         self.nodeid = nodeid
-        self.name = nodeid.split("::")[-1]
-        self.marks = {name: getattr(pytest.mark, name).mark for name in marks}
+        self.marks = set(marks)
 
     def get_closest_marker(self, name: str):
-        return self.marks.get(name)
-
-    def add_marker(self, mark) -> None:
-        self.marks[mark.name] = mark.mark
-
-    @property
-    def group(self) -> str:
-        return self.marks["xdist_group"].args[0]
+        return name if name in self.marks else None
 
 
-def test_slow_modules_go_first_each_module_one_group():
-    docs = next(iter(SPLIT_SLOW_TESTS))
+def test_slow_modules_go_first_and_every_module_stays_together():
     items = [
         _Item("tests/test_aaa.py::test_a"), _Item("tests/test_aaa.py::test_b"),
-        _Item("tests/test_nowy_wolny.py::test_c", ("browser",)),
-        _Item(f"{docs}::test_x[a.md]"), _Item(f"{docs}::test_x[b.md]", ("slow",)), _Item(f"{docs}::test_y"),
+        _Item("tests/test_nowy_wolny.py::test_c"), _Item("tests/test_nowy_wolny.py::test_d", ("browser",)),
+        _Item(f"{SLOWEST_FIRST[1]}::test_x[a]"), _Item(f"{SLOWEST_FIRST[1]}::test_y"),
         _Item(f"{SLOWEST_FIRST[0]}::test_z", ("slow",)),
     ]
     pytest_collection_modifyitems(None, items)
-    order = [item.nodeid for item in items]
-    assert order[0] == f"{SLOWEST_FIRST[0]}::test_z"
-    assert order[-2:] == ["tests/test_aaa.py::test_a", "tests/test_aaa.py::test_b"], "unmarked, unlisted: last"
-    assert order[-3] == "tests/test_nowy_wolny.py::test_c", "a new slow module before the quick ones"
-    assert order[1:4] == [f"{docs}::test_x[a.md]", f"{docs}::test_x[b.md]", f"{docs}::test_y"]
-    groups = {item.nodeid: item.group for item in items}
-    assert groups[f"{SLOWEST_FIRST[0]}::test_z"] == SLOWEST_FIRST[0], "slow tests of other modules stay together"
-    assert groups[f"{docs}::test_x[a.md]"] == groups[f"{docs}::test_y"] == docs
-    assert groups[f"{docs}::test_x[b.md]"] == f"{docs}::test_x(b.md)", "no [ ] @: xdist reads the group after @"
+    assert [item.nodeid for item in items] == [
+        f"{SLOWEST_FIRST[0]}::test_z", f"{SLOWEST_FIRST[1]}::test_x[a]", f"{SLOWEST_FIRST[1]}::test_y",
+        "tests/test_nowy_wolny.py::test_c", "tests/test_nowy_wolny.py::test_d",  # unlisted but slow: before
+        "tests/test_aaa.py::test_a", "tests/test_aaa.py::test_b",  # the quick ones, last
+    ]
