@@ -266,12 +266,13 @@ def hostile_run(tmp_path_factory):
 # (--dist loadgroup with xdist_group marks would let slow tests of one module spread over workers, but with
 # pytest 9 and xdist 3.8 the group is silently ignored: xdist sets item._nodeid, pytest 9 reads item._id.)
 SLOWEST_FIRST: tuple[str, ...] = (
+    "tests/test_docs.py",  # every command of the docs: demo, run ×2, batch ×2, dokumenty, app, lab
     "tests/test_run.py",
     "tests/test_app_browser.py",
-    "tests/test_docs.py",
+    "tests/test_valid_means_runnable.py",
     "tests/test_notebooks.py",
-    "tests/test_reading_limits.py",
     "tests/test_hostile_browser.py",
+    "tests/test_reading_limits.py",
     "tests/test_app.py",
     "tests/test_batch.py",
     "tests/test_benchmarks_smoke.py",
@@ -281,7 +282,6 @@ SLOWEST_FIRST: tuple[str, ...] = (
     "notebooks/01_mapowanie_partnerow.ipynb",
     "notebooks/02_koszyk_uslug.ipynb",
     "notebooks/aplikacja.ipynb",
-    "tests/test_valid_means_runnable.py",
 )
 
 
