@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check pzk_kit tests benchmarks
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax --nbval-cell-timeout=300 tests notebooks
+	$(BIN)/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder --nbval-lax --nbval-cell-timeout=300 tests notebooks
 
 # Regenerate the committed templates and the example workbook after changing the schema or the example.
 data: $(STAMP)

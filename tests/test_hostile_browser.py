@@ -52,10 +52,11 @@ def _pzk(*arguments: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def hostile_outputs(tmp_path_factory) -> dict[str, Path]:
-    """The HTML pages the kit writes for the hostile gmina: `pzk run` and a summary-only `pzk batch`."""
+def hostile_outputs(hostile_run, tmp_path_factory) -> dict[str, Path]:
+    """The HTML pages the kit writes for the hostile gmina: `pzk run` (the session's shared ``hostile_run``, read
+    only) and a summary-only `pzk batch`."""
     root = tmp_path_factory.mktemp("wroga")
-    run = _pzk("run", str(HOSTILE / "gmina_wroga_csv"), "--out", str(root / "wyniki"))
+    wyniki, run = hostile_run
     assert run.returncode == 0, run.stdout + run.stderr
     region = root / "region"
     shutil.copytree(HOSTILE / "gmina_wroga_csv", region / "gmina_wroga_csv")
@@ -64,7 +65,7 @@ def hostile_outputs(tmp_path_factory) -> dict[str, Path]:
     (broken / "gmina.csv").write_text(f"pole;wartosc\nnazwa;{GMINA_NAME}\n", encoding="utf-8")
     batch = _pzk("batch", str(region), "--out", str(root / "zestawienie"), "--summary-only", "--bez-paska")
     assert (root / "zestawienie" / "podsumowanie.html").exists(), batch.stdout + batch.stderr
-    pages = {name: root / "wyniki" / name for name in
+    pages = {name: wyniki / name for name in
              ("01_mapowanie_partnerow.html", "02_koszyk_uslug.html", "03_ewaluacja.html", "katalog_uslug.html")}
     pages["podsumowanie.html"] = root / "zestawienie" / "podsumowanie.html"
     return pages

@@ -45,12 +45,31 @@ def minimal_gmina(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def example_notebook(tmp_path_factory):
+    """``run(name) -> (executed notebook, its wyniki folder)``: each notebook executed once on the example
+    (``dane=""``) for all the tests of this module that need exactly that run. Read only: the tests inspect it."""
+    done: dict[str, tuple[Path, Path]] = {}
+
+    def run(name: str) -> tuple[Path, Path]:
+        if name not in done:
+            folder = tmp_path_factory.mktemp("przyklad")
+            wyniki = folder / "wyniki"
+            run_notebook(NOTEBOOKS / name, folder / name, {"dane": "", "wyniki": str(wyniki)})
+            done[name] = folder / name, wyniki
+        return done[name]
+
+    return run
+
+
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("which", ["example", "minimal"])
-def test_notebook_runs_under_papermill(name, which, minimal_gmina, tmp_path):
-    dane = "" if which == "example" else str(minimal_gmina)
-    out = tmp_path / name
-    run_notebook(NOTEBOOKS / name, out, {"dane": dane, "wyniki": str(tmp_path / "wyniki")})
+def test_notebook_runs_under_papermill(name, which, minimal_gmina, example_notebook, tmp_path):
+    if which == "example":
+        out, _ = example_notebook(name)
+    else:
+        out = tmp_path / name
+        run_notebook(NOTEBOOKS / name, out, {"dane": str(minimal_gmina), "wyniki": str(tmp_path / "wyniki")})
     text = outputs_text(nbformat.read(out, as_version=4))
     assert ("Gmina Przykładowa" if which == "example" else "Gmina Mała") in text
 
@@ -81,15 +100,13 @@ def test_mapping_notebook_without_cooperation_sheet_explains_what_to_collect(min
     assert "Arkusz „wspolpraca” nie został jeszcze zebrany" in text
 
 
-def test_basket_notebook_writes_part_catalogue_and_hsds(tmp_path):
+def test_basket_notebook_writes_part_catalogue_and_hsds(example_notebook):
     from pzk_kit.basket import basket_summary
     from pzk_kit.example import example_dir
     from pzk_kit.reading import read_gmina
     from pzk_kit.results import read_parts
 
-    wyniki = tmp_path / "wyniki"
-    out = tmp_path / "02.ipynb"
-    run_notebook(NOTEBOOKS / NAMES[1], out, {"dane": "", "wyniki": str(wyniki)})
+    out, wyniki = example_notebook(NAMES[1])
     assert read_parts(wyniki)["basket"] == basket_summary(read_gmina(example_dir()))
     assert (wyniki / "katalog_uslug.html").stat().st_size > 10_000
     assert (wyniki / "katalog_uslug.docx").exists()
@@ -105,15 +122,13 @@ def test_basket_notebook_without_services_explains_what_to_collect(minimal_gmina
     assert "Arkusz „potrzeby” nie został jeszcze zebrany" in text
 
 
-def test_evaluation_notebook_writes_the_evaluation_part(tmp_path):
+def test_evaluation_notebook_writes_the_evaluation_part(example_notebook):
     from pzk_kit.evaluation import evaluation_summary
     from pzk_kit.example import example_dir
     from pzk_kit.reading import read_gmina
     from pzk_kit.results import read_parts
 
-    wyniki = tmp_path / "wyniki"
-    out = tmp_path / "03.ipynb"
-    run_notebook(NOTEBOOKS / NAMES[2], out, {"dane": "", "wyniki": str(wyniki)})
+    out, wyniki = example_notebook(NAMES[2])
     part = read_parts(wyniki)["evaluation"]
     assert part == evaluation_summary(read_gmina(example_dir()))
     assert part["respondents"] == {"T0": 21, "T1": 22}
@@ -129,7 +144,7 @@ def test_evaluation_notebook_without_survey_explains_how_to_run_one(minimal_gmin
     assert "Ankieta samooceny nie została jeszcze przeprowadzona" in text
 
 
-def test_evaluation_notebook_writes_recommendations_and_the_council_report(tmp_path):
+def test_evaluation_notebook_writes_recommendations_and_the_council_report(example_notebook):
     import json
 
     from docx import Document
@@ -138,9 +153,7 @@ def test_evaluation_notebook_writes_recommendations_and_the_council_report(tmp_p
     from pzk_kit.reading import read_gmina
     from pzk_kit.recommendations import recommendations
 
-    wyniki = tmp_path / "wyniki"
-    out = tmp_path / "03.ipynb"
-    run_notebook(NOTEBOOKS / NAMES[2], out, {"dane": "", "wyniki": str(wyniki)})
+    out, wyniki = example_notebook(NAMES[2])
     saved = json.loads((wyniki / "rekomendacje.json").read_text(encoding="utf-8"))
     assert [r["code"] for r in saved] == [r.code for r in recommendations(read_gmina(example_dir()))]
     report = Document(str(wyniki / "raport.docx"))

@@ -38,11 +38,7 @@ NETWORK_KEYS = {"measurement", "partners", "ties", "density", "components", "iso
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def example_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("run") / "wyniki"
-    result = runner.run_gmina(EXAMPLE_XLSX, out, cell_timeout=120)
-    return out, result
+# example_run: the session's shared, read-only `pzk run` of EXAMPLE_XLSX (tests/conftest.py)
 
 
 def test_every_contract_output_is_written(example_run):

@@ -140,12 +140,11 @@ def test_any_valid_text_runs_through_every_producer(write_csv_gmina, gmina_bluep
 
 
 @pytest.mark.slow
-def test_pzk_run_and_dokumenty_on_the_hostile_csv_gmina(tmp_path):
+def test_pzk_run_and_dokumenty_on_the_hostile_csv_gmina(hostile_run, tmp_path):
     env_python = [sys.executable, "-m", "pzk_kit"]
-    run = subprocess.run([*env_python, "run", str(HOSTILE_CSV), "--out", str(tmp_path / "wyniki")],
-                         capture_output=True, text=True, timeout=900)
+    out, run = hostile_run  # `pzk run` of HOSTILE_CSV, shared with the browser tests (tests/conftest.py)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    assert (tmp_path / "wyniki" / "katalog_uslug.docx").is_file() and (tmp_path / "wyniki" / "raport.docx").is_file()
+    assert (out / "katalog_uslug.docx").is_file() and (out / "raport.docx").is_file()
     made = subprocess.run([*env_python, "dokumenty", str(HOSTILE_CSV), "--out", str(tmp_path / "dokumenty")],
                           capture_output=True, text=True, timeout=600)
     assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
