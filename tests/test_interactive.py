@@ -131,14 +131,14 @@ def test_sectors_are_checkboxes_a_click_adds_or_removes_one(maps, pngs, example)
     boxes["pomoc_spoleczna"].value = False  # one click: all sectors but one
     assert explorer.sectors.value == tuple(code for code in every if code != "pomoc_spoleczna")
     without = filtered_graph(explorer.network, 1, list(explorer.sectors.value))
-    assert explorer.status.value == (f"Partnerzy na mapie: {without.number_of_nodes()}, "
-                                     f"powiązania: {without.number_of_edges()}")
+    assert explorer.status.value == (f"Instytucje na mapie: {without.number_of_nodes()}, "
+                                     f"liczba powiązań: {without.number_of_edges()}")
     assert "sektory: wszystkie oprócz: Pomoc społeczna." in pngs.alts[-1]
 
     drawn = len(maps)
     explorer.sectors.none_button.click()  # one map for the whole click, not one per box
     assert explorer.sectors.value == () and not any(box.value for box in boxes.values())
-    assert len(maps) == drawn + 1 and explorer.status.value == ("Partnerzy na mapie: 0, powiązania: 0 "
+    assert len(maps) == drawn + 1 and explorer.status.value == ("Instytucje na mapie: 0, liczba powiązań: 0 "
                                                              "(zaznacz co najmniej jeden sektor)")
     assert "sektory: żaden." in pngs.alts[-1]
     boxes["edukacja"].value = True
@@ -148,7 +148,7 @@ def test_sectors_are_checkboxes_a_click_adds_or_removes_one(maps, pngs, example)
     explorer.sectors.all_button.click()
     assert explorer.sectors.value == every and all(box.value for box in boxes.values())
     assert pngs.alts[-1] == ("Mapa współpracy partnerów, pomiar T1, powiązania na poziomie 1 lub wyższym, "
-                             "sektory: wszystkie. Partnerzy na mapie: 27, powiązania: 71.")
+                             "sektory: wszystkie. Instytucje na mapie: 27, liczba powiązań: 71.")
 
     explorer.sectors.value = ("zdrowie",)  # set by code (tests, notebooks): the boxes follow
     assert [code for code, box in boxes.items() if box.value] == ["zdrowie"]

@@ -86,11 +86,11 @@ def test_sector_colours_come_from_the_dictionary_and_are_distinct():
     assert len(set(core)) == 9
 
 
-def test_sector_csv_gained_only_the_colour_column():
+def test_sector_csv_gained_only_the_colour_and_abbreviation_columns():
     with data_path("slowniki", "sektory.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["kod", "etykieta", "rdzen", "opis", "aliasy", "kolor"]
-    assert all(len(row) == 6 for row in rows)
+    assert rows[0] == ["kod", "etykieta", "rdzen", "opis", "aliasy", "kolor", "skroty"]
+    assert all(len(row) == 7 for row in rows)
 
 
 # -- layout ----------------------------------------------------------------------------------------------------------
