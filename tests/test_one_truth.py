@@ -26,7 +26,7 @@ import pytest
 from bs4 import BeautifulSoup
 from docx import Document
 
-from pzk_kit import interactive
+from pzk_kit import glossary, interactive
 from pzk_kit.cli import build_parser
 from pzk_kit.measurement import as_of, pick, resolve, run_measurement
 from pzk_kit.reading import read_gmina
@@ -79,7 +79,7 @@ def console_figures(stdout: str) -> dict:
     """The console's closing line states the map's measurement, partners and ties."""
     line = next(line for line in stdout.splitlines() if re.search(r"\bmapa\b", line) and "powiąza" in line)
     measurement = re.search(r"\((?:pomiar )?(T\d+)\)", line)
-    partners = re.search(r"partner\w*:? (\d+)", line)
+    partners = re.search(r"(?:partner\w*|Instytucje na mapie):? (\d+)", line)
     ties = re.search(r"powiąza\w*:? (\d+)", line)
     assert measurement and partners and ties, line
     return {"measurement": measurement.group(1), "partners": int(partners.group(1)), "ties": int(ties.group(1))}
@@ -91,7 +91,7 @@ def notebook01_figures(page: Path) -> dict:
     text = soup.get_text(" ", strip=True)
     stated = re.search(r"Wyniki opisują pomiar (T\d+)", text)
     assert stated, "notebook 01 does not name its measurement"
-    labels = {row["kod"]: row["nazwa"] for row in read_table("miary_sieci.csv")}
+    labels = {row["kod"]: row["nazwa"] for row in read_table("miary.csv")}
     values: dict[str, str] = {}
     for table in soup.find_all("table"):
         rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])] for tr in table.find_all("tr")]
@@ -114,7 +114,7 @@ def report_figures(path: Path) -> dict:
     document = Document(str(path))
     tables = [_rows(t) for t in document.tables]
     card = next(rows for rows in tables if rows[0] == ["Miara", "Wynik", "Zmiana", "Ocena"])
-    names = {row["kod"]: row["nazwa"] for row in read_table("raport", "karta.csv")}
+    names = {row["kod"]: glossary.label(row["miara"]) for row in read_table("raport", "karta.csv")}
     card_values = {row[0]: row[1] for row in card[1:]}
     source = next(p.text for p in document.paragraphs if re.match(r"Mapa współpracy: pomiar T\d+", p.text))
     measurement = re.match(r"Mapa współpracy: pomiar (T\d+)", source).group(1)
@@ -191,8 +191,8 @@ def test_the_app_shows_and_downloads_what_pzk_run_wrote(one_run, monkeypatch):
     out, _, asked = one_run
     if asked is not None:
         pytest.skip("the app's default is the run without --pomiar")
-    monkeypatch.setattr(interactive, "show", lambda _figure: None)
-    monkeypatch.setattr(interactive, "show_png", lambda _png: None)
+    monkeypatch.setattr(interactive, "show", lambda *_args, **_kwargs: None)
+    monkeypatch.setattr(interactive, "show_png", lambda *_args, **_kwargs: None)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     shown = WorkshopApp()
     data = shown.load(EXAMPLE_XLSX)
@@ -201,7 +201,7 @@ def test_the_app_shows_and_downloads_what_pzk_run_wrote(one_run, monkeypatch):
     net = shown.explorer.networks[measurement]
     assert (measurement, net.n, net.ties) == (summary["network"]["measurement"], summary["network"]["partners"],
                                               summary["network"]["ties"])
-    assert shown.explorer.status.value.endswith(f"powiązania: {summary['network']['ties']}")
+    assert shown.explorer.status.value.endswith(f"liczba powiązań: {summary['network']['ties']}")
     downloaded = make_file("summary", data)
     assert downloaded.available, downloaded.reason
     assert json.loads(downloaded.content.decode("utf-8")) == summary
