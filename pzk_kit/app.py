@@ -133,10 +133,9 @@ def _table(frame: pd.DataFrame, caption: str | None = None) -> widgets.HTML:
 
 def _figure(figure, alt: str) -> widgets.HTML:
     """A matplotlib figure as an image with its Polish text alternative (the PNG the notebooks show)."""
-    from pzk_kit.figures import figure_png
-    from pzk_kit.interactive import image_html
+    from pzk_kit.figures import figure_png, image_html
 
-    return widgets.HTML(image_html(figure_png(figure), alt))
+    return widgets.HTML(str(image_html(figure_png(figure), alt)))
 
 
 def _size_text(size: int) -> str:

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 import traitlets
 from IPython.display import HTML, display
 
-from pzk_kit import glossary
+from pzk_kit import figures, glossary
 from pzk_kit.basket import EVERYONE, find_services
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.figures import figure_png, live_png
@@ -44,24 +44,17 @@ def _headless_note(what: str) -> HTML:
                 "w JupyterLab (<code>pzk lab</code>) albo w aplikacji (<code>pzk app</code>).</i></p>")
 
 
-def image_html(png: bytes, alt: str) -> str:
-    """A PNG as an ``<img>`` with its Polish text alternative (WCAG 2.1 AA: a screen reader says what it shows).
-
-    IPython's image output has no alt text, so the widgets show their figures as this HTML instead.
-    """
-    encoded = base64.b64encode(png).decode("ascii")
-    return (f'<img class="pzk-figure" alt="{html.escape(alt, quote=True)}" style="max-width:100%" '
-            f'src="data:image/png;base64,{encoded}">')
-
-
 def show_png(png: bytes, alt: str) -> None:
-    """Display PNG bytes made earlier (e.g. a live map kept for when the room returns to the same filters)."""
-    display(HTML(image_html(png, alt)))
+    """Display PNG bytes made earlier (e.g. a live map kept for when the room returns to the same filters).
+
+    As an ``<img alt>``: the widgets run live in Voila and JupyterLab, whose image output drops the alt metadata.
+    """
+    figures.show_png(png, alt, as_html=True)
 
 
 def show(figure, alt: str) -> None:
     """Display a matplotlib figure drawn now, with its text alternative."""
-    display(HTML(image_html(figure_png(figure), alt)))
+    figures.show_png(figure_png(figure), alt, as_html=True)
 
 
 def _show(output: widgets.Output, figure, alt: str) -> None:
