@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import itertools
 import random
-import time
 from collections import defaultdict
 
 import networkx as nx
@@ -806,13 +805,10 @@ def test_two_thousand_partners(tmp_path, write_csv_gmina):
         "partnerzy": [PARTNER_HEADER, *partners],
         "wspolpraca": [REPORT_HEADER, *reports],
     })
-    started = time.perf_counter()
-    data = read_gmina(folder)
+    data = read_gmina(folder)  # its speed: benchmarks/bench_network.py (no timing asserts in tests)
     assert data.report.errors == []
     net = build_network(data)
     summary = network_summary(data, net=net)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 120, f"{elapsed:.1f} s"  # ~15 s on a laptop; betweenness on 2,000 nodes dominates
 
     # the same numbers from the generated reports, without the kit
     best: dict[tuple[str, str], int] = defaultdict(int)
