@@ -15,22 +15,12 @@ from matplotlib.patches import Patch, Rectangle
 
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.figures import describe, literal_text
+from pzk_kit.style import AMBER, EDGE, FONT, GREEN, GREY, INK, RED, message_figure
 
-FONT = "DejaVu Sans"
-GAP_COLOUR = "#c62828"
-COVERED_COLOUR = "#2e7d32"
-PRIORITY_COLOURS = {1: "#c62828", 2: "#ef6c00", 3: "#f9a825"}
+GAP_COLOUR = RED
+COVERED_COLOUR = GREEN
+PRIORITY_COLOURS = {1: RED, 2: "#ef6c00", 3: AMBER}
 _CMAP = LinearSegmentedColormap.from_list("pzk_blues", ["#ffffff", "#c6dbef", "#4292c6", "#08306b"])
-
-
-@literal_text
-def _message_figure(text: str, title: str) -> Figure:
-    figure = Figure(figsize=(10, 3))
-    ax = figure.subplots()
-    ax.set_axis_off()
-    ax.set_title(title, fontsize=18, fontweight="bold", loc="left", family=FONT)
-    ax.text(0.5, 0.45, text, ha="center", va="center", fontsize=14, family=FONT, wrap=True)
-    return describe(figure, f"{title}: {text}")
 
 
 def _people(value: object) -> str:
@@ -46,7 +36,7 @@ def draw_coverage_heatmap(services: pd.DataFrame, needs: pd.DataFrame | None = N
     """
     title = "Pokrycie potrzeb usługami"
     if services.empty:
-        return _message_figure("Brak usług i potrzeb do pokazania.", title)
+        return message_figure(title, "Brak usług i potrzeb do pokazania.")
     rows, cols = services.shape
     figure = Figure(figsize=(max(10, 0.85 * cols + 5), max(5, 0.48 * rows + 3)))
     ax = figure.subplots()
@@ -55,7 +45,7 @@ def draw_coverage_heatmap(services: pd.DataFrame, needs: pd.DataFrame | None = N
     for (r, c), value in np.ndenumerate(values):
         if value:
             ax.text(c, r, f"{int(value)}", ha="center", va="center", fontsize=10, family=FONT,
-                    color="white" if value > values.max() * 0.6 else "#1a1a1a")
+                    color="white" if value > values.max() * 0.6 else INK)
     if needs is not None and len(needs):
         areas, groups = dictionary("obszary_potrzeb"), dictionary("grupy_docelowe")
         row_of = {label: i for i, label in enumerate(services.index)}
@@ -103,7 +93,7 @@ def draw_gaps(gaps: pd.DataFrame) -> Figure:
     """Uncovered needs as bars of people affected, coloured by priority (``basket.gaps_table`` layout)."""
     title = "Luki: potrzeby bez usługi"
     if gaps.empty:
-        return _message_figure("Każda potrzeba z diagnozy ma co najmniej jedną usługę.", title)
+        return message_figure(title, "Każda potrzeba z diagnozy ma co najmniej jedną usługę.")
     labels = [textwrap.fill(f"{a} — {g.lower()}", 46) for a, g in zip(gaps["Obszar potrzeb"], gaps["Grupa"],
                                                                          strict=True)]
     people = [0 if pd.isna(v) else int(v) for v in gaps["Liczba osób"]]
@@ -111,8 +101,8 @@ def draw_gaps(gaps: pd.DataFrame) -> Figure:
     figure = Figure(figsize=(11, max(3.5, 0.9 * len(gaps) + 1.8)))
     ax = figure.subplots()
     positions = np.arange(len(gaps))[::-1]
-    colours = [PRIORITY_COLOURS.get(p, "#9e9e9e") for p in priorities]
-    ax.barh(positions, people, color=colours, edgecolor="#333333")
+    colours = [PRIORITY_COLOURS.get(p, GREY) for p in priorities]
+    ax.barh(positions, people, color=colours, edgecolor=EDGE)
     for y, value in zip(positions, people, strict=True):
         ax.text(value, y, f" {value} os." if value else " liczba osób nieznana", va="center", fontsize=11,
                 family=FONT)
@@ -137,8 +127,8 @@ def draw_access(barriers: pd.DataFrame) -> Figure:
     title = "Jak mieszkaniec dostaje się do usługi"
     total = int(barriers["Usługi"].sum()) if len(barriers) else 0
     if not total:
-        return _message_figure("Brak usług w koszyku.", title)
-    palette = ["#2e7d32", "#f9a825", "#c62828", "#9e9e9e"]
+        return message_figure(title, "Brak usług w koszyku.")
+    palette = [GREEN, AMBER, RED, GREY]
     figure = Figure(figsize=(11, 3.8))
     ax = figure.subplots()
     features = list(dict.fromkeys(barriers["Cecha"]))
@@ -150,7 +140,7 @@ def draw_access(barriers: pd.DataFrame) -> Figure:
             ax.barh(y, share, left=left, color=colour, edgecolor="white", height=0.6)
             if share >= 0.06:
                 ax.text(left + share / 2, y, f"{label}\n{share:.0%} ({count})", ha="center", va="center",
-                        fontsize=10, family=FONT, color="white" if colour != "#f9a825" else "#1a1a1a")
+                        fontsize=10, family=FONT, color="white" if colour != AMBER else INK)
             left += share
     ax.set_yticks(range(len(features)), list(reversed(features)), fontsize=12, family=FONT)
     ax.set_xlim(0, 1)

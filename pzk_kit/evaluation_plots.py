@@ -15,14 +15,25 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from pzk_kit.basket_plots import FONT, _message_figure
 from pzk_kit.evaluation import DONT_KNOW_COLUMN, EMPTY_COLUMN
 from pzk_kit.figures import describe, literal_text
 from pzk_kit.reading import measurement_order
+from pzk_kit.style import (
+    ATTENTION,
+    BAND_COLOURS,
+    BAND_TEXT_COLOURS,
+    EDGE,
+    FONT,
+    GREY,
+    INK,
+    STRONG,
+    WATCH,
+    band_of,
+    band_thresholds,
+    message_figure,
+)
 from pzk_kit.survey_instrument import load_instrument
 
-STRONG, WATCH, ATTENTION = "mocna strona", "do obserwacji", "wymaga uwagi"
-BAND_COLOURS = {STRONG: "#2e7d32", WATCH: "#f9a825", ATTENTION: "#c62828"}
 HIDDEN_COLOUR = "#bdbdbd"
 HIDDEN_PEOPLE = "ukryte (mniej niż 3 osoby)"
 HIDDEN_ANSWERS = "ukryte (mniej niż 3 odpowiedzi)"
@@ -60,8 +71,8 @@ def _factor_names() -> dict[str, str]:
     return {f.code: f.name for f in instrument.factors} if instrument else {}
 
 
-def _band(score: float) -> str:
-    return STRONG if score >= 4.0 else WATCH if score >= 3.0 else ATTENTION
+def _one_decimal(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
 
 
 def _measurement_colour(index: int, count: int) -> str:
@@ -79,7 +90,7 @@ def draw_factor_radar(scores: dict[str, dict[str, float | None]]) -> Figure:
     title = "Ocena współpracy: czynniki w kolejnych pomiarach"
     measurements = sorted({m for values in scores.values() for m in values}, key=lambda m: (len(m), m))
     if not scores or not measurements:
-        return _message_figure("Brak wyników ankiety do pokazania.", title)
+        return message_figure(title, "Brak wyników ankiety do pokazania.")
     names = _factor_names()
     factors = list(scores)
     angles = np.linspace(0, 2 * np.pi, len(factors), endpoint=False)
@@ -92,12 +103,13 @@ def draw_factor_radar(scores: dict[str, dict[str, float | None]]) -> Figure:
     ax.set_ylim(1, 5)
     ax.set_yticks([1, 2, 3, 4, 5], ["1", "2", "3", "4", "5"], fontsize=10, family=FONT, color="#616161")
     ax.set_rlabel_position(0)
+    thresholds = band_thresholds()
     ring = np.linspace(0, 2 * np.pi, 200)
-    for level, band_name in ((3.0, WATCH), (4.0, STRONG)):
+    for level, band_name in ((thresholds.watch, WATCH), (thresholds.strong, STRONG)):
         ax.plot(ring, np.full_like(ring, level), color=BAND_COLOURS[band_name], linewidth=1.8, linestyle="--",
                 zorder=1)
         ax.text(np.pi / len(factors), level - 0.1, band_name, ha="center", va="top", fontsize=10, family=FONT,
-                color="#1b5e20" if band_name == STRONG else "#a86400", fontweight="bold",
+                color=BAND_TEXT_COLOURS[band_name], fontweight="bold",
                 rotation=-180 / len(factors), zorder=4)
     handles = []
     for index, measurement in enumerate(measurements):
@@ -120,9 +132,9 @@ def draw_factor_radar(scores: dict[str, dict[str, float | None]]) -> Figure:
     ax.tick_params(axis="x", pad=22)
     ax.grid(color="#e0e0e0")
     handles += [Line2D([], [], color=BAND_COLOURS[STRONG], linestyle="--", linewidth=1.8,
-                       label=f"4,0 — próg „{STRONG}”"),
+                       label=f"{_one_decimal(thresholds.strong)} — próg „{STRONG}”"),
                 Line2D([], [], color=BAND_COLOURS[WATCH], linestyle="--", linewidth=1.8,
-                       label=f"3,0 — próg „{WATCH}”")]
+                       label=f"{_one_decimal(thresholds.watch)} — próg „{WATCH}”")]
     if any(_missing(scores[f].get(m)) for f in factors for m in measurements):
         handles.append(Line2D([], [], color="none", label=f"[…: ukryte] — {HIDDEN_PEOPLE}"))
     figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 3), fontsize=12, frameon=False,
@@ -132,7 +144,8 @@ def draw_factor_radar(scores: dict[str, dict[str, float | None]]) -> Figure:
     described = "; ".join(
         f"{names.get(f, f)}: " + ", ".join(f"{m} {_score_words(scores[f].get(m))}" for m in measurements)
         for f in factors)
-    return describe(figure, f"{title} (wykres radarowy, skala 1–5, progi 3,0 i 4,0). {described}.")
+    return describe(figure, f"{title} (wykres radarowy, skala 1–5, progi {_one_decimal(thresholds.watch)} i "
+                            f"{_one_decimal(thresholds.strong)}). {described}.")
 
 
 def _score_words(value: object) -> str:
@@ -149,7 +162,7 @@ def draw_factor_bands(table: pd.DataFrame) -> Figure:
     measurements = [c for c in table.columns if _MEASUREMENT.match(str(c))]
     measurements.sort(key=measurement_order)
     if table.empty or not measurements:
-        return _message_figure("Brak wyników ankiety do pokazania.", title)
+        return message_figure(title, "Brak wyników ankiety do pokazania.")
     latest = measurements[-1]
     earlier = measurements[-2] if len(measurements) > 1 else None
     labels = [textwrap.fill(str(name), 34, break_long_words=False) for name in table["Czynnik"]]
@@ -163,24 +176,26 @@ def draw_factor_bands(table: pd.DataFrame) -> Figure:
                     style="italic")
         else:
             value = float(value)
-            ax.barh(y, value, color=BAND_COLOURS[_band(value)], edgecolor="#333333", height=0.7)
+            ax.barh(y, value, color=BAND_COLOURS[band_of(value)], edgecolor=EDGE, height=0.7)
             ax.text(value + 0.05, y, _comma(value), va="center", fontsize=11, family=FONT, fontweight="bold")
         if not _missing(before):
-            ax.plot(float(before), y, marker="D", color="#1a1a1a", markersize=7, markeredgecolor="white",
+            ax.plot(float(before), y, marker="D", color=INK, markersize=7, markeredgecolor="white",
                     zorder=3, linestyle="none")
-    for level in (3.0, 4.0):
-        ax.axvline(level, color="#9e9e9e", linestyle=":", linewidth=1)
+    thresholds = band_thresholds()
+    for level in (thresholds.watch, thresholds.strong):
+        ax.axvline(level, color=GREY, linestyle=":", linewidth=1)
     ax.set_yticks(positions, labels, fontsize=11, family=FONT)
     ax.set_xlim(1, 5.45)
     ax.set_xticks([1, 2, 3, 4, 5])
     ax.set_xlabel(f"Średnia ocena w pomiarze {latest} (1 — najgorzej, 5 — najlepiej)", fontsize=12, family=FONT)
     ax.set_title(title, fontsize=18, fontweight="bold", loc="left", family=FONT, pad=14)
     ax.spines[["top", "right"]].set_visible(False)
-    handles = [Patch(color=BAND_COLOURS[STRONG], label=f"{STRONG} (≥ 4,0)"),
-               Patch(color=BAND_COLOURS[WATCH], label=f"{WATCH} (3,0–3,99)"),
-               Patch(color=BAND_COLOURS[ATTENTION], label=f"{ATTENTION} (< 3,0)")]
+    strong, watch = _one_decimal(thresholds.strong), _one_decimal(thresholds.watch)
+    handles = [Patch(color=BAND_COLOURS[STRONG], label=f"{STRONG} (≥ {strong})"),
+               Patch(color=BAND_COLOURS[WATCH], label=f"{WATCH} ({watch}–{_comma(thresholds.strong - 0.01)})"),
+               Patch(color=BAND_COLOURS[ATTENTION], label=f"{ATTENTION} (< {watch})")]
     if earlier:
-        handles.append(Line2D([], [], marker="D", color="#1a1a1a", linestyle="none", markersize=7,
+        handles.append(Line2D([], [], marker="D", color=INK, linestyle="none", markersize=7,
                               label=f"pomiar {earlier}"))
     figure.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=11, frameon=False,
                   prop={"family": FONT, "size": 11})
@@ -188,12 +203,12 @@ def draw_factor_bands(table: pd.DataFrame) -> Figure:
     described = []
     for name, value, before in zip(table["Czynnik"], table[latest],
                                    table[earlier] if earlier else [None] * len(table), strict=True):
-        words = f"{name} {_score_words(value)}" + ("" if _missing(value) else f" — {_band(float(value))}")
+        words = f"{name} {_score_words(value)}" + ("" if _missing(value) else f" — {band_of(float(value))}")
         if not _missing(before):
             words += f" (w {earlier}: {_comma(float(before))})"
         described.append(words)
-    return describe(figure, f"{title}: średnie ocen czynników w pomiarze {latest} (skala 1–5; mocna strona od 4,0, "
-                            f"wymaga uwagi poniżej 3,0). {'; '.join(described)}.")
+    return describe(figure, f"{title}: średnie ocen czynników w pomiarze {latest} (skala 1–5; mocna strona od "
+                            f"{strong}, wymaga uwagi poniżej {watch}). {'; '.join(described)}.")
 
 
 @literal_text
@@ -202,7 +217,7 @@ def draw_item_distributions(distribution: pd.DataFrame, measurement: str | None 
     title = "Rozkład odpowiedzi na pytania" + (f" — pomiar {measurement}" if measurement else "")
     columns = [c for c in ANSWER_COLOURS if c in distribution.columns]
     if distribution.empty or not columns:
-        return _message_figure("Brak odpowiedzi na pytania ankiety do pokazania.", title)
+        return message_figure(title, "Brak odpowiedzi na pytania ankiety do pokazania.")
     figure = Figure(figsize=(13, max(4.5, 0.62 * len(distribution) + 2.8)))
     ax = figure.subplots()
     positions = np.arange(len(distribution))[::-1]
@@ -224,7 +239,7 @@ def draw_item_distributions(distribution: pd.DataFrame, measurement: str | None 
                     height=0.75, hatch=ANSWER_HATCH.get(column))
             if share >= 0.07:
                 ax.text(left + share / 2, y, f"{share:.0%}".replace("%", " %"), ha="center", va="center",
-                        fontsize=9, family=FONT, color=ANSWER_INK.get(column, "#1a1a1a"))
+                        fontsize=9, family=FONT, color=ANSWER_INK.get(column, INK))
             left += share
     ax.set_yticks(positions, labels, fontsize=9.5, family=FONT, linespacing=1.05)
     ax.set_ylim(-0.6, len(distribution) - 0.4)
@@ -234,7 +249,7 @@ def draw_item_distributions(distribution: pd.DataFrame, measurement: str | None 
                   fontsize=11, family=FONT)
     ax.set_title(title, fontsize=18, fontweight="bold", loc="left", family=FONT, pad=12)
     ax.spines[["top", "right"]].set_visible(False)
-    handles = [Patch(facecolor=ANSWER_COLOURS[c], edgecolor="#9e9e9e", hatch=ANSWER_HATCH.get(c),
+    handles = [Patch(facecolor=ANSWER_COLOURS[c], edgecolor=GREY, hatch=ANSWER_HATCH.get(c),
                      label=_answer_label(c)) for c in columns]
     handles.append(Patch(facecolor=HIDDEN_COLOUR, label=HIDDEN_ANSWERS))
     legend_rows = 2

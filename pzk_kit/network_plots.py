@@ -36,6 +36,7 @@ from matplotlib.transforms import Bbox
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.figures import LITERAL_TEXT, describe
 from pzk_kit.network import Network, ego_network
+from pzk_kit.style import EDGE, FONT, PROJECTOR, TITLE_SIZE, message_figure
 
 __all__ = [
     "compute_layout",
@@ -55,8 +56,6 @@ PAIR_SHRINK = 0.7  # each half of the pair is narrower than a single map
 HEATMAP_SIZE = (12.0, 9.5)
 BARS_SIZE = (12.0, 7.0)
 
-FONT = "DejaVu Sans"
-TITLE_SIZE = 18
 SUBTITLE_SIZE = 14
 LEGEND_SIZE = 12
 CAPTION_SIZE = 11
@@ -1059,21 +1058,12 @@ def _label_levels(ax: Axes, ego: nx.Graph, pos: dict, partner: str) -> None:
 # -- charts -------------------------------------------------------------------------------------------------------
 
 
-def _message_figure(title: str, message: str, size: tuple[float, float] = BARS_SIZE) -> Figure:
-    fig = Figure(figsize=size, layout="constrained")
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    ax.set_title(title, fontsize=TITLE_SIZE, fontweight="bold", loc="left")
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=16, transform=ax.transAxes)
-    return describe(fig, f"{title}: {message}.")
-
-
 @_projector_style
 def draw_sector_heatmap(counts: pd.DataFrame, means: pd.DataFrame) -> Figure:
     """Which policies already meet and which never do: the empty cells are the conversation to have."""
     title = "Powiązania między sektorami"
     if counts.empty or counts.to_numpy().sum() == 0:
-        return _message_figure(title, NO_TIES, HEATMAP_SIZE)
+        return message_figure(title, NO_TIES, HEATMAP_SIZE, look=PROJECTOR)
     rows = [_maybe_sector_label(x) for x in counts.index]
     cols = [_maybe_sector_label(x) for x in counts.columns]
     values = counts.to_numpy(dtype=float)
@@ -1152,7 +1142,7 @@ def draw_level_distribution(distributions: dict[str, pd.Series]) -> Figure:
     title = "Powiązania według poziomu współpracy"
     series = {name: s for name, s in distributions.items() if s is not None and len(s)}
     if not series:
-        return _message_figure(title, NO_TIES)
+        return message_figure(title, NO_TIES, BARS_SIZE, look=PROJECTOR)
     categories: list = []
     for s in series.values():
         categories += [c for c in s.index if c not in categories]
@@ -1167,7 +1157,7 @@ def draw_level_distribution(distributions: dict[str, pd.Series]) -> Figure:
     for i, (name, s) in enumerate(series.items()):
         values = [int(s.get(c, 0)) for c in categories]
         top = max(top, *values)
-        bars = ax.bar(x - 0.4 + width * (i + 0.5), values, width * 0.92, color=shades[i], edgecolor="#333333",
+        bars = ax.bar(x - 0.4 + width * (i + 0.5), values, width * 0.92, color=shades[i], edgecolor=EDGE,
                       linewidth=0.8, label=str(name))
         ax.bar_label(bars, labels=[str(v) for v in values], padding=3, fontsize=13, fontweight="bold")
     ax.set_xticks(x, [str(c).replace(" ", "\n", 1) for c in categories], fontsize=13)

@@ -30,11 +30,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from pzk_kit import __version__
-from pzk_kit.basket_plots import FONT
 from pzk_kit.evaluation import band
-from pzk_kit.evaluation_plots import ATTENTION, BAND_COLOURS, STRONG, WATCH
 from pzk_kit.figures import figure_png, literal_text
 from pzk_kit.resources import data_path, read_table
+from pzk_kit.style import ATTENTION, BAND_COLOURS, FONT, GREY, RED, STRONG, WATCH
 from pzk_kit.survey_instrument import load_instrument
 from pzk_kit.tables import polish_number
 
@@ -45,7 +44,7 @@ LONG_TABLE = 15  # gminas above which each table starts a printed page of its ow
 MAX_TABLE_COLUMNS = 11  # data columns per table (besides the gmina's name): what fits 1024 px and A4 landscape
 FACTOR_TOKEN = "czynniki:"  # in podsumowanie_grupy.csv: every survey factor of one kind ("filar", "operacyjny")
 _BAR = "#0b4f8a"
-_GREY = "#9e9e9e"
+_GREY = GREY
 _BAND_CLASSES = {STRONG: "pasmo-mocna", WATCH: "pasmo-obserwacja", ATTENTION: "pasmo-uwaga"}
 
 
@@ -201,7 +200,7 @@ def comparison_figure(records: list[dict[str, Any]], *, names: list[str] | None 
         _bars(axes[0], names, density, "Gęstość sieci współpracy", [_BAR] * len(names), polish_number,
               density_limit)
         _bars(axes[1], names, coverage, "Potrzeby z diagnozy, które mają usługę [%]",
-              ["#c62828" if c is not None and c < 75 else _BAR for c in coverage],
+              [RED if c is not None and c < 75 else _BAR for c in coverage],
               lambda v: f"{v:.0f}%", coverage_limit)
         _bars(axes[2], names, survey, "Średnia ocen w ankiecie (ostatni pomiar)",
               [BAND_COLOURS.get(band(s), _GREY) if s is not None else _GREY for s in survey], polish_number, None)

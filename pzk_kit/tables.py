@@ -11,10 +11,11 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from pzk_kit.safe_html import escape
+from pzk_kit.style import NAVY
 
 _STYLES = [
     {"selector": "", "props": "border-collapse: collapse; font-size: 13px; margin: 6px 0 14px 0;"},
-    {"selector": "th", "props": "background: #1f3864; color: white; padding: 4px 6px; text-align: left;"},
+    {"selector": "th", "props": f"background: {NAVY}; color: white; padding: 4px 6px; text-align: left;"},
     {"selector": "td", "props": "padding: 3px 6px; border-bottom: 1px solid #dde3ec; vertical-align: top;"},
     # The stripe is the row's background, not its cells': a cell coloured on purpose (an evaluation band) paints
     # over its row, whereas a stripe on the cells outranked the cell's own colour on every second row.

@@ -26,6 +26,7 @@ from pzk_kit.files import atomic_dir, atomic_file
 from pzk_kit.resources import data_path
 from pzk_kit.schema import ColumnSpec, SheetSpec, load_schema
 from pzk_kit.spreadsheet_safety import csv_row, set_cell
+from pzk_kit.style import NAVY, excel_colour
 from pzk_kit.text import sentence
 
 LISTS_SHEET = "listy"
@@ -37,7 +38,7 @@ CSV_ENCODING = "utf-8-sig"  # Excel opens a UTF-8 CSV with Polish letters correc
 
 _FONT = "Calibri"
 _HEADER_FONT = Font(name=_FONT, bold=True, color="FFFFFF")
-_REQUIRED_FILL = PatternFill("solid", fgColor="1F3864")
+_REQUIRED_FILL = PatternFill("solid", fgColor=excel_colour(NAVY))
 _OPTIONAL_FILL = PatternFill("solid", fgColor="4472C4")
 _EXAMPLE_FONT = Font(name=_FONT, italic=True, color="808080")
 _TITLE_FONT = Font(name=_FONT, bold=True, size=14)
