@@ -28,14 +28,8 @@ from pathlib import Path
 import jinja2
 import markupsafe
 import pandas as pd
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
 
+from pzk_kit import word
 from pzk_kit.cells import looks_like_email
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.files import atomic_file
@@ -43,6 +37,7 @@ from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData
 from pzk_kit.resources import data_path, read_table
 from pzk_kit.text import clean_cell_text, display_text, strip_diacritics
+from pzk_kit.word import Cm, Pt
 
 HTML_NAME = "katalog_uslug.html"
 DOCX_NAME = "katalog_uslug.docx"
@@ -465,21 +460,10 @@ def write_catalogue_html(
 
 # -- DOCX -------------------------------------------------------------------------------------------------------
 
-_FONT = "Calibri"
-_DARK = RGBColor(0x1F, 0x38, 0x64)
-_GREY = RGBColor(0x40, 0x40, 0x40)
-_LABEL_FILL = "EDF1F7"
-# Schema order of WordprocessingML: what may follow <w:pBdr> in <w:pPr> and <w:tblW> in <w:tblPr>.
-_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-               "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
-               "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-               "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
-               "w:rPr", "w:sectPr", "w:pPrChange")
-_AFTER_TBLW = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar",
-               "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
-_FOOTER_SIZE = Pt(9)
 _LABEL_WIDTH = Cm(3.6)
 _VALUE_WIDTH = Cm(13.4)
+_INDEX_WIDTHS = (Cm(8.5), Cm(8.5))
+_FOOTER_SIZE = 9
 
 
 def write_catalogue_docx(
@@ -493,9 +477,7 @@ def write_catalogue_docx(
     """Write ``katalog_uslug.docx``: the same catalogue as an editable, printable Word document."""
     path = _output_path(out, DOCX_NAME, {".docx"})
     document = build_catalogue_docx(data, include_personal=include_personal, generated=generated)
-    with atomic_file(path, overwrite=overwrite) as tmp:
-        document.save(str(tmp))
-    return path
+    return word.save(document, path, overwrite=overwrite)
 
 
 def build_catalogue_docx(data: GminaData, *, include_personal: bool = False, generated: dt.date | None = None):
@@ -507,7 +489,7 @@ def build_catalogue_docx(data: GminaData, *, include_personal: bool = False, gen
     day = generated or dt.date.today()
     leader = _leader_text(data)
 
-    document = Document()
+    document = word.blank_document()
     _setup_document(document, data, day)
     _title_block(document, data, day)
 
@@ -521,7 +503,7 @@ def build_catalogue_docx(data: GminaData, *, include_personal: bool = False, gen
     for key in ("jak_korzystac_1", "jak_korzystac_2", "jak_korzystac_3"):
         document.add_paragraph(_text(key))
     if leader:
-        _bold_paragraph(document, _text("jak_korzystac_lider", lider=leader))
+        word.run(document.add_paragraph(), _text("jak_korzystac_lider", lider=leader), bold=True)
     document.add_paragraph(_text("spis_tytul"), style="Normal").paragraph_format.keep_with_next = True
     for section in sections:
         label = section.situation or section.heading
@@ -544,119 +526,38 @@ def build_catalogue_docx(data: GminaData, *, include_personal: bool = False, gen
         name.paragraph_format.keep_with_next = True
         name.paragraph_format.space_before = Pt(8)
         name.paragraph_format.space_after = Pt(0)
-        run = name.add_run(provider.name)
-        run.bold = True
+        word.run(name, provider.name, bold=True)
         lines = document.add_paragraph()
         lines.paragraph_format.space_after = Pt(2)
         lines.paragraph_format.keep_together = True
-        _add_lines(lines, [item.text for item in provider.contact])
+        word.line_breaks(lines, [item.text for item in provider.contact])
     return document
 
 
 def _setup_document(document, data: GminaData, day: dt.date) -> None:
-    props = document.core_properties
-    props.title = _text("tytul", gmina=data.name)
-    props.subject = _text("pzk")
-    props.author = data.name
-    props.language = "pl-PL"
-    props.keywords = "PZK; koszyk usług; katalog usług"
-    props.comments = ""
-
+    """A leaflet for residents: the kit's navy headings with a rule under each life situation, Calibri 11 pt."""
+    word.set_properties(document, title=_text("tytul", gmina=data.name), subject=_text("pzk"), author=data.name,
+                        language="pl-PL", keywords="PZK; koszyk usług; katalog usług", comments="")
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2.0)
-    section.left_margin = section.right_margin = Cm(2.0)
-    section.footer_distance = Cm(1.0)
+    word.set_page(section, margin_cm=2.0, footer_distance_cm=1.0)
 
     styles = document.styles
-    normal = styles["Normal"]
-    normal.font.name = _FONT
-    normal.font.size = Pt(11)
-    _set_style_fonts(normal)
-    normal.paragraph_format.space_after = Pt(4)
-    normal.paragraph_format.line_spacing = 1.1
-    _set_language(document)
-    for name, size, color in (("Title", 26, _DARK), ("Subtitle", 16, _GREY), ("Heading 1", 16, _DARK),
-                              ("Heading 2", 13, _DARK)):
-        style = styles[name]
-        style.font.name = _FONT
-        style.font.size = Pt(size)
-        style.font.color.rgb = color
-        style.font.italic = False
-        _set_style_fonts(style)
-    _bottom_border(styles["Heading 1"])
-    styles["Heading 1"].paragraph_format.space_before = Pt(18)
-    styles["Heading 1"].paragraph_format.space_after = Pt(8)
-    styles["Heading 2"].paragraph_format.space_before = Pt(14)
-    styles["Heading 2"].paragraph_format.space_after = Pt(3)
-    styles["Title"].paragraph_format.space_after = Pt(6)
+    word.set_style(styles["Normal"], font=word.LEAFLET_FONT, size=11, space_after=4, line_spacing=1.1,
+                   east_asia=True)
+    word.set_language(styles["Normal"])
+    word.set_default_language(document)
+    for name, size, color in (("Title", 26, word.NAVY), ("Subtitle", 16, word.LEAFLET_GREY),
+                              ("Heading 1", 16, word.NAVY), ("Heading 2", 13, word.NAVY)):
+        word.set_style(styles[name], font=word.LEAFLET_FONT, size=size, color=color, italic=False, east_asia=True)
+    word.bottom_border(styles["Heading 1"], word.NAVY)
+    word.set_style(styles["Heading 1"], space_before=18, space_after=8)
+    word.set_style(styles["Heading 2"], space_before=14, space_after=3)
+    word.set_style(styles["Title"], space_after=6)
 
     if "Footer" in [style.name for style in styles]:
-        styles["Footer"].font.size = _FOOTER_SIZE
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = footer.add_run(f"{_text('tytul', gmina=data.name)} · {polish_date(day)} · strona ")
-    run.font.size = _FOOTER_SIZE
-    _add_field(footer, "PAGE")
-    footer.add_run(" z ").font.size = _FOOTER_SIZE
-    _add_field(footer, "NUMPAGES")
-
-
-def _bottom_border(style) -> None:
-    """A rule under Heading 1, like the line under the life-situation headings of the web page."""
-    ppr = style.element.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for attr, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", "1F3864")):
-        bottom.set(qn(attr), value)
-    borders.append(bottom)
-    ppr.insert_element_before(borders, *_AFTER_PBDR)
-
-
-def _set_style_fonts(style) -> None:
-    """Use the font for every script and drop theme fonts (which would override it in Word)."""
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), _FONT)
-
-
-def _set_language(document) -> None:
-    """Polish proofing language for the whole document (Word's spell-checker then checks Polish)."""
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    targets = [document.styles["Normal"].element.get_or_add_rPr()]
-    if defaults is not None:
-        rpr_default = defaults.find(qn("w:rPrDefault"))
-        if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
-            targets.append(rpr_default.find(qn("w:rPr")))
-    for rpr in targets:
-        lang = rpr.find(qn("w:lang"))
-        if lang is None:
-            lang = OxmlElement("w:lang")
-            rpr.append(lang)
-        lang.set(qn("w:val"), "pl-PL")
-
-
-def _add_field(paragraph, code: str) -> None:
-    """A field (PAGE, NUMPAGES) that Word and LibreOffice update when showing or printing the document."""
-    parts = [("fldChar", "begin"), ("instrText", f" {code} "), ("fldChar", "separate"), ("t", "1"),
-             ("fldChar", "end")]
-    for tag, value in parts:
-        run = paragraph.add_run()
-        run.font.size = _FOOTER_SIZE
-        element = OxmlElement(f"w:{tag}")
-        if tag == "fldChar":
-            element.set(qn("w:fldCharType"), value)
-        else:
-            element.set(qn("xml:space"), "preserve")
-            element.text = value
-        run._r.append(element)
+        word.set_style(styles["Footer"], size=_FOOTER_SIZE)
+    before = f"{_text('tytul', gmina=data.name)} · {polish_date(day)} · strona "
+    word.page_numbers(section.footer.paragraphs[0], before, size=_FOOTER_SIZE, color=None, italic=False)
 
 
 def _title_block(document, data: GminaData, day: dt.date) -> None:
@@ -664,26 +565,10 @@ def _title_block(document, data: GminaData, day: dt.date) -> None:
     document.add_paragraph(data.name, style="Subtitle")
     mission = display_text(data.info.get("misja"))
     if mission:
-        paragraph = document.add_paragraph()
-        run = paragraph.add_run(_text("misja", misja=mission))
-        run.italic = True
-        run.font.size = Pt(12)
+        word.run(document.add_paragraph(), _text("misja", misja=mission), italic=True, size=12)
     meta = document.add_paragraph()
     meta.paragraph_format.space_after = Pt(12)
-    run = meta.add_run(f"{_text('stan_na', data=polish_date(day))}\n{_text('pzk')}")
-    run.font.color.rgb = _GREY
-
-
-def _bold_paragraph(document, text: str) -> None:
-    run = document.add_paragraph().add_run(text)
-    run.bold = True
-
-
-def _add_lines(paragraph, lines: list[str]) -> None:
-    for number, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        if number < len(lines) - 1:
-            run.add_break(WD_BREAK.LINE)
+    word.run(meta, f"{_text('stan_na', data=polish_date(day))}\n{_text('pzk')}", color=word.LEAFLET_GREY)
 
 
 def _service_rows(service: CatalogueService) -> list[tuple[str, list[str]]]:
@@ -715,78 +600,32 @@ def _service_block(document, service: CatalogueService, section: CatalogueSectio
     if service.description:
         description = document.add_paragraph(service.description)
         description.paragraph_format.keep_with_next = True
-    table = document.add_table(rows=0, cols=2)
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.autofit = False
-    _column_widths(table, (_LABEL_WIDTH, _VALUE_WIDTH))
+    table = word.bare_table(document, 2, align="left")
     rows = _service_rows(service)
     for number, (label, lines) in enumerate(rows):
-        cells = table.add_row().cells
-        _cell(cells[0], [label], bold=True, fill=_LABEL_FILL, width=_LABEL_WIDTH, keep=number < len(rows) - 1)
-        _cell(cells[1], lines, width=_VALUE_WIDTH, keep=number < len(rows) - 1)
-        _cant_split(table.rows[-1])
+        row = table.add_row()
+        keep = number < len(rows) - 1  # the card's rows stay on one page together
+        word.cell_text(row.cells[0], label, bold=True, size=None, breaks=True)
+        word.shade(row.cells[0], word.LEAFLET_FILL)
+        word.cell_text(row.cells[1], lines, size=None, breaks=True)
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = keep
+        word.no_split(row)
+    word.set_widths(table, (_LABEL_WIDTH, _VALUE_WIDTH), total=True)
     also = [other.situation or other.heading for other in also_in(section, service, situations)]
     if also:
         note = document.add_paragraph()
         note.paragraph_format.space_before = Pt(2)
-        run = note.add_run(f"{_text('takze')} {'; '.join(also)}.")
-        run.italic = True
-        run.font.size = Pt(9.5)
-        run.font.color.rgb = _GREY
-
-
-def _cell(cell, lines: list[str], *, bold: bool = False, fill: str | None = None, width=None,
-          keep: bool = False) -> None:
-    cell.width = width
-    paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.space_after = Pt(1)
-    paragraph.paragraph_format.keep_with_next = keep
-    for number, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        run.bold = bold
-        if number < len(lines) - 1:
-            run.add_break(WD_BREAK.LINE)
-    if fill:
-        shading = OxmlElement("w:shd")
-        shading.set(qn("w:val"), "clear")
-        shading.set(qn("w:color"), "auto")
-        shading.set(qn("w:fill"), fill)
-        cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _column_widths(table, widths) -> None:
-    """Fixed column widths that Word and LibreOffice both respect (grid columns, cells and table width)."""
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    table.autofit = False  # <w:tblLayout w:type="fixed"/>
-    properties = table._tbl.tblPr
-    for old in properties.findall(qn("w:tblW")):
-        properties.remove(old)
-    total = OxmlElement("w:tblW")
-    total.set(qn("w:w"), str(int(sum(w for w in widths) / 635)))  # EMU → twentieths of a point
-    total.set(qn("w:type"), "dxa")
-    properties.insert_element_before(total, *_AFTER_TBLW)
-
-
-def _cant_split(row, header: bool = False) -> None:
-    properties = row._tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:cantSplit"))
-    if header:
-        properties.append(OxmlElement("w:tblHeader"))
+        word.run(note, f"{_text('takze')} {'; '.join(also)}.", italic=True, size=9.5, color=word.LEAFLET_GREY)
 
 
 def _index_table(document, services: list[CatalogueService]) -> None:
-    table = document.add_table(rows=1, cols=2)
-    table.style = document.styles["Table Grid"]
-    table.autofit = False
-    widths = (Cm(8.5), Cm(8.5))
-    _column_widths(table, widths)
-    for cell, label, width in zip(table.rows[0].cells, ("Usługa", _text("pole_swiadczy")), widths, strict=True):
-        _cell(cell, [label], bold=True, fill=_LABEL_FILL, width=width)
-    _cant_split(table.rows[0], header=True)
+    table = word.table(document, ["Usługa", _text("pole_swiadczy")], _INDEX_WIDTHS, rows=0,
+                       fill=word.LEAFLET_FILL, size=None, color=None, align=None)
+    word.no_split(table.rows[0])
     for service in services:
-        cells = table.add_row().cells
-        _cell(cells[0], [service.name], width=widths[0])
-        _cell(cells[1], [service.provider], width=widths[1])
-        _cant_split(table.rows[-1])
+        row = table.add_row()
+        word.cell_text(row.cells[0], service.name, size=None, breaks=True)
+        word.cell_text(row.cells[1], service.provider, size=None, breaks=True)
+        word.no_split(row)
+    word.set_widths(table, _INDEX_WIDTHS, total=True)

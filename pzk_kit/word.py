@@ -15,7 +15,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -26,53 +26,118 @@ FONT = "Arial"
 NAVY = RGBColor(0x1F, 0x38, 0x64)
 GREY = RGBColor(0x59, 0x59, 0x59)
 HEADER_FILL = "DCE3EF"
+# The resident-facing service catalogue reads like a leaflet rather than an office paper: its own font, a darker
+# grey and a lighter fill for the labels of its small tables.
+LEAFLET_FONT = "Calibri"
+LEAFLET_GREY = RGBColor(0x40, 0x40, 0x40)
+LEAFLET_FILL = "EDF1F7"
 PAGE_WIDTH = Cm(21.0)
 PAGE_HEIGHT = Cm(29.7)
+_TABLE_ALIGN = {"left": WD_TABLE_ALIGNMENT.LEFT, "center": WD_TABLE_ALIGNMENT.CENTER}
+# Schema order of WordprocessingML: what may follow <w:pBdr> in <w:pPr> and <w:tblW> in <w:tblPr>.
+_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+               "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+               "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+               "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+               "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_TBLW = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar",
+               "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
 def new_document(title: str, *, footer: str = "", margin_cm: float = 1.8, base_size: float = 10,
                  author: str = "pzk-kit", comments: str = ""):
     """A blank A4 document in the house style with ``footer · Strona N z M`` at the bottom."""
     document = Document()
-    properties = document.core_properties
-    properties.title = title
-    properties.author = author
-    properties.last_modified_by = "pzk-kit"
-    properties.comments = comments
-    properties.language = "pl-PL"
+    set_properties(document, title=title, author=author, last_modified_by="pzk-kit", comments=comments,
+                   language="pl-PL")
     section = document.sections[0]
+    set_page(section, margin_cm=margin_cm, footer_distance_cm=0.8)
+
+    normal = document.styles["Normal"]
+    set_style(normal, font=FONT, size=base_size, space_after=3)
+    set_language(normal, "pl-PL")
+    set_default_language(document, "pl-PL")
+    for name, size in (("Title", base_size + 8), ("Heading 1", base_size + 3), ("Heading 2", base_size + 1)):
+        set_style(document.styles[name], font=FONT, size=size, color=NAVY, bold=True, italic=False,
+                  keep_with_next=True)
+    set_style(document.styles["Heading 1"], space_before=14, space_after=4)
+    set_style(document.styles["Heading 2"], space_before=10, space_after=3)
+
+    page_numbers(section.footer.paragraphs[0], (footer + "   ·   " if footer else "") + "Strona ", size=8,
+                 color=GREY, italic=True)
+    return document
+
+
+def blank_document():
+    """python-docx's own blank document, for a document that sets up its look with the functions below."""
+    return Document()
+
+
+def set_properties(document, **values) -> None:
+    """File properties (``title``, ``author``, ``subject``, ``keywords``, ``language``…) shown by Word's
+    "Właściwości" and by file browsers."""
+    properties = document.core_properties
+    for name, value in values.items():
+        setattr(properties, name, value)
+
+
+def set_page(section, *, margin_cm: float, footer_distance_cm: float) -> None:
+    """A4 portrait with the same margin on every side."""
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     section.left_margin = section.right_margin = Cm(margin_cm)
     section.top_margin = section.bottom_margin = Cm(margin_cm)
-    section.footer_distance = Cm(0.8)
+    section.footer_distance = Cm(footer_distance_cm)
 
-    normal = document.styles["Normal"]
-    set_font(normal, FONT)
-    normal.font.size = Pt(base_size)
-    normal.paragraph_format.space_after = Pt(3)
-    set_language(normal, "pl-PL")
-    set_default_language(document, "pl-PL")
-    for name, size in (("Title", base_size + 8), ("Heading 1", base_size + 3), ("Heading 2", base_size + 1)):
-        style = document.styles[name]
-        set_font(style, FONT)
+
+def set_style(style, *, font: str | None = None, size: float | None = None, color: RGBColor | None = None,
+              bold: bool | None = None, italic: bool | None = None, keep_with_next: bool | None = None,
+              space_before: float | None = None, space_after: float | None = None,
+              line_spacing: float | None = None, east_asia: bool = False) -> None:
+    """Set what is given of a paragraph style (sizes and spacing in points); what is left out (None) stays as
+    the template has it."""
+    if font is not None:
+        set_font(style, font, east_asia=east_asia)
+    if size is not None:
         style.font.size = Pt(size)
-        style.font.color.rgb = NAVY
-        style.font.bold = True
-        style.font.italic = False
-        style.paragraph_format.keep_with_next = True
-    document.styles["Heading 1"].paragraph_format.space_before = Pt(14)
-    document.styles["Heading 1"].paragraph_format.space_after = Pt(4)
-    document.styles["Heading 2"].paragraph_format.space_before = Pt(10)
-    document.styles["Heading 2"].paragraph_format.space_after = Pt(3)
+    if color is not None:
+        style.font.color.rgb = color
+    if bold is not None:
+        style.font.bold = bold
+    if italic is not None:
+        style.font.italic = italic
+    paragraph = style.paragraph_format
+    if keep_with_next is not None:
+        paragraph.keep_with_next = keep_with_next
+    if space_before is not None:
+        paragraph.space_before = Pt(space_before)
+    if space_after is not None:
+        paragraph.space_after = Pt(space_after)
+    if line_spacing is not None:
+        paragraph.line_spacing = line_spacing
 
-    paragraph = section.footer.paragraphs[0]
+
+def bottom_border(style, color: RGBColor = NAVY, *, size: int = 12, space: int = 4) -> None:
+    """A rule under every paragraph of the style (``size`` in eighths of a point, ``space`` in points)."""
+    properties = style.element.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for attribute, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", str(space)),
+                             ("w:color", str(color))):
+        bottom.set(qn(attribute), value)
+    borders.append(bottom)
+    properties.insert_element_before(borders, *_AFTER_PBDR)
+
+
+def page_numbers(paragraph, before: str, *, size: float = 8, color: RGBColor | None = GREY,
+                 italic: bool = True) -> None:
+    """A centred ``before`` + ``N z M`` (page N of M), as in every footer of the kit."""
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run(paragraph, (footer + "   ·   " if footer else "") + "Strona ", size=8, color=GREY, italic=True)
-    page_field(paragraph, "PAGE")
-    run(paragraph, " z ", size=8, color=GREY, italic=True)
-    page_field(paragraph, "NUMPAGES")
-    return document
+    look = {"size": size, "color": color, "italic": italic}
+    run(paragraph, before, **look)
+    page_field(paragraph, "PAGE", **look)
+    run(paragraph, " z ", **look)
+    page_field(paragraph, "NUMPAGES", **look)
 
 
 def text_width(document) -> int:
@@ -89,12 +154,18 @@ def save(document, out: Path | str, *, overwrite: bool = False) -> Path:
     return out
 
 
-def set_font(style, name: str = FONT) -> None:
-    """Set the font for every script; theme fonts of the default template would override a plain name."""
+def set_font(style, name: str = FONT, *, east_asia: bool = False) -> None:
+    """Set the font for every script; theme fonts of the default template would override a plain name.
+
+    ``east_asia`` names the font for East Asian text too (the catalogue has always done so; without it such text,
+    which no gmina writes, keeps the template's default font).
+    """
     style.font.name = name
     fonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
     for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attribute), None)
+    if east_asia:
+        fonts.set(qn("w:eastAsia"), name)
     fonts.set(qn("w:cs"), name)
 
 
@@ -130,9 +201,10 @@ def set_default_language(document, language: str = "pl-PL") -> None:
     lang.set(qn("w:val"), language)
 
 
-def page_field(paragraph, instruction: str) -> None:
+def page_field(paragraph, instruction: str, *, size: float = 8, color: RGBColor | None = GREY,
+               italic: bool = True) -> None:
     """A field (PAGE, NUMPAGES) that Word and LibreOffice fill in when showing or printing."""
-    anchor = run(paragraph, "", size=8, color=GREY, italic=True)
+    anchor = run(paragraph, "", size=size, color=color, italic=italic)
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), instruction)
     inner = OxmlElement("w:r")
@@ -158,6 +230,14 @@ def run(paragraph, text: str, *, bold: bool = False, italic: bool = False, size:
     return added
 
 
+def line_breaks(paragraph, lines: list[str], **look) -> None:
+    """Lines kept in one paragraph (an address, a contact), each a :func:`run` in the same ``look``."""
+    for number, line in enumerate(lines):
+        added = run(paragraph, line, **look)
+        if number < len(lines) - 1:
+            added.add_break(WD_BREAK.LINE)
+
+
 def shade(cell, fill: str) -> None:
     """Background colour of a table cell (hex without #)."""
     properties = cell._tc.get_or_add_tcPr()
@@ -181,10 +261,16 @@ def no_split(row) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
-def cell_text(cell, lines: list[str] | str, *, bold_first: bool = False, size: float = 9.5,
-              color: RGBColor | None = None, bold: bool = False) -> None:
+def cell_text(cell, lines: list[str] | str, *, bold_first: bool = False, size: float | None = 9.5,
+              color: RGBColor | None = None, bold: bool = False, breaks: bool = False) -> None:
+    """Lines in a cell, each a paragraph, or with ``breaks`` one paragraph of lines; ``size=None`` keeps the
+    style's size."""
     lines = [lines] if isinstance(lines, str) else lines
     paragraph = cell.paragraphs[0]
+    if breaks:
+        paragraph.paragraph_format.space_after = Pt(1)
+        line_breaks(paragraph, lines, bold=bold, size=size, color=color)
+        return
     for k, line in enumerate(lines):
         if k:
             paragraph = cell.add_paragraph()
@@ -192,29 +278,48 @@ def cell_text(cell, lines: list[str] | str, *, bold_first: bool = False, size: f
         run(paragraph, line, bold=bold or (bold_first and k == 0), size=size, color=color)
 
 
-def table(document, headers: tuple[str, ...] | list[str], widths: tuple | list, rows: int):
+def table(document, headers: tuple[str, ...] | list[str], widths: tuple | list, rows: int, *,
+          fill: str = HEADER_FILL, size: float | None = 9, color: RGBColor | None = NAVY,
+          align: str | None = "center"):
     """A grid table with a shaded header row repeated on each page; ``rows`` body rows left empty."""
-    grid = document.add_table(rows=1 + rows, cols=len(headers))
-    grid.style = "Table Grid"
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    grid.autofit = False
+    grid = bare_table(document, len(headers), rows=1 + rows, align=align)
     for k, title in enumerate(headers):
         cell = grid.rows[0].cells[k]
-        cell_text(cell, title, bold_first=True, size=9, color=NAVY)
+        cell_text(cell, title, bold_first=True, size=size, color=color)
         cell.paragraphs[0].paragraph_format.keep_with_next = True
-        shade(cell, HEADER_FILL)
+        shade(cell, fill)
     repeat_header(grid.rows[0])
     set_widths(grid, widths)
     return grid
 
 
-def set_widths(grid, widths: tuple | list) -> None:
-    """Column widths in the grid (LibreOffice reads these) and in every cell (Word reads these)."""
+def bare_table(document, columns: int, *, rows: int = 0, align: str | None = "center"):
+    """A ``Table Grid`` table with fixed column widths (set them with :func:`set_widths`), no header row;
+    ``align`` is "left", "center" or None (the style's)."""
+    grid = document.add_table(rows=rows, cols=columns)
+    grid.style = "Table Grid"
+    if align is not None:
+        grid.alignment = _TABLE_ALIGN[align]
+    grid.autofit = False
+    return grid
+
+
+def set_widths(grid, widths: tuple | list, *, total: bool = False) -> None:
+    """Column widths in the grid (LibreOffice reads these) and in every cell (Word reads these); ``total`` also
+    fixes the table's own width to their sum, which Word otherwise recomputes."""
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
     for row in grid.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
+    if total:
+        properties = grid._tbl.tblPr
+        for old in properties.findall(qn("w:tblW")):
+            properties.remove(old)
+        width = OxmlElement("w:tblW")
+        width.set(qn("w:w"), str(int(sum(widths) / 635)))  # EMU → twentieths of a point
+        width.set(qn("w:type"), "dxa")
+        properties.insert_element_before(width, *_AFTER_TBLW)
 
 
 def dotted_line(document, label: str = "", *, width=None, space_before: float = 8):
@@ -248,8 +353,6 @@ def picture(document, png: bytes, *, width=None, alt: str | None = None, title: 
 
 
 def page_break(document) -> None:
-    from docx.enum.text import WD_BREAK
-
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 

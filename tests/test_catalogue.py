@@ -14,7 +14,8 @@ from html.parser import HTMLParser
 
 import docx
 import pytest
-from docx.shared import Cm
+from docx.oxml.ns import qn
+from docx.shared import Cm, RGBColor
 
 from pzk_kit import read_gmina
 from pzk_kit.catalogue import (
@@ -356,6 +357,50 @@ def test_docx_structure(example, example_docx):
     assert abs(section.page_width - Cm(21)) < Cm(0.1) and abs(section.page_height - Cm(29.7)) < Cm(0.1)
     assert example_docx.styles["Normal"].font.size.pt == 11
     assert "PAGE" in section.footer._element.xml
+
+
+def test_docx_look_survives_the_shared_word_layer(example_docx):
+    """What the catalogue looked like before it moved onto word.py: Calibri 11 pt for every script, navy Word
+    heading styles (a rule under Heading 1), a grey subtitle, shaded bold labels in fixed-width 2-column grids,
+    a repeated index header and ``… · strona N z M`` in the footer."""
+    styles = example_docx.styles
+    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2"):
+        fonts = styles[name].element.rPr.rFonts
+        assert {fonts.get(qn(f"w:{script}")) for script in ("ascii", "hAnsi", "eastAsia", "cs")} == {"Calibri"}
+        assert not [key for key in fonts.attrib if key.endswith("Theme") or key.endswith("theme")], name
+    sizes = {name: styles[name].font.size.pt for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2")}
+    assert sizes == {"Normal": 11, "Title": 26, "Subtitle": 16, "Heading 1": 16, "Heading 2": 13}
+    for name in ("Title", "Heading 1", "Heading 2"):
+        assert styles[name].font.color.rgb == RGBColor(0x1F, 0x38, 0x64), name
+    assert styles["Subtitle"].font.color.rgb == RGBColor(0x40, 0x40, 0x40)
+    assert styles["Heading 1"].element.pPr.find(qn("w:pBdr")).find(qn("w:bottom")).get(qn("w:color")) == "1F3864"
+    assert styles["Normal"].element.rPr.find(qn("w:lang")).get(qn("w:val")) == "pl-PL"
+    assert [p.style.name for p in example_docx.paragraphs[:2]] == ["Title", "Subtitle"]
+    section = example_docx.sections[0]
+    assert round(section.left_margin.cm, 2) == round(section.top_margin.cm, 2) == 2.0
+
+    *cards, index = example_docx.tables
+    for grid in (*cards, index):
+        assert grid.style.name == "Table Grid" and len(grid.columns) == 2
+        assert grid._tbl.tblPr.find(qn("w:tblW")).get(qn("w:type")) == "dxa"
+        assert grid._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    card = cards[0]
+    assert [round(column.width.cm, 1) for column in card.columns] == [3.6, 13.4]
+    for row in card.rows:
+        label = row.cells[0]
+        assert label._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == "EDF1F7"
+        assert all(run.bold for run in label.paragraphs[0].runs)
+        assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+    header = index.rows[0]
+    assert [cell.text for cell in header.cells] == ["Usługa", "Świadczy"]
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(cell._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == "EDF1F7" for cell in header.cells)
+    assert len(index.rows) == len(set(_headings(example_docx, 2))) + 1  # each service once
+
+    footer = section.footer.paragraphs[0]
+    assert footer.text.startswith("Katalog usług społecznych — Gmina Przykładowa · 12 maja 2025 r. · strona ")
+    assert footer.text.endswith("strona  z ")  # the page numbers are fields, filled in by Word and LibreOffice
+    assert [field.get(qn("w:instr")) for field in footer._p.iter(qn("w:fldSimple"))] == ["PAGE", "NUMPAGES"]
 
 
 def test_docx_privacy(example, example_docx, private, tmp_path):
