@@ -20,10 +20,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from pzk_kit import style
 from pzk_kit.files import atomic_file
 
 FONT = "Arial"
-NAVY = RGBColor(0x1F, 0x38, 0x64)
+NAVY = RGBColor.from_string(style.excel_colour(style.NAVY))  # the kit's one navy (pzk_kit/style.py)
 GREY = RGBColor(0x59, 0x59, 0x59)
 HEADER_FILL = "DCE3EF"
 # The resident-facing service catalogue reads like a leaflet rather than an office paper: its own font, a darker
