@@ -1,10 +1,12 @@
-"""The three notebooks run headless under papermill on the example and on a minimal gmina."""
+"""The three notebooks run headless under papermill on the example and on a minimal gmina, and stop in Polish on
+data with errors."""
 
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from pzk_kit.notebook_session import INVALID_DATA_MESSAGE
 from pzk_kit.runner import run_notebook as _run_notebook
 
 
@@ -14,6 +16,10 @@ def run_notebook(notebook, out, parameters):
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = ["01_mapowanie_partnerow.ipynb", "02_koszyk_uslug.ipynb", "03_ewaluacja.ipynb"]
+BROKEN = Path(__file__).resolve().parent / "data" / "broken" / "brak_kolumny_sektor"
+# What IPython's traceback of an ordinary exception would print (a user must never see them). The error output's
+# ``ename`` (NotebookStopped) is stored but not shown: Jupyter shows the traceback lines when there are any.
+PYTHON_TRACEBACK = ("Traceback", "Cell In[", "---->", 'File "', "Error:")
 
 
 def outputs_text(notebook) -> str:
@@ -70,8 +76,38 @@ def test_notebook_runs_under_papermill(name, which, minimal_gmina, example_noteb
     else:
         out = tmp_path / name
         run_notebook(NOTEBOOKS / name, out, {"dane": str(minimal_gmina), "wyniki": str(tmp_path / "wyniki")})
-    text = outputs_text(nbformat.read(out, as_version=4))
+    executed = nbformat.read(out, as_version=4)
+    text = outputs_text(executed)
     assert ("Gmina Przykładowa" if which == "example" else "Gmina Mała") in text
+    code = [cell for cell in executed.cells if cell.cell_type == "code"]
+    assert all(cell.execution_count for cell in code)  # ran to the end
+    assert not [o for cell in code for o in cell.outputs if o.output_type == "error"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_data_with_errors_stop_the_notebook_at_the_opening_cell_in_polish(name, tmp_path):
+    """"Run All" stops under the list of problems with one Polish sentence, not a Python traceback.
+
+    ``pzk run`` never gets here (it refuses such data before starting a notebook); this is JupyterLab's case.
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    out, wyniki = tmp_path / name, tmp_path / "wyniki"
+    with pytest.raises(PapermillExecutionError) as stopped:
+        _run_notebook(NOTEBOOKS / name, out, {"dane": str(BROKEN), "wyniki": str(wyniki)}, cwd=tmp_path,
+                      cell_timeout=120)
+    assert stopped.value.traceback == [INVALID_DATA_MESSAGE]
+    executed = nbformat.read(out, as_version=4)
+    code = [cell for cell in executed.cells if cell.cell_type == "code"]
+    [stop] = [k for k, cell in enumerate(code) if any(o.output_type == "error" for o in cell.outputs)]
+    assert "open_gmina(dane)" in code[stop].source
+    assert [o.traceback for o in code[stop].outputs if o.output_type == "error"] == [[INVALID_DATA_MESSAGE]]
+    text = outputs_text(executed)
+    assert "Brakuje wymaganej kolumny „sektor”" in text  # the report, shown above the stop
+    assert all(cell.execution_count is None and not cell.outputs for cell in code[stop + 1:])
+    assert not wyniki.exists()
+    saved = out.read_text(encoding="utf-8")
+    assert not [marker for marker in PYTHON_TRACEBACK if marker in saved]
 
 
 def test_mapping_notebook_writes_the_network_part(tmp_path):
