@@ -235,12 +235,12 @@ def run_app(preload: str | None, port: int | None, open_browser: bool) -> int:
         preload_path = Path(preload).resolve()
         if not preload_path.exists():
             print_line(f"Nie ma pliku ani folderu „{preload}”. Podaj skoroszyt .xlsx albo folder z plikami CSV "
-                   "albo uruchom samo: pzk app")
+                       "albo uruchom samo: pzk app")
             return 2
     chosen = choose_port(port, DEFAULT_APP_PORT)
     if not port_is_free(chosen):
         print_line(f"Port {chosen} jest zajęty (może aplikacja już działa?). Wybierz inny, np.: pzk app --port "
-               f"{free_port()}")
+                   f"{free_port()}")
         return 1
     base = f"http://127.0.0.1:{chosen}/"
     token = secrets.token_urlsafe(24)

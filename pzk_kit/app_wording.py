@@ -31,6 +31,7 @@ def app_css() -> str:
 
 
 def size_text(size: int) -> str:
+    """A file size as Polish readers write it: whole kB, or MB with a decimal comma."""
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} kB"
     return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")

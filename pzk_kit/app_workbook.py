@@ -1,6 +1,6 @@
 """The gmina's data back as workbook rows: the app offers the data it read as a filled template to download.
 
-A gmina that sent CSV files, or fixed its data in the app's session, gets the same workbook a person would fill.
+A gmina that sent CSV files gets back the workbook a person would have filled, in the template's column order.
 """
 
 from __future__ import annotations

@@ -131,22 +131,22 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def _run_report(result, started: float) -> None:
     from pzk_kit import glossary
-    from pzk_kit.summary import SUMMARY_NAME
+    from pzk_kit.outputs import CATALOGUE_HTML_NAME, REPORT_NAME, SUMMARY_NAME, VALIDATION_NAME
 
     summary = result.summary
     network, basket, evaluation = summary["network"], summary["basket"], summary["evaluation"]
     print_line(f"Gotowe w {time.perf_counter() - started:.0f} s. Wyniki: {result.out}")
     # The glossary's names and forms, as in the report and the app ("Instytucje na mapie", not "partnerzy").
     print_line(f"  mapa współpracy (pomiar {network['measurement']}): "
-           + glossary.line({"partners": network["partners"], "ties": network["ties"]}))
+               + glossary.line({"partners": network["partners"], "ties": network["ties"]}))
     print_line("  koszyk usług: " + glossary.line({"services": basket["services"],
-                                              "needs_covered": (basket["needs_covered"], basket["needs"])}))
+                                                  "needs_covered": (basket["needs_covered"], basket["needs"])}))
     print_line("  ewaluacja: " + glossary.line({"respondents": ", ".join(
         f"{m}: {n}" for m, n in evaluation["respondents"].items()) or "brak"}))
-    print_line("  raport dla rady: raport.docx · katalog usług: katalog_uslug.html i .docx · "
-           f"zestawienie: {SUMMARY_NAME} · zeszyty: 01–03 (.ipynb i .html)")
+    print_line(f"  raport dla rady: {REPORT_NAME} · katalog usług: {CATALOGUE_HTML_NAME} i .docx · "
+               f"zestawienie: {SUMMARY_NAME} · zeszyty: 01–03 (.ipynb i .html)")
     if summary["warnings"]:
-        print_line(f"  uwagi z walidacji: {len(summary['warnings'])} (pełna lista: walidacja.txt)")
+        print_line(f"  uwagi z walidacji: {len(summary['warnings'])} (pełna lista: {VALIDATION_NAME})")
 
 
 def _run_failed(exc: Exception) -> int:
@@ -181,7 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from pzk_kit.batch import ERRORS_NAME, SUMMARY_CSV, SUMMARY_HTML, run_batch
+    from pzk_kit.batch import ERRORS_NAME, LOG_DIR, SUMMARY_CSV, SUMMARY_HTML, Status, run_batch
 
     started = time.perf_counter()
     source = Path(args.input)
@@ -193,17 +193,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print_line(f"Przetwarzam gminy z {source} → {args.out} ({mode}) …")
     result = run_batch(source, args.out, jobs=args.jobs, force=args.force, summary_only=args.summary_only,
                        measurement=args.pomiar, progress=not args.bez_paska)
-    counts = {status: sum(o.status == status for o in result.outcomes) for status in ("gotowe", "bez zmian", "błąd")}
+    counts = {status: sum(o.status is status for o in result.outcomes) for status in Status}
     if not result.outcomes:
         print_line("Nie znaleziono żadnej gminy: w folderze nie ma plików .xlsx ani folderów z plikami CSV.", err=True)
         return EXIT_FAILURE
-    print_line(f"Gotowe w {time.perf_counter() - started:.0f} s: przeliczone {counts['gotowe']}, "
-           f"bez zmian (pominięte) {counts['bez zmian']}, z błędami {counts['błąd']}.")
+    print_line(f"Gotowe w {time.perf_counter() - started:.0f} s: przeliczone {counts[Status.DONE]}, "
+               f"bez zmian (pominięte) {counts[Status.UNCHANGED]}, z błędami {counts[Status.FAILED]}.")
     for outcome in sorted(result.failed, key=lambda o: o.gmina.name):
         print_line(f"  BŁĄD {outcome.gmina.name} ({outcome.stage}): {outcome.message}", err=True)
     out = Path(args.out)
     print_line(f"  zestawienie: {out / SUMMARY_CSV} i {out / SUMMARY_HTML}; błędy: {out / ERRORS_NAME}; "
-           f"dzienniki: {out / 'logi'}")
+               f"dzienniki: {out / LOG_DIR}")
     return EXIT_OK if result.ok else EXIT_FAILURE
 
 
@@ -271,6 +271,38 @@ def cmd_lab(args: argparse.Namespace) -> int:
     return run_lab(args.dir, args.port, open_browser=not args.bez_przegladarki)
 
 
+# -- options shared by several subcommands (one wording each) -----------------------------------------------------
+
+
+def _add_input(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
+
+
+def _add_out_dir(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--out", required=True, metavar="DIR", help=help_text)
+
+
+def _add_overwrite(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--nadpisz``; each command says what exactly it replaces (and what it never does)."""
+    parser.add_argument("--nadpisz", action="store_true", help=help_text)
+
+
+def _add_measurement(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pomiar", default=None, metavar="T0", type=_measurement,
+                        help="pomiar, który opisują wyniki: T0, T1, … (domyślnie najnowszy w danych; zmiany od "
+                        "pierwszego)")
+
+
+def _add_server_options(parser: argparse.ArgumentParser, default_port: int) -> None:
+    """``pzk app`` and ``pzk lab``: the port, and whether to open the browser.
+
+    ``default_port`` is given as a number (pzk_kit.app_server's DEFAULT_*_PORT, which tests compare): importing the
+    servers' module would make every ``pzk --help`` load pandas.
+    """
+    parser.add_argument("--port", type=_count, metavar="P", help=f"port (domyślnie {default_port} albo pierwszy wolny)")
+    parser.add_argument("--bez-przegladarki", action="store_true", help="nie otwieraj przeglądarki, tylko wypisz adres")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = PolishArgumentParser(
         prog="pzk",
@@ -284,13 +316,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="zapisz pusty szablon (.xlsx albo folder CSV)",
                        description="Zapisuje pusty szablon: skoroszyt OUT.xlsx albo folder OUT/ z plikami CSV.")
     p.add_argument("out", metavar="OUT", help="plik .xlsx albo folder na pliki CSV")
-    p.add_argument("--nadpisz", action="store_true", help="nadpisz istniejący plik/folder")
+    _add_overwrite(p, "nadpisz istniejący plik/folder")
     p.set_defaults(handler=cmd_template)
 
     p = sub.add_parser("validate", help="sprawdź skoroszyt lub folder CSV gminy",
                        description="Sprawdza dane gminy i wypisuje każdy problem (arkusz, wiersz, kolumna). "
                        "Kod wyjścia: 0 dane poprawne (ostrzeżenia dozwolone), 2 dane z błędami.")
-    p.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
+    _add_input(p)
     p.add_argument("--wszystkie", action="store_true", help="pokaż wszystkie problemy (domyślnie do 500)")
     p.add_argument("--limit", type=_count, default=500, help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true", help="wynik w formacie JSON")
@@ -305,20 +337,17 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Kopiuje „Gminę Przykładową” do OUT_DIR/dane i zapisuje w OUT_DIR wszystkie "
                        "wyniki, tak jak pzk run.")
     p.add_argument("out", metavar="OUT_DIR", help="folder wyników")
-    p.add_argument("--nadpisz", action="store_true",
-                   help="zastąp wcześniejszy wynik demo w OUT_DIR (folderu z innymi plikami nigdy)")
+    _add_overwrite(p, "zastąp wcześniejszy wynik demo w OUT_DIR (folderu z innymi plikami nigdy)")
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("run", help="uruchom trzy zeszyty dla gminy i zapisz wyniki",
                        description="Sprawdza dane, uruchamia zeszyty 01–03 i zapisuje w DIR: wykonane zeszyty, ich "
                        "wersje HTML, katalog usług, raport dla rady (raport.docx) i summary.json. Przy błędach w "
                        "danych kończy się kodem 2 i niczego nie zapisuje.")
-    p.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder wyników (powstaje w całości albo wcale)")
-    p.add_argument("--pomiar", default=None, metavar="T0", type=_measurement,
-                   help="pomiar, który opisują wyniki: T0, T1, … (domyślnie najnowszy w danych; zmiany od pierwszego)")
-    p.add_argument("--nadpisz", action="store_true",
-                   help="zastąp wcześniejsze wyniki zestawu w DIR (folderu z innymi plikami nigdy)")
+    _add_input(p)
+    _add_out_dir(p, "folder wyników (powstaje w całości albo wcale)")
+    _add_measurement(p)
+    _add_overwrite(p, "zastąp wcześniejsze wyniki zestawu w DIR (folderu z innymi plikami nigdy)")
     p.add_argument("--po-kolei", action="store_true", help="zeszyty jeden po drugim zamiast równolegle")
     p.set_defaults(handler=cmd_run)
 
@@ -329,13 +358,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "zapisuje podsumowanie.csv i podsumowanie.html. Kod wyjścia: 0 wszystkie gminy gotowe, "
                        "1 co najmniej jedna z błędem.")
     p.add_argument("input", metavar="IN_DIR", help="folder z danymi gmin")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder wyników (po jednym podfolderze na gminę)")
+    _add_out_dir(p, "folder wyników (po jednym podfolderze na gminę)")
     p.add_argument("-j", "--jobs", type=_count, default=2, metavar="N", help="ile gmin naraz (domyślnie 2)")
     p.add_argument("--force", action="store_true", help="przelicz także gminy, których dane się nie zmieniły")
     p.add_argument("--summary-only", action="store_true",
                    help="tylko summary.json i zestawienie, bez zeszytów (szybko, np. dla tysięcy gmin)")
-    p.add_argument("--pomiar", default=None, metavar="T0", type=_measurement,
-                   help="pomiar, który opisują wyniki: T0, T1, … (domyślnie najnowszy w danych; zmiany od pierwszego)")
+    _add_measurement(p)
     p.add_argument("--bez-paska", action="store_true", help="bez paska postępu (np. w dziennikach)")
     p.set_defaults(handler=cmd_batch)
 
@@ -343,25 +371,23 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Zapisuje w DIR dokumenty do druku przygotowane z danych gminy: ankietę "
                        "samooceny, karty partnerów, karty usług, listy intencyjne, deklaracje przystąpienia do PZK "
                        "i listę obecności. Przy błędach w danych kończy się kodem 2 i niczego nie zapisuje.")
-    p.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder na dokumenty (powstaje w całości albo wcale)")
-    p.add_argument("--nadpisz", action="store_true", help="zastąp istniejący folder DIR")
+    _add_input(p)
+    _add_out_dir(p, "folder na dokumenty (powstaje w całości albo wcale)")
+    _add_overwrite(p, "zastąp istniejący folder DIR")
     p.set_defaults(handler=cmd_dokumenty)
     p = sub.add_parser("app", help="uruchom aplikację w przeglądarce (warsztaty, bez internetu)",
                        description="Uruchamia aplikację PZK w przeglądarce: wczytanie skoroszytu lub Gminy "
                        "Przykładowej, sprawdzenie danych, mapa partnerów, koszyk usług, ewaluacja i pliki do "
                        "pobrania. Działa bez internetu; zatrzymanie: Ctrl+C.")
     p.add_argument("input", nargs="?", metavar="INPUT", help="skoroszyt .xlsx albo folder CSV do wczytania od razu")
-    p.add_argument("--port", type=_count, metavar="P", help="port (domyślnie 8866 albo pierwszy wolny)")
-    p.add_argument("--bez-przegladarki", action="store_true", help="nie otwieraj przeglądarki, tylko wypisz adres")
+    _add_server_options(p, default_port=8866)
     p.set_defaults(handler=cmd_app)
 
     p = sub.add_parser("lab", help="otwórz JupyterLab na kopii zeszytów (dla trenerów)",
                        description="Kopiuje zeszyty 01–03 do folderu DIR (brakujące; Twoich zmian nie nadpisuje) "
                        "i otwiera w nim JupyterLab. Zatrzymanie: Ctrl+C.")
     p.add_argument("dir", nargs="?", metavar="DIR", help="folder na kopie zeszytów (domyślnie pzk_zeszyty)")
-    p.add_argument("--port", type=_count, metavar="P", help="port (domyślnie 8888 albo pierwszy wolny)")
-    p.add_argument("--bez-przegladarki", action="store_true", help="nie otwieraj przeglądarki, tylko wypisz adres")
+    _add_server_options(p, default_port=8888)
     p.set_defaults(handler=cmd_lab)
     return parser
 
