@@ -296,8 +296,8 @@ def _add_measurement(parser: argparse.ArgumentParser) -> None:
 def _add_server_options(parser: argparse.ArgumentParser, default_port: int) -> None:
     """``pzk app`` and ``pzk lab``: the port, and whether to open the browser.
 
-    ``default_port`` is given as a number (pzk_kit.app_server's DEFAULT_*_PORT, which tests compare): importing the
-    servers' module would make every ``pzk --help`` load pandas.
+    ``default_port`` is given as a number (pzk_kit.app_server's DEFAULT_*_PORT, which a test compares): importing
+    the servers' module (and the runner with it) would add about half a second to every ``pzk`` command.
     """
     parser.add_argument("--port", type=_count, metavar="P", help=f"port (domyślnie {default_port} albo pierwszy wolny)")
     parser.add_argument("--bez-przegladarki", action="store_true", help="nie otwieraj przeglądarki, tylko wypisz adres")
