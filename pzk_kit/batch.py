@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,8 @@ from pzk_kit.files import (
     remove_stale_temp_files,
     write_marker,
 )
-from pzk_kit.runner import RESULT_NAMES, STATE_NAME, write_state
+from pzk_kit.outputs import STATE_NAME, SUMMARY_NAME
+from pzk_kit.runner import RESULT_NAMES, write_state
 from pzk_kit.spreadsheet_safety import csv_cell, unescape_csv_text
 from pzk_kit.validation import Severity
 
@@ -62,11 +64,30 @@ class GminaInput:
     path: Path
 
 
+class Status(StrEnum):
+    """What became of one gmina; the values are the words the terminal and the gmina's log show."""
+
+    DONE = "gotowe"
+    UNCHANGED = "bez zmian"
+    FAILED = "błąd"
+
+
+class Stage(StrEnum):
+    """Where a gmina failed; the values are the ``etap`` column of ``bledy.csv``, read by people and by Excel."""
+
+    INPUT = "dane"  # its input could not be read at all
+    VALIDATION = "walidacja"
+    NOTEBOOK = "zeszyt"
+    WRITING = "zapis"
+    INTERRUPTED = "przerwano"
+    OTHER = "inny"
+
+
 @dataclass
 class Outcome:
     gmina: GminaInput
-    status: str  # "gotowe", "bez zmian", "błąd"
-    stage: str = ""  # where it failed: walidacja / zeszyt / inny
+    status: Status
+    stage: Stage | None = None  # where it failed
     message: str = ""
     seconds: float = 0.0
 
@@ -77,7 +98,7 @@ class BatchResult:
 
     @property
     def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "błąd"]
+        return [o for o in self.outcomes if o.status is Status.FAILED]
 
     @property
     def ok(self) -> bool:
@@ -172,7 +193,7 @@ def input_hash(path: Path, measurement: str | None) -> str:
 
 def _unchanged(folder: Path, digest: str, mode: str) -> bool:
     state_file = folder / STATE_NAME
-    if not state_file.exists() or not (folder / "summary.json").exists():
+    if not state_file.exists() or not (folder / SUMMARY_NAME).exists():
         return False
     try:
         state = json.loads(state_file.read_text(encoding="utf-8"))
@@ -273,10 +294,10 @@ def _run_locked(in_dir: Path, out_dir: Path, *, jobs: int, force: bool, summary_
             digest = input_hash(gmina.path, measurement)
             unchanged = not force and _unchanged(out_dir / gmina.name, digest, mode)
         except Exception as exc:  # an unreadable input is that gmina's failure, not the region's
-            record(_failed(gmina, "dane", exc))
+            record(_failed(gmina, Stage.INPUT, exc))
             continue
         if unchanged:
-            record(Outcome(gmina, "bez zmian"))
+            record(Outcome(gmina, Status.UNCHANGED))
         else:
             todo.append((gmina, digest))
 
@@ -295,7 +316,7 @@ def _run_locked(in_dir: Path, out_dir: Path, *, jobs: int, force: bool, summary_
                     try:
                         record(future.result())
                     except Exception as exc:  # a worker that died: that gmina's failure
-                        record(_failed(futures[future], "inny", exc))
+                        record(_failed(futures[future], Stage.OTHER, exc))
             except BaseException:
                 interrupted.set()
                 raise
@@ -311,8 +332,8 @@ def _run_locked(in_dir: Path, out_dir: Path, *, jobs: int, force: bool, summary_
     return result
 
 
-def _failed(gmina: GminaInput, stage: str, exc: BaseException) -> Outcome:
-    return Outcome(gmina, "błąd", stage, describe_error(exc))
+def _failed(gmina: GminaInput, stage: Stage, exc: BaseException) -> Outcome:
+    return Outcome(gmina, Status.FAILED, stage, describe_error(exc))
 
 
 def _full_run(gmina: GminaInput, digest: str, out_dir: Path, measurement: str | None, cell_timeout: int,
@@ -326,18 +347,19 @@ def _full_run(gmina: GminaInput, digest: str, out_dir: Path, measurement: str | 
         run = run_gmina(gmina.path, out_dir / gmina.name, measurement=measurement, overwrite=True,
                         cell_timeout=cell_timeout, log=lines.append, pool=pool, state=_state(gmina, digest, FULL),
                         one_kernel=True)
-        outcome = Outcome(gmina, "gotowe", seconds=time.perf_counter() - started)
+        outcome = Outcome(gmina, Status.DONE, seconds=time.perf_counter() - started)
         lines.append(f"Czasy zeszytów [s]: {run.seconds}")
     except InvalidInput as exc:
         lines.append(exc.report.format_text(limit=None))
-        outcome = Outcome(gmina, "błąd", "walidacja", _first_errors(exc.report))
+        outcome = Outcome(gmina, Status.FAILED, Stage.VALIDATION, _first_errors(exc.report))
     except NotebookFailed as exc:
-        outcome = Outcome(gmina, "błąd", "zeszyt", exc.message)
+        outcome = Outcome(gmina, Status.FAILED, Stage.NOTEBOOK, exc.message)
     except Exception as exc:  # one gmina's unexpected failure must not stop the region
         if interrupted is not None and interrupted.is_set():
-            outcome = Outcome(gmina, "błąd", "przerwano", "Przerwano (Ctrl+C) przed końcem; nic nie zapisano.")
+            outcome = Outcome(gmina, Status.FAILED, Stage.INTERRUPTED,
+                              "Przerwano (Ctrl+C) przed końcem; nic nie zapisano.")
         else:
-            outcome = _failed(gmina, "zapis" if isinstance(exc, OSError | OutputRefused) else "inny", exc)
+            outcome = _failed(gmina, Stage.WRITING if isinstance(exc, OSError | OutputRefused) else Stage.OTHER, exc)
     outcome.seconds = time.perf_counter() - started
     lines += [f"Koniec: {_now()} ({outcome.seconds:.1f} s)", f"Wynik: {outcome.status} {outcome.message}".rstrip()]
     _write_log(out_dir, gmina, lines)
@@ -356,15 +378,15 @@ def _summary_only(gmina: GminaInput, digest: str, out_dir: Path, measurement: st
         data = read_gmina(gmina.path)
         if not data.report.ok:
             lines.append(data.report.format_text(limit=None))
-            outcome = Outcome(gmina, "błąd", "walidacja", _first_errors(data.report))
+            outcome = Outcome(gmina, Status.FAILED, Stage.VALIDATION, _first_errors(data.report))
         else:
             with atomic_dir(out_dir / gmina.name, overwrite=True, protect=[gmina.path], result="run",
                             known=RESULT_NAMES) as tmp:
                 write_summary(build_summary(data, measurement), tmp)
                 write_state(tmp, _state(gmina, digest, SUMMARY_ONLY))
-            outcome = Outcome(gmina, "gotowe")
+            outcome = Outcome(gmina, Status.DONE)
     except Exception as exc:
-        outcome = _failed(gmina, "zapis" if isinstance(exc, OSError | OutputRefused) else "inny", exc)
+        outcome = _failed(gmina, Stage.WRITING if isinstance(exc, OSError | OutputRefused) else Stage.OTHER, exc)
     outcome.seconds = time.perf_counter() - started
     lines.append(f"Wynik: {outcome.status} {outcome.message}".rstrip())
     _write_log(out_dir, gmina, lines)
@@ -431,7 +453,7 @@ def write_errors(result: BatchResult, out_dir: Path) -> Path:
 
 def _summaries(out_dir: Path, names: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
     for name in names:
-        path = out_dir / name / "summary.json"
+        path = out_dir / name / SUMMARY_NAME
         try:
             summary = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):  # missing or damaged (e.g. edited by hand): that gmina has no row

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pzk_kit import __version__
+from pzk_kit.console import print_line
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
 
@@ -94,26 +95,16 @@ def _count(text: str) -> int:
     return value
 
 
-def _print(text: str = "", *, err: bool = False) -> None:
-    stream = sys.stderr if err else sys.stdout
-    try:
-        stream.write(text + ("\n" if not text.endswith("\n") else ""))
-    except UnicodeEncodeError:  # an old Windows console: keep the message, lose only the diacritics
-        from pzk_kit.text import strip_diacritics
-
-        stream.write(strip_diacritics(text) + "\n")
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     from pzk_kit.reading import read_gmina
 
     report = read_gmina(args.input).report
     if args.json:
-        _print(json.dumps(
+        print_line(json.dumps(
             {"ok": report.ok, "problems": report.to_frame().to_dict(orient="records")}, ensure_ascii=False, indent=1
         ))
     else:
-        _print(report.format_text(limit=None if args.wszystkie else args.limit))
+        print_line(report.format_text(limit=None if args.wszystkie else args.limit))
     return report.exit_code
 
 
@@ -122,9 +113,9 @@ def cmd_slowniki(args: argparse.Namespace) -> int:
 
     unknown = [n for n in args.nazwy if n not in load_dictionaries()]
     if unknown:
-        _print(f"Nie ma słownika: {', '.join(unknown)}. Dostępne: {', '.join(load_dictionaries())}.", err=True)
+        print_line(f"Nie ma słownika: {', '.join(unknown)}. Dostępne: {', '.join(load_dictionaries())}.", err=True)
         return EXIT_FAILURE
-    _print(format_dictionaries(args.nazwy or None))
+    print_line(format_dictionaries(args.nazwy or None))
     return EXIT_OK
 
 
@@ -133,41 +124,41 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     out = write_template(Path(args.out), overwrite=args.nadpisz)
     kind = "skoroszyt" if out.suffix.lower() == ".xlsx" else "folder z plikami CSV"
-    _print(f"Zapisano szablon ({kind}): {out}")
-    _print("Wypełnij go, a potem sprawdź poleceniem: pzk validate " + str(out))
+    print_line(f"Zapisano szablon ({kind}): {out}")
+    print_line("Wypełnij go, a potem sprawdź poleceniem: pzk validate " + str(out))
     return EXIT_OK
 
 
 def _run_report(result, started: float) -> None:
     from pzk_kit import glossary
-    from pzk_kit.summary import SUMMARY_NAME
+    from pzk_kit.outputs import CATALOGUE_HTML_NAME, REPORT_NAME, SUMMARY_NAME, VALIDATION_NAME
 
     summary = result.summary
     network, basket, evaluation = summary["network"], summary["basket"], summary["evaluation"]
-    _print(f"Gotowe w {time.perf_counter() - started:.0f} s. Wyniki: {result.out}")
+    print_line(f"Gotowe w {time.perf_counter() - started:.0f} s. Wyniki: {result.out}")
     # The glossary's names and forms, as in the report and the app ("Instytucje na mapie", not "partnerzy").
-    _print(f"  mapa współpracy (pomiar {network['measurement']}): "
-           + glossary.line({"partners": network["partners"], "ties": network["ties"]}))
-    _print("  koszyk usług: " + glossary.line({"services": basket["services"],
-                                              "needs_covered": (basket["needs_covered"], basket["needs"])}))
-    _print("  ewaluacja: " + glossary.line({"respondents": ", ".join(
+    print_line(f"  mapa współpracy (pomiar {network['measurement']}): "
+               + glossary.line({"partners": network["partners"], "ties": network["ties"]}))
+    print_line("  koszyk usług: " + glossary.line({"services": basket["services"],
+                                                  "needs_covered": (basket["needs_covered"], basket["needs"])}))
+    print_line("  ewaluacja: " + glossary.line({"respondents": ", ".join(
         f"{m}: {n}" for m, n in evaluation["respondents"].items()) or "brak"}))
-    _print("  raport dla rady: raport.docx · katalog usług: katalog_uslug.html i .docx · "
-           f"zestawienie: {SUMMARY_NAME} · zeszyty: 01–03 (.ipynb i .html)")
+    print_line(f"  raport dla rady: {REPORT_NAME} · katalog usług: {CATALOGUE_HTML_NAME} i .docx · "
+               f"zestawienie: {SUMMARY_NAME} · zeszyty: 01–03 (.ipynb i .html)")
     if summary["warnings"]:
-        _print(f"  uwagi z walidacji: {len(summary['warnings'])} (pełna lista: walidacja.txt)")
+        print_line(f"  uwagi z walidacji: {len(summary['warnings'])} (pełna lista: {VALIDATION_NAME})")
 
 
 def _run_failed(exc: Exception) -> int:
     from pzk_kit.runner import InvalidInput, NotebookFailed
 
     if isinstance(exc, InvalidInput):
-        _print(exc.report.format_text(), err=True)
-        _print("Nic nie zapisano. Popraw błędy i uruchom ponownie.", err=True)
+        print_line(exc.report.format_text(), err=True)
+        print_line("Nic nie zapisano. Popraw błędy i uruchom ponownie.", err=True)
         return EXIT_INVALID
     if isinstance(exc, NotebookFailed):
-        _print(exc.message, err=True)
-        _print("Nic nie zapisano (wcześniejsze wyniki, jeśli były, zostały bez zmian).", err=True)
+        print_line(exc.message, err=True)
+        print_line("Nic nie zapisano (wcześniejsze wyniki, jeśli były, zostały bez zmian).", err=True)
         return EXIT_FAILURE
     raise exc
 
@@ -179,10 +170,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     # A folder that cannot take the results is refused before the run is announced, not after
     check_output(Path(args.out), overwrite=args.nadpisz, protect=[Path(args.input)], result="run", known=RESULT_NAMES)
-    _print(f"Uruchamiam trzy zeszyty dla: {args.input} (pomiar {args.pomiar or 'najnowszy w danych'}) …")
+    print_line(f"Uruchamiam trzy zeszyty dla: {args.input} (pomiar {args.pomiar or 'najnowszy w danych'}) …")
     try:
         result = run_gmina(args.input, args.out, measurement=args.pomiar, overwrite=args.nadpisz,
-                           parallel=not args.po_kolei, log=lambda text: _print("  " + text))
+                           parallel=not args.po_kolei, log=lambda text: print_line("  " + text))
     except (InvalidInput, NotebookFailed) as exc:
         return _run_failed(exc)
     _run_report(result, started)
@@ -190,28 +181,29 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from pzk_kit.batch import ERRORS_NAME, SUMMARY_CSV, SUMMARY_HTML, run_batch
+    from pzk_kit.batch import ERRORS_NAME, LOG_DIR, SUMMARY_CSV, SUMMARY_HTML, Status, run_batch
 
     started = time.perf_counter()
     source = Path(args.input)
     if not source.is_dir():
-        _print(f"„{source}” nie jest folderem. Podaj folder ze skoroszytami gmin (.xlsx) lub folderami CSV.", err=True)
+        print_line(f"„{source}” nie jest folderem. Podaj folder ze skoroszytami gmin (.xlsx) lub folderami CSV.",
+                   err=True)
         return EXIT_FAILURE
     mode = "tylko podsumowanie (bez zeszytów)" if args.summary_only else f"{args.jobs} gminy naraz"
-    _print(f"Przetwarzam gminy z {source} → {args.out} ({mode}) …")
+    print_line(f"Przetwarzam gminy z {source} → {args.out} ({mode}) …")
     result = run_batch(source, args.out, jobs=args.jobs, force=args.force, summary_only=args.summary_only,
                        measurement=args.pomiar, progress=not args.bez_paska)
-    counts = {status: sum(o.status == status for o in result.outcomes) for status in ("gotowe", "bez zmian", "błąd")}
+    counts = {status: sum(o.status is status for o in result.outcomes) for status in Status}
     if not result.outcomes:
-        _print("Nie znaleziono żadnej gminy: w folderze nie ma plików .xlsx ani folderów z plikami CSV.", err=True)
+        print_line("Nie znaleziono żadnej gminy: w folderze nie ma plików .xlsx ani folderów z plikami CSV.", err=True)
         return EXIT_FAILURE
-    _print(f"Gotowe w {time.perf_counter() - started:.0f} s: przeliczone {counts['gotowe']}, "
-           f"bez zmian (pominięte) {counts['bez zmian']}, z błędami {counts['błąd']}.")
+    print_line(f"Gotowe w {time.perf_counter() - started:.0f} s: przeliczone {counts[Status.DONE]}, "
+               f"bez zmian (pominięte) {counts[Status.UNCHANGED]}, z błędami {counts[Status.FAILED]}.")
     for outcome in sorted(result.failed, key=lambda o: o.gmina.name):
-        _print(f"  BŁĄD {outcome.gmina.name} ({outcome.stage}): {outcome.message}", err=True)
+        print_line(f"  BŁĄD {outcome.gmina.name} ({outcome.stage}): {outcome.message}", err=True)
     out = Path(args.out)
-    _print(f"  zestawienie: {out / SUMMARY_CSV} i {out / SUMMARY_HTML}; błędy: {out / ERRORS_NAME}; "
-           f"dzienniki: {out / 'logi'}")
+    print_line(f"  zestawienie: {out / SUMMARY_CSV} i {out / SUMMARY_HTML}; błędy: {out / ERRORS_NAME}; "
+               f"dzienniki: {out / LOG_DIR}")
     return EXIT_OK if result.ok else EXIT_FAILURE
 
 
@@ -226,7 +218,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out = Path(args.out)
     check_output(out, overwrite=args.nadpisz, result="demo", known=RESULT_NAMES | {"dane"})
-    _print(f"Kopiuję „Gminę Przykładową” do {out} i uruchamiam na niej cały zestaw …")
+    print_line(f"Kopiuję „Gminę Przykładową” do {out} i uruchamiam na niej cały zestaw …")
     try:
         with atomic_dir(out, overwrite=args.nadpisz, result="demo", known=RESULT_NAMES | {"dane"}) as tmp:
             inputs = tmp / "dane"
@@ -238,13 +230,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
             data.report.source = str(out / workbook.relative_to(tmp))  # where the user will find it
             if not data.report.ok:
                 raise InvalidInput(data.report)
-            result = run_into(data, tmp, log=lambda text: _print("  " + text),
+            result = run_into(data, tmp, log=lambda text: print_line("  " + text),
                               source_parameter=str(workbook.relative_to(tmp)))
     except (InvalidInput, NotebookFailed) as exc:
         return _run_failed(exc)
     result.out = out
     _run_report(result, started)
-    _print(f"  dane przykładu (do podejrzenia i jako wzór): {out / 'dane'}")
+    print_line(f"  dane przykładu (do podejrzenia i jako wzór): {out / 'dane'}")
     return EXIT_OK
 
 
@@ -255,28 +247,60 @@ def cmd_dokumenty(args: argparse.Namespace) -> int:
 
     data = read_gmina(args.input)
     if not data.report.ok:
-        _print(data.report.format_text(), err=True)
-        _print("Nic nie zapisano. Popraw błędy i uruchom ponownie.", err=True)
+        print_line(data.report.format_text(), err=True)
+        print_line("Nic nie zapisano. Popraw błędy i uruchom ponownie.", err=True)
         return EXIT_INVALID
     paths = write_documents(data, Path(args.out), overwrite=args.nadpisz)
-    _print(f"Dokumenty dla: {data.name} zapisane w: {args.out}")
+    print_line(f"Dokumenty dla: {data.name} zapisane w: {args.out}")
     for path in paths:
-        _print(f"  {path.name}")
+        print_line(f"  {path.name}")
     return EXIT_OK
 
 
 def cmd_app(args: argparse.Namespace) -> int:
     """The browser app (Voila) for workshops; runs until Ctrl+C."""
-    from pzk_kit.app import run_app
+    from pzk_kit.app_server import run_app
 
     return run_app(args.input, args.port, open_browser=not args.bez_przegladarki)
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
     """JupyterLab on a working copy of the notebooks, for trainers; runs until Ctrl+C."""
-    from pzk_kit.app import run_lab
+    from pzk_kit.app_server import run_lab
 
     return run_lab(args.dir, args.port, open_browser=not args.bez_przegladarki)
+
+
+# -- options shared by several subcommands (one wording each) -----------------------------------------------------
+
+
+def _add_input(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
+
+
+def _add_out_dir(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--out", required=True, metavar="DIR", help=help_text)
+
+
+def _add_overwrite(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--nadpisz``; each command says what exactly it replaces (and what it never does)."""
+    parser.add_argument("--nadpisz", action="store_true", help=help_text)
+
+
+def _add_measurement(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pomiar", default=None, metavar="T0", type=_measurement,
+                        help="pomiar, który opisują wyniki: T0, T1, … (domyślnie najnowszy w danych; zmiany od "
+                        "pierwszego)")
+
+
+def _add_server_options(parser: argparse.ArgumentParser, default_port: int) -> None:
+    """``pzk app`` and ``pzk lab``: the port, and whether to open the browser.
+
+    ``default_port`` is given as a number (pzk_kit.app_server's DEFAULT_*_PORT, which a test compares): importing
+    the servers' module (and the runner with it) would add about half a second to every ``pzk`` command.
+    """
+    parser.add_argument("--port", type=_count, metavar="P", help=f"port (domyślnie {default_port} albo pierwszy wolny)")
+    parser.add_argument("--bez-przegladarki", action="store_true", help="nie otwieraj przeglądarki, tylko wypisz adres")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -292,13 +316,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="zapisz pusty szablon (.xlsx albo folder CSV)",
                        description="Zapisuje pusty szablon: skoroszyt OUT.xlsx albo folder OUT/ z plikami CSV.")
     p.add_argument("out", metavar="OUT", help="plik .xlsx albo folder na pliki CSV")
-    p.add_argument("--nadpisz", action="store_true", help="nadpisz istniejący plik/folder")
+    _add_overwrite(p, "nadpisz istniejący plik/folder")
     p.set_defaults(handler=cmd_template)
 
     p = sub.add_parser("validate", help="sprawdź skoroszyt lub folder CSV gminy",
                        description="Sprawdza dane gminy i wypisuje każdy problem (arkusz, wiersz, kolumna). "
                        "Kod wyjścia: 0 dane poprawne (ostrzeżenia dozwolone), 2 dane z błędami.")
-    p.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
+    _add_input(p)
     p.add_argument("--wszystkie", action="store_true", help="pokaż wszystkie problemy (domyślnie do 500)")
     p.add_argument("--limit", type=_count, default=500, help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true", help="wynik w formacie JSON")
@@ -313,20 +337,17 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Kopiuje „Gminę Przykładową” do OUT_DIR/dane i zapisuje w OUT_DIR wszystkie "
                        "wyniki, tak jak pzk run.")
     p.add_argument("out", metavar="OUT_DIR", help="folder wyników")
-    p.add_argument("--nadpisz", action="store_true",
-                   help="zastąp wcześniejszy wynik demo w OUT_DIR (folderu z innymi plikami nigdy)")
+    _add_overwrite(p, "zastąp wcześniejszy wynik demo w OUT_DIR (folderu z innymi plikami nigdy)")
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("run", help="uruchom trzy zeszyty dla gminy i zapisz wyniki",
                        description="Sprawdza dane, uruchamia zeszyty 01–03 i zapisuje w DIR: wykonane zeszyty, ich "
                        "wersje HTML, katalog usług, raport dla rady (raport.docx) i summary.json. Przy błędach w "
                        "danych kończy się kodem 2 i niczego nie zapisuje.")
-    p.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder wyników (powstaje w całości albo wcale)")
-    p.add_argument("--pomiar", default=None, metavar="T0", type=_measurement,
-                   help="pomiar, który opisują wyniki: T0, T1, … (domyślnie najnowszy w danych; zmiany od pierwszego)")
-    p.add_argument("--nadpisz", action="store_true",
-                   help="zastąp wcześniejsze wyniki zestawu w DIR (folderu z innymi plikami nigdy)")
+    _add_input(p)
+    _add_out_dir(p, "folder wyników (powstaje w całości albo wcale)")
+    _add_measurement(p)
+    _add_overwrite(p, "zastąp wcześniejsze wyniki zestawu w DIR (folderu z innymi plikami nigdy)")
     p.add_argument("--po-kolei", action="store_true", help="zeszyty jeden po drugim zamiast równolegle")
     p.set_defaults(handler=cmd_run)
 
@@ -337,13 +358,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "zapisuje podsumowanie.csv i podsumowanie.html. Kod wyjścia: 0 wszystkie gminy gotowe, "
                        "1 co najmniej jedna z błędem.")
     p.add_argument("input", metavar="IN_DIR", help="folder z danymi gmin")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder wyników (po jednym podfolderze na gminę)")
+    _add_out_dir(p, "folder wyników (po jednym podfolderze na gminę)")
     p.add_argument("-j", "--jobs", type=_count, default=2, metavar="N", help="ile gmin naraz (domyślnie 2)")
     p.add_argument("--force", action="store_true", help="przelicz także gminy, których dane się nie zmieniły")
     p.add_argument("--summary-only", action="store_true",
                    help="tylko summary.json i zestawienie, bez zeszytów (szybko, np. dla tysięcy gmin)")
-    p.add_argument("--pomiar", default=None, metavar="T0", type=_measurement,
-                   help="pomiar, który opisują wyniki: T0, T1, … (domyślnie najnowszy w danych; zmiany od pierwszego)")
+    _add_measurement(p)
     p.add_argument("--bez-paska", action="store_true", help="bez paska postępu (np. w dziennikach)")
     p.set_defaults(handler=cmd_batch)
 
@@ -351,25 +371,23 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Zapisuje w DIR dokumenty do druku przygotowane z danych gminy: ankietę "
                        "samooceny, karty partnerów, karty usług, listy intencyjne, deklaracje przystąpienia do PZK "
                        "i listę obecności. Przy błędach w danych kończy się kodem 2 i niczego nie zapisuje.")
-    p.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder na dokumenty (powstaje w całości albo wcale)")
-    p.add_argument("--nadpisz", action="store_true", help="zastąp istniejący folder DIR")
+    _add_input(p)
+    _add_out_dir(p, "folder na dokumenty (powstaje w całości albo wcale)")
+    _add_overwrite(p, "zastąp istniejący folder DIR")
     p.set_defaults(handler=cmd_dokumenty)
     p = sub.add_parser("app", help="uruchom aplikację w przeglądarce (warsztaty, bez internetu)",
                        description="Uruchamia aplikację PZK w przeglądarce: wczytanie skoroszytu lub Gminy "
                        "Przykładowej, sprawdzenie danych, mapa partnerów, koszyk usług, ewaluacja i pliki do "
                        "pobrania. Działa bez internetu; zatrzymanie: Ctrl+C.")
     p.add_argument("input", nargs="?", metavar="INPUT", help="skoroszyt .xlsx albo folder CSV do wczytania od razu")
-    p.add_argument("--port", type=_count, metavar="P", help="port (domyślnie 8866 albo pierwszy wolny)")
-    p.add_argument("--bez-przegladarki", action="store_true", help="nie otwieraj przeglądarki, tylko wypisz adres")
+    _add_server_options(p, default_port=8866)
     p.set_defaults(handler=cmd_app)
 
     p = sub.add_parser("lab", help="otwórz JupyterLab na kopii zeszytów (dla trenerów)",
                        description="Kopiuje zeszyty 01–03 do folderu DIR (brakujące; Twoich zmian nie nadpisuje) "
                        "i otwiera w nim JupyterLab. Zatrzymanie: Ctrl+C.")
     p.add_argument("dir", nargs="?", metavar="DIR", help="folder na kopie zeszytów (domyślnie pzk_zeszyty)")
-    p.add_argument("--port", type=_count, metavar="P", help="port (domyślnie 8888 albo pierwszy wolny)")
-    p.add_argument("--bez-przegladarki", action="store_true", help="nie otwieraj przeglądarki, tylko wypisz adres")
+    _add_server_options(p, default_port=8888)
     p.set_defaults(handler=cmd_lab)
     return parser
 
@@ -409,30 +427,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_OK
-    from pzk_kit.files import OutputExists, OutputRefused, describe_os_error
+    from pzk_kit.errors import PzkError
+    from pzk_kit.files import describe_os_error
 
     previous = _interrupt_once() if args.handler in (cmd_run, cmd_demo, cmd_batch) else {}
     try:
         return args.handler(args)
-    except OutputExists as exc:
-        _print(exc.message, err=True)
-        return EXIT_FAILURE
-    except OutputRefused as exc:
-        _print(exc.message, err=True)
+    except PzkError as exc:  # a folder refused or already there (run and demo explain bad data themselves)
+        print_line(exc.message, err=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        _print(INTERRUPTED.get(args.handler, "Przerwano."), err=True)
+        print_line(INTERRUPTED.get(args.handler, "Przerwano."), err=True)
         return EXIT_INTERRUPTED
     except OSError as exc:
         if os.environ.get("PZK_DEBUG"):
             raise
-        _print(f"Nie udało się: {describe_os_error(exc)}.", err=True)
+        print_line(f"Nie udało się: {describe_os_error(exc)}.", err=True)
         return EXIT_FAILURE
     except Exception as exc:  # the last line of defence: a Polish sentence instead of a traceback
         if os.environ.get("PZK_DEBUG"):
             raise
-        _print(f"Nieoczekiwany błąd: {type(exc).__name__}: {exc}", err=True)
-        _print("To błąd zestawu, nie Twoich danych. Uruchom ponownie z PZK_DEBUG=1 i zgłoś wynik.", err=True)
+        print_line(f"Nieoczekiwany błąd: {type(exc).__name__}: {exc}", err=True)
+        print_line("To błąd zestawu, nie Twoich danych. Uruchom ponownie z PZK_DEBUG=1 i zgłoś wynik.", err=True)
         return EXIT_FAILURE
     finally:
         for signum, handler in previous.items():

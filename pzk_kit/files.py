@@ -28,6 +28,8 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from pzk_kit.errors import PzkError
+from pzk_kit.outputs import STATE_NAME, SUMMARY_NAME, VALIDATION_NAME
 from pzk_kit.processes import pid_alive, process_start
 
 
@@ -45,14 +47,14 @@ LOCK_SUFFIX = ".pzk-lock"
 # Written by other programs into a folder someone has opened: never a reason to refuse, and fine to lose.
 IGNORED_NAMES = {".ipynb_checkpoints", ".DS_Store", "Thumbs.db", "desktop.ini", RESULT_MARKER}
 IGNORED_PREFIXES = ("~$", ".~lock.")
-LEGACY_RESULT_KEYS = ({"summary.json", "walidacja.txt"}, {"summary.json", "zrodlo.json"})
+LEGACY_RESULT_KEYS = ({SUMMARY_NAME, VALIDATION_NAME}, {SUMMARY_NAME, STATE_NAME})
 # A staging folder without an owner record (older versions, or a kill in the microsecond before it was written)
 # is removed only when nothing can still be writing it.
 OWNERLESS_STALE_SECONDS = 3600
 FOREIGN_HOST_STALE_SECONDS = 24 * 3600
 
 
-class OutputExists(Exception):
+class OutputExists(PzkError):
     """The target already exists and the caller did not ask to overwrite it."""
 
     def __init__(self, path: Path) -> None:
@@ -64,14 +66,10 @@ class OutputExists(Exception):
         return f"„{self.path}” już istnieje — nie nadpisuję go. Podaj inną nazwę albo dodaj opcję --nadpisz."
 
 
-class OutputRefused(Exception):
+class OutputRefused(PzkError):
     """Writing to this place would destroy something that is not ours, or cannot work; ``message`` says why."""
 
     exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class OutputBusy(OutputRefused):

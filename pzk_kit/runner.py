@@ -22,7 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pzk_kit.errors import PzkError
 from pzk_kit.files import atomic_dir, atomic_file
+from pzk_kit.outputs import (
+    CATALOGUE_DOCX_NAME,
+    CATALOGUE_HTML_NAME,
+    REPORT_NAME,
+    STATE_NAME,
+    SUMMARY_NAME,
+    VALIDATION_NAME,
+)
 from pzk_kit.reading import GminaData
 from pzk_kit.resources import data_path
 from pzk_kit.validation import ValidationReport
@@ -131,13 +140,11 @@ def _clear_namespace(kernel: Any) -> None:
 # -- `pzk run`: one gmina, three notebooks, one finished folder -------------------------------------------------
 
 NOTEBOOKS = ("01_mapowanie_partnerow.ipynb", "02_koszyk_uslug.ipynb", "03_ewaluacja.ipynb")
-VALIDATION_NAME = "walidacja.txt"
-STATE_NAME = "zrodlo.json"  # written by batch runs: which input (content hash) and mode produced the result
 # What a result folder of a version without the marker file (pzk_kit.files.RESULT_MARKER) may hold: such a
 # folder is replaced by --nadpisz only when it holds nothing else.
 RESULT_NAMES = frozenset({
     *NOTEBOOKS, *(Path(name).with_suffix(".html").name for name in NOTEBOOKS), VALIDATION_NAME, STATE_NAME,
-    "summary.json", "katalog_uslug.html", "katalog_uslug.docx", "raport.docx", "rekomendacje.json",
+    SUMMARY_NAME, CATALOGUE_HTML_NAME, CATALOGUE_DOCX_NAME, REPORT_NAME, "rekomendacje.json",
     "czesci_wynikow", "hsds",
 })
 
@@ -147,15 +154,21 @@ def write_state(folder: Path, state: dict[str, Any]) -> None:
     (folder / STATE_NAME).write_text(json.dumps(state, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-class InvalidInput(Exception):
+class InvalidInput(PzkError):
     """The gmina's data have errors: nothing was run and nothing written."""
+
+    exit_code = 2
 
     def __init__(self, report: ValidationReport) -> None:
         super().__init__(report.summary())
         self.report = report
 
+    @property
+    def message(self) -> str:
+        return self.report.format_text()
 
-class NotebookFailed(Exception):
+
+class NotebookFailed(PzkError):
     """A notebook stopped on an error; ``message`` says which one and why, in Polish."""
 
     def __init__(self, notebook: str, detail: str) -> None:

@@ -17,11 +17,11 @@ from pzk_kit.evaluation import evaluation_summary
 from pzk_kit.files import atomic_file
 from pzk_kit.measurement import as_of, resolve
 from pzk_kit.network import network_summary
+from pzk_kit.outputs import SUMMARY_NAME
 from pzk_kit.reading import GminaData
 from pzk_kit.results import jsonable
 from pzk_kit.validation import Severity
 
-SUMMARY_NAME = "summary.json"
 EMPTY_EVALUATION: dict[str, Any] = {"respondents": {}, "factors": {}, "suppressed": []}
 
 

@@ -42,6 +42,7 @@ from pzk_kit.app import (
 from pzk_kit.cli import main
 from pzk_kit.example import example_dir, write_example_workbook
 from pzk_kit.reading import ROW_COLUMN, read_gmina
+from pzk_kit.resources import data_path
 from pzk_kit.runner import NOTEBOOKS_DIR
 from pzk_kit.templates import write_filled_workbook
 
@@ -278,7 +279,7 @@ def test_the_page_script_gets_the_upload_limit_and_its_message():
     template = (Path(voila_environment(None)["JUPYTER_PATH"].split(os.pathsep)[0])
                 / "voila" / "templates" / "pzk" / "index.html.j2").read_text(encoding="utf-8")
     assert ".pzk-upload-limit" in template and "data-max-bytes" in template and "textContent" in template
-    websocket_limit = json.loads((Path(app_module.data_path("app", "jupyter", "config")) / "voila.json").read_text(
+    websocket_limit = json.loads((Path(data_path("app", "jupyter", "config")) / "voila.json").read_text(
         encoding="utf-8"))["Voila"]["tornado_settings"]["websocket_max_message_size"]
     assert app_module.MAX_UPLOAD_BYTES < websocket_limit <= 2 * app_module.MAX_UPLOAD_BYTES
 
@@ -339,7 +340,9 @@ def test_preload_from_the_notebook_parameter_or_the_environment(monkeypatch):
 
 
 def test_every_text_the_app_uses_exists():
-    used = set(re.findall(r'text\(\s*"([a-z_]+)"', Path(app_module.__file__).read_text(encoding="utf-8")))
+    # The app and the modules split from it (downloads, servers…)
+    sources = "".join(p.read_text(encoding="utf-8") for p in Path(app_module.__file__).parent.glob("app*.py"))
+    used = set(re.findall(r'text\(\s*"([a-z_]+)"', sources))
     used |= {f"zakladka_{k}" for k in WorkshopApp.TAB_KEYS}
     used |= {f"plik_{k}" for k, _n, _w in app_module.FILE_MAKERS} | {
         f"plik_{k}_opis" for k, _n, _w in app_module.FILE_MAKERS}
@@ -393,7 +396,7 @@ def test_voila_gets_the_token_from_a_private_config_and_refuses_foreign_hosts(tm
     assert json.loads((folder / "voila.json").read_text(encoding="utf-8")) == {"Voila": {"token": "klucz123"}}
     env = voila_environment(None, folder)
     config_path = env["JUPYTER_CONFIG_PATH"].split(os.pathsep)
-    assert config_path[:2] == [str(folder), str(app_module.data_path("app", "jupyter", "config"))]
+    assert config_path[:2] == [str(folder), str(data_path("app", "jupyter", "config"))]
     assert not any("klucz123" in arg for arg in voila_command(8899))  # not visible in the process list
     own = json.loads((Path(config_path[1]) / "voila.json").read_text(encoding="utf-8"))
     assert own["Voila"]["tornado_settings"]["allow_remote_access"] is False
@@ -655,7 +658,7 @@ def test_the_login_page_without_the_key_is_polish_and_voila_uses_it():
     """Opened without its key, the app showed Jupyter's English "Password or token" page; now a Polish one."""
     from pzk_kit.app_login import PolishIdentityProvider, PolishLoginHandler, login_page
 
-    own = json.loads((Path(app_module.data_path("app", "jupyter", "config")) / "voila.json").read_text(
+    own = json.loads((Path(data_path("app", "jupyter", "config")) / "voila.json").read_text(
         encoding="utf-8"))
     assert own["Voila"]["identity_provider_class"] == "pzk_kit.app_login.PolishIdentityProvider"
     from voila.voila_identity_provider import VoilaLoginHandler

@@ -56,6 +56,14 @@ def region(tmp_path):
     return folder
 
 
+def test_statuses_and_stages_keep_their_written_words():
+    """The values reach people (terminal, logs) and Excel (``etap`` of bledy.csv): the enums must not change them."""
+    from pzk_kit.batch import Stage, Status
+
+    assert [str(s) for s in Status] == ["gotowe", "bez zmian", "błąd"]
+    assert [f"{s}" for s in Stage] == ["dane", "walidacja", "zeszyt", "zapis", "przerwano", "inny"]
+
+
 def test_find_gminas_skips_lock_files_other_files_and_the_output(region):
     (region / "wyniki").mkdir()
     (region / "wyniki" / "podsumowanie.csv").write_text("x", encoding="utf-8")

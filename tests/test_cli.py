@@ -114,6 +114,28 @@ def test_every_help_is_polish(capsys):
     assert "--version   pokaż wersję zestawu i zakończ" in text
 
 
+def test_server_help_names_the_servers_default_ports(capsys):
+    """The help gives the ports as numbers (so `pzk --help` does not import the servers); they must be the real ones."""
+    from pzk_kit.app_server import DEFAULT_APP_PORT, DEFAULT_LAB_PORT
+
+    for command, port in (("app", DEFAULT_APP_PORT), ("lab", DEFAULT_LAB_PORT)):
+        _code, text = _command_output(capsys, [command, "--help"])
+        assert f"port (domyślnie {port} albo pierwszy wolny)" in " ".join(text.split()), command
+
+
+def test_the_kits_own_errors_share_one_base():
+    """cli.main catches PzkError once; every failure the kit explains in Polish must derive from it."""
+    from pzk_kit import files, runner
+    from pzk_kit.errors import PzkError
+
+    for error in (files.OutputExists, files.OutputRefused, files.OutputBusy, runner.InvalidInput,
+                  runner.NotebookFailed):
+        assert issubclass(error, PzkError), error
+    assert (files.OutputExists(Path("x")).exit_code, files.OutputRefused("x").exit_code,
+            files.OutputBusy("x").exit_code) == (1, 2, 1)
+    assert files.OutputRefused("powód").message == "powód"
+
+
 def test_usage_errors_are_polish(capsys):
     cases = {
         ("bledne",): "nieznane polecenie: 'bledne' (dostępne: 'template'",

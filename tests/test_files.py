@@ -80,6 +80,15 @@ def test_results_of_versions_without_the_marker(tmp_path, entries, foreign):
     assert foreign_entries(tmp_path, RESULT_NAMES) == foreign
 
 
+def test_the_result_file_names_have_one_value():
+    """pzk_kit.outputs names the files; the catalogue and the report still spell their own names: the same ones."""
+    from pzk_kit import catalogue, outputs, report, summary
+
+    assert (catalogue.HTML_NAME, catalogue.DOCX_NAME) == (outputs.CATALOGUE_HTML_NAME, outputs.CATALOGUE_DOCX_NAME)
+    assert report.REPORT_NAME == outputs.REPORT_NAME and summary.SUMMARY_NAME == outputs.SUMMARY_NAME
+    assert {outputs.SUMMARY_NAME, outputs.REPORT_NAME, outputs.VALIDATION_NAME, outputs.STATE_NAME} <= RESULT_NAMES
+
+
 def test_unsafe_targets_are_refused_before_anything_is_written(tmp_path, monkeypatch):
     data = tmp_path / "moje"
     data.mkdir()
