@@ -37,10 +37,11 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from pzk_kit import polish, texts
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.files import atomic_file
 from pzk_kit.reading import GminaData, read_gmina
-from pzk_kit.resources import data_path, read_table
+from pzk_kit.resources import data_path
 from pzk_kit.runner import NOTEBOOKS_DIR
 from pzk_kit.schema import ColumnSpec, load_schema
 from pzk_kit.text import normalize_code
@@ -79,15 +80,12 @@ MIME = {
 @cache
 def app_texts() -> dict[str, str]:
     """The app's Polish wording (``data/app/teksty.csv``): key → text, editable without touching code."""
-    return {row["klucz"]: row["tekst"] for row in read_table("app", "teksty.csv")}
+    return texts.load("app")
 
 
 def text(key: str, **values: object) -> str:
     """A text with ``{name}`` placeholders filled; values are inserted as given (escape them first if needed)."""
-    result = app_texts()[key]
-    for name, value in values.items():
-        result = result.replace("{" + name + "}", str(value))
-    return result
+    return texts.fill(app_texts()[key], **values)
 
 
 @cache
@@ -141,7 +139,7 @@ def _figure(figure, alt: str) -> widgets.HTML:
 def _size_text(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} kB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{polish.comma(size / (1024 * 1024), '.1f')} MB"
 
 
 # -- the gmina's data back as workbook rows ------------------------------------------------------------------------
@@ -606,7 +604,7 @@ def _radar_alt(data: GminaData) -> str:
 
 
 def _decimal(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return polish.decimal(value)
 
 
 def app(dane: str | Path | None = "") -> None:

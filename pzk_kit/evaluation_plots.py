@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from pzk_kit import polish
 from pzk_kit.basket_plots import FONT, _message_figure
 from pzk_kit.evaluation import DONT_KNOW_COLUMN, EMPTY_COLUMN
 from pzk_kit.figures import describe, literal_text
@@ -40,7 +41,7 @@ _MEASUREMENT = re.compile(r"^T\d+$")
 
 
 def _comma(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return polish.decimal(value)
 
 
 def _missing(value: object) -> bool:
