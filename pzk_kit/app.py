@@ -25,6 +25,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
+from pzk_kit import polish
 from pzk_kit.app_downloads import FILE_MAKERS, MIME, Offered, make_file
 from pzk_kit.app_server import (
     APP_NOTEBOOK,
@@ -442,7 +443,7 @@ def _radar_alt(data: GminaData) -> str:
 
 
 def _decimal(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return polish.decimal(value)
 
 
 def app(dane: str | Path | None = "") -> None:

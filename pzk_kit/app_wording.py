@@ -8,21 +8,19 @@ from __future__ import annotations
 
 from functools import cache
 
-from pzk_kit.resources import data_path, read_table
+from pzk_kit import polish, texts
+from pzk_kit.resources import data_path
 
 
 @cache
 def app_texts() -> dict[str, str]:
     """The app's Polish wording (``data/app/teksty.csv``): key → text, editable without touching code."""
-    return {row["klucz"]: row["tekst"] for row in read_table("app", "teksty.csv")}
+    return texts.load("app")
 
 
 def text(key: str, **values: object) -> str:
     """A text with ``{name}`` placeholders filled; values are inserted as given (escape them first if needed)."""
-    result = app_texts()[key]
-    for name, value in values.items():
-        result = result.replace("{" + name + "}", str(value))
-    return result
+    return texts.fill(app_texts()[key], **values)
 
 
 @cache
@@ -34,5 +32,5 @@ def size_text(size: int) -> str:
     """A file size as Polish readers write it: whole kB, or MB with a decimal comma."""
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} kB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{polish.comma(size / (1024 * 1024), '.1f')} MB"
 

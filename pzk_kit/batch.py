@@ -29,7 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pzk_kit import __version__
+from pzk_kit import __version__, polish
 from pzk_kit.files import (
     RESULT_MARKER,
     OutputRefused,
@@ -438,7 +438,7 @@ def _excel_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.4g}".replace(".", ",") if abs(value) < 1000 else f"{value:.0f}"
+        return polish.comma(value, ".4g") if abs(value) < 1000 else f"{value:.0f}"
     return str(value)
 
 

@@ -29,13 +29,13 @@ import jinja2
 import markupsafe
 import pandas as pd
 
-from pzk_kit import word
+from pzk_kit import polish, texts, word
 from pzk_kit.cells import looks_like_email
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.files import atomic_file
 from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData
-from pzk_kit.resources import data_path, read_table
+from pzk_kit.resources import data_path
 from pzk_kit.text import clean_cell_text, display_text, strip_diacritics
 from pzk_kit.word import Cm, Pt
 
@@ -118,15 +118,12 @@ class CatalogueProvider:
 @cache
 def catalogue_texts() -> dict[str, str]:
     """Resident-facing wording of the catalogue (``data/szablony/katalog_teksty.csv``): key → text."""
-    return {row["klucz"]: row["tekst"] for row in read_table(*TEMPLATE_DIR, TEXTS_FILE)}
+    return texts.load(*TEMPLATE_DIR, file=TEXTS_FILE)
 
 
 def _text(key: str, **values: object) -> str:
     """A text from the catalogue wording with ``{name}`` placeholders filled (stray braces are harmless)."""
-    text = catalogue_texts().get(key, "")
-    for name, value in values.items():
-        text = text.replace("{" + name + "}", str(value))
-    return text
+    return texts.fill(catalogue_texts().get(key, ""), **values)
 
 
 def catalogue_sections(data: GminaData, *, include_personal: bool = False) -> list[CatalogueSection]:
@@ -349,13 +346,7 @@ def count_text(n: int) -> str:
     """"Znaleziono 12 usług" with the Polish plural (the same rule as the page's script)."""
     if n == 0:
         return "Nie znaleziono żadnej usługi"
-    if n == 1:
-        form = "usługę"
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        form = "usługi"
-    else:
-        form = "usług"
-    return f"Znaleziono {n} {form}"
+    return f"Znaleziono {polish.count(n, 'usługę', 'usługi', 'usług')}"
 
 
 def polish_date(day: dt.date) -> str:

@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from pzk_kit import polish
 from pzk_kit.text import clean_cell_text
 
 DONT_KNOW = 0
@@ -86,7 +87,7 @@ def as_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+        return polish.comma(value)
     return str(value)
 
 

@@ -32,13 +32,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from pzk_kit import word
+from pzk_kit import texts, word
 from pzk_kit.catalogue import polish_sort_key
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.files import atomic_dir
 from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData, measurement_order
-from pzk_kit.resources import data_path, read_table
+from pzk_kit.resources import data_path
 from pzk_kit.survey_instrument import load_instrument
 from pzk_kit.text import display_text
 
@@ -71,12 +71,11 @@ _NUMBERED = re.compile(r"^(\d+)\.\s+(.*)$")
 @cache
 def document_texts() -> dict[str, str]:
     """Every label the documents print, from ``dokumenty/teksty.csv`` (key → Polish text)."""
-    return {row["klucz"]: row["tekst"] for row in read_table(TEXTS_DIR, "teksty.csv")}
+    return texts.load(TEXTS_DIR)
 
 
 def _t(key: str, **values: object) -> str:
-    text = document_texts()[key]
-    return text.format(**values) if values else text
+    return texts.fill(document_texts()[key], **values)
 
 
 @cache

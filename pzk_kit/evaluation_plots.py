@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from pzk_kit import polish
 from pzk_kit.evaluation import DONT_KNOW_COLUMN, EMPTY_COLUMN
 from pzk_kit.figures import describe, literal_text
 from pzk_kit.reading import measurement_order
@@ -51,7 +52,7 @@ _MEASUREMENT = re.compile(r"^T\d+$")
 
 
 def _comma(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return polish.decimal(value)
 
 
 def _missing(value: object) -> bool:
@@ -72,7 +73,7 @@ def _factor_names() -> dict[str, str]:
 
 
 def _one_decimal(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    return polish.comma(value, ".1f")
 
 
 def _measurement_colour(index: int, count: int) -> str:

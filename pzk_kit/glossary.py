@@ -20,7 +20,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-NBSP = "\u00a0"
+# The printed forms are pzk_kit.polish's; glossary.decimal and glossary.percent stay importable for callers.
+from pzk_kit.polish import decimal, percent
+
 DASH = "—"
 FILE = "miary.csv"
 FORMATS = ("calkowita", "procent", "dziesietna", "wynik", "z", "lista", "tekst")
@@ -77,17 +79,6 @@ def _missing(value: object) -> bool:
         return bool(isinstance(value, float) and math.isnan(value)) or str(value) == "<NA>"
     except TypeError:
         return False
-
-
-def decimal(value: float, digits: int = 2) -> str:
-    """``2.8`` → ``2,80``; a negative number takes a real minus sign (−), as in print."""
-    text = f"{float(value):.{digits}f}".replace(".", ",")
-    return text.replace("-", "−") if text.strip("-0,") else text.lstrip("-")
-
-
-def percent(value: float) -> str:
-    """A share 0–1 as a whole percent: ``0.2754`` → ``28 %`` (non-breaking space, so ``%`` never wraps alone)."""
-    return f"{round(float(value) * 100):.0f}{NBSP}%".replace("-", "−")
 
 
 def fmt(code: str, value: object, *, of: object = None) -> str:

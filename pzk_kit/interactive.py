@@ -16,7 +16,7 @@ import ipywidgets as widgets
 import traitlets
 from IPython.display import HTML, display
 
-from pzk_kit import figures, glossary
+from pzk_kit import figures, glossary, polish
 from pzk_kit.basket import EVERYONE, find_services
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.figures import figure_png, live_png
@@ -70,7 +70,7 @@ def _show_png(output: widgets.Output, png: bytes, alt: str) -> None:
 
 
 def _decimal(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return polish.decimal(value)
 
 
 def map_title(measurement: str, min_level: int, ties: int) -> str:
@@ -289,11 +289,7 @@ def _show_table(output: widgets.Output, styled) -> None:
 
 def _count(n: int, one: str, few: str, many: str) -> str:
     """Polish number agreement: 1 usługa, 3 usługi, 7 usług, 22 usługi, 12 usług."""
-    if n == 1:
-        return f"{n} {one}"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} {few}"
-    return f"{n} {many}"
+    return polish.count(n, one, few, many)
 
 
 def _found_text(n: int) -> str:

@@ -9,6 +9,8 @@ every one of them is checked before or while reading, with a Polish message sayi
 
 from __future__ import annotations
 
+from pzk_kit import polish
+
 MB = 1024 * 1024
 
 # Whole files as they lie on disk (an .xlsx, or one CSV of a folder); the app's upload limit uses the same.
@@ -29,7 +31,7 @@ MAX_CELLS = 3_000_000  # in the whole input: rows × columns of every sheet's fi
 
 def polish_number(value: int) -> str:
     """``100000`` → ``100 000`` (Polish thousands separator: a non-breaking space would confuse terminals)."""
-    return f"{value:,}".replace(",", " ")
+    return polish.thousands(value)
 
 
 def size_text(n_bytes: int) -> str:

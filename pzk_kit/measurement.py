@@ -27,9 +27,9 @@ from functools import cache
 
 import pandas as pd
 
+from pzk_kit import texts
 from pzk_kit.privacy import _PUBLISHED_MARK
 from pzk_kit.reading import DEFAULT_MEASUREMENT, GminaData, measurement_order
-from pzk_kit.resources import read_table
 
 TEXTS = "pomiary.csv"
 
@@ -145,11 +145,8 @@ def for_measurement(data: GminaData, asked: str | None = None) -> tuple[GminaDat
 
 @cache
 def _texts() -> dict[str, str]:
-    return {row["klucz"]: row["tekst"] for row in read_table(TEXTS)}
+    return texts.load(file=TEXTS)
 
 
 def _t(key: str, **values: object) -> str:
-    result = _texts()[key]
-    for name, value in values.items():
-        result = result.replace("{" + name + "}", str(value))
-    return result
+    return texts.fill(_texts()[key], **values)

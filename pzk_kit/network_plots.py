@@ -33,6 +33,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch
 from matplotlib.transforms import Bbox
 
+from pzk_kit import polish
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.figures import LITERAL_TEXT, describe
 from pzk_kit.network import Network, ego_network
@@ -155,11 +156,7 @@ def _mix(colour: str, other: str, share: float) -> str:
 
 def _plural(n: int, one: str, few: str, many: str) -> str:
     """Polish number agreement: 1 powiązanie, 2 powiązania, 5 powiązań, 22 powiązania, 12 powiązań."""
-    if n == 1:
-        return one
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return few
-    return many
+    return polish.plural(n, one, few, many)
 
 
 def _ties_text(n: int) -> str:
@@ -171,7 +168,7 @@ def _institutions_text(n: int) -> str:
 
 
 def _decimal(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
+    return polish.decimal(value, digits)
 
 
 def _partners_text(n: int) -> str:

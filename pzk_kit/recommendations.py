@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pzk_kit import basket, evaluation, glossary, network
+from pzk_kit import basket, evaluation, glossary, network, texts
 from pzk_kit.dictionaries import core_sectors, dictionary
 from pzk_kit.files import atomic_file
 from pzk_kit.measurement import pick
@@ -123,7 +123,7 @@ class _Context:
 
 @cache
 def _texts() -> dict[str, str]:
-    return {row["klucz"]: row["tekst"] for row in read_table("raport", "teksty.csv")}
+    return texts.load("raport")
 
 
 def step_label(step: str) -> str:

@@ -29,7 +29,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from pzk_kit import __version__
+from pzk_kit import __version__, polish
 from pzk_kit.evaluation import band
 from pzk_kit.figures import figure_png, literal_text
 from pzk_kit.resources import data_path, read_table
@@ -207,7 +207,7 @@ def comparison_figure(records: list[dict[str, Any]], *, names: list[str] | None 
         axes[1].set_xticks(range(0, 101, 20))  # the room right of 100% is for the values, not a scale beyond it
         axes[2].set_xlim(0, 5)
     for ax in axes:
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:g}".replace(".", ",")))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: polish.comma(value)))
         for label in ax.get_yticklabels() + ax.get_xticklabels():
             label.set_fontfamily(FONT)
     return figure

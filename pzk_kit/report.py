@@ -22,7 +22,7 @@ import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from pzk_kit import basket, evaluation, glossary, network, word
+from pzk_kit import basket, evaluation, glossary, network, texts, word
 from pzk_kit.dictionaries import core_sectors, dictionary
 from pzk_kit.figures import alt_text, figure_png
 from pzk_kit.measurement import pick
@@ -49,12 +49,11 @@ GREEN, RED = RGBColor(0x1B, 0x5E, 0x20), RGBColor(0xB7, 0x1C, 0x1C)
 @cache
 def report_texts() -> dict[str, str]:
     """Headings, intros and notes of the report (``data/raport/teksty.csv``)."""
-    return {row["klucz"]: row["tekst"] for row in read_table("raport", "teksty.csv")}
+    return texts.load("raport")
 
 
 def _t(key: str, **values: object) -> str:
-    text = report_texts()[key]
-    return text.format(**values) if values else text
+    return texts.fill(report_texts()[key], **values)
 
 
 def _polish_date(day: dt.date) -> str:

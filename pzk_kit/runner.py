@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pzk_kit import polish
 from pzk_kit.errors import PzkError
 from pzk_kit.files import atomic_dir, atomic_file
 from pzk_kit.outputs import (
@@ -264,7 +265,7 @@ def run_into(
 
     def done(name: str, took: float) -> None:
         seconds[name] = round(took, 2)
-        log(f"{TITLES[name]}: gotowe ({took:.1f} s)".replace(".", ","))
+        log(f"{TITLES[name]}: gotowe ({polish.comma(took, '.1f')} s)")
 
     if pool is None and parallel:
         with worker_pool(len(NOTEBOOKS)) as own:

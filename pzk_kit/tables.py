@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from pzk_kit import polish
 from pzk_kit.safe_html import escape
 from pzk_kit.style import NAVY
 
@@ -29,7 +30,7 @@ def polish_number(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return "—"
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") if value % 1 else f"{value:.0f}"
+        return polish.trimmed(value)
     return str(value)
 
 
