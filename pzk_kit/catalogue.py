@@ -29,7 +29,7 @@ import jinja2
 import markupsafe
 import pandas as pd
 
-from pzk_kit import polish, texts, word
+from pzk_kit import outputs, polish, texts, word
 from pzk_kit.cells import looks_like_email
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.files import atomic_file
@@ -39,8 +39,8 @@ from pzk_kit.resources import data_path
 from pzk_kit.text import clean_cell_text, display_text, strip_diacritics
 from pzk_kit.word import Cm, Pt
 
-HTML_NAME = "katalog_uslug.html"
-DOCX_NAME = "katalog_uslug.docx"
+HTML_NAME = outputs.CATALOGUE_HTML_NAME
+DOCX_NAME = outputs.CATALOGUE_DOCX_NAME
 TEMPLATE_DIR = ("szablony",)
 HTML_TEMPLATE = "katalog_uslug.html.j2"
 TEXTS_FILE = "katalog_teksty.csv"

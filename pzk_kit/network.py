@@ -89,15 +89,17 @@ def measurements_of(data: GminaData) -> list[str]:
 
 
 def choose_measurement(data: GminaData, wanted: str | None) -> str:
-    """The measurement to map, by the kit's one rule (:func:`pzk_kit.measurement.pick`): the one asked for when
-    it was collected, else the latest one before it (else the first); the latest when none is asked.
+    """The measurement to map: the map's measurement of a run asking for ``wanted``, by the kit's one rule
+    (:func:`pzk_kit.measurement.resolve`): the one asked for when it was collected, else the latest one before
+    it (else the first); the latest when none is asked.
 
     A workshop asking for T1 before T1 was collected still gets a map, never an empty one; the notebook says
-    which measurement it shows.
+    which measurement it shows. With no ties collected at all the empty map is named as the run, as in
+    ``summary.json``.
     """
-    from pzk_kit.measurement import pick
+    from pzk_kit.measurement import resolve
 
-    return pick(measurements_of(data), wanted) or DEFAULT_MEASUREMENT
+    return resolve(data, wanted).network
 
 
 # -- the contract's summary ----------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ lines. Users find these files by name, so a name changes here or nowhere. This m
 from __future__ import annotations
 
 SUMMARY_NAME = "summary.json"
-REPORT_NAME = "raport.docx"  # the council report (pzk_kit.report.REPORT_NAME is the same name)
-CATALOGUE_HTML_NAME = "katalog_uslug.html"  # pzk_kit.catalogue.HTML_NAME is the same name
-CATALOGUE_DOCX_NAME = "katalog_uslug.docx"  # pzk_kit.catalogue.DOCX_NAME is the same name
+REPORT_NAME = "raport.docx"  # the council report (pzk_kit.report.REPORT_NAME)
+CATALOGUE_HTML_NAME = "katalog_uslug.html"  # the resident catalogue (pzk_kit.catalogue.HTML_NAME)
+CATALOGUE_DOCX_NAME = "katalog_uslug.docx"  # its Word version (pzk_kit.catalogue.DOCX_NAME)
 VALIDATION_NAME = "walidacja.txt"  # every problem the check found, in full
 STATE_NAME = "zrodlo.json"  # written by batch runs: which input (content hash) and mode produced the result

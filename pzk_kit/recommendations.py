@@ -4,8 +4,9 @@ A trainer or a region must be able to change a threshold, a priority or the word
 code, so each rule is one CSV row: its step (siec / koszyk / ewaluacja), the kind of check, a parameter
 (threshold, sheet name…), a priority (1 high … 3 low) and Polish templates for the title, the advice and the
 evidence lines. Code here only knows the *kinds* of check; every number it puts into a template comes from the
-package functions that compute the contract's metrics (network_summary, basket_summary, factor_scores…), so a
-recommendation never disagrees with the tables beside it.
+package functions that compute the contract's metrics (network_summary, basket_summary, factor_scores…), read
+through the :class:`~pzk_kit.analysis.Analysis` the report uses too, so a recommendation never disagrees with the
+tables beside it.
 
 Each recommendation points to its evidence: the partners, sectors, needs or factors that triggered it.
 Evaluation rules only see scores that the anonymity rule lets through (None is skipped), so a recommendation
@@ -17,15 +18,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from pzk_kit import basket, evaluation, glossary, network, texts
+from pzk_kit.analysis import Analysis
 from pzk_kit.dictionaries import core_sectors, dictionary
 from pzk_kit.files import atomic_file
-from pzk_kit.measurement import pick
 from pzk_kit.reading import GminaData
 from pzk_kit.resources import read_table
 from pzk_kit.safe_html import markdown_text
@@ -77,47 +78,6 @@ class _Finding:
     items: list[dict[str, object]] = field(default_factory=list)
 
 
-@dataclass
-class _Context:
-    """What the checks share, computed once: the network and evaluation measurements in use."""
-
-    data: GminaData
-    measurement: str | None
-
-    def __post_init__(self) -> None:
-        found = network.measurements_of(self.data)
-        self.network_measurement = pick(found, self.measurement) or found[-1]  # the kit's one rule
-        self._net: network.Network | None = None
-        self._summary: dict | None = None
-
-    @property
-    def net(self) -> network.Network:
-        if self._net is None:
-            self._net = network.build_network(self.data, self.network_measurement)
-        return self._net
-
-    @property
-    def summary(self) -> dict:
-        if self._summary is None:
-            self._summary = network.network_summary(self.data, self.network_measurement, self.net)
-        return self._summary
-
-    @property
-    def survey_measurements(self) -> list[str]:
-        return evaluation.survey_measurements(self.data)
-
-    @cached_property
-    def scores(self) -> dict[str, dict[str, float | None]]:
-        return evaluation.factor_scores(self.data)
-
-    @property
-    def survey_measurement(self) -> str | None:
-        found = self.survey_measurements
-        if not found:
-            return None
-        return pick(found, self.measurement)
-
-
 # -- texts -------------------------------------------------------------------------------------------------------
 
 
@@ -165,17 +125,17 @@ def _parameter(rule: Rule, default: float) -> float:
 # -- network checks ------------------------------------------------------------------------------------------------
 
 
-def _has_ties_data(ctx: _Context) -> bool:
-    return ctx.data.has("wspolpraca")
+def _has_ties_data(ctx: Analysis) -> bool:
+    return ctx.has_ties
 
 
-def _check_missing_sheet(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_missing_sheet(ctx: Analysis, rule: Rule) -> _Finding | None:
     if ctx.data.has(rule.parameter):
         return None
     return _Finding({"arkusz": rule.parameter})
 
 
-def _check_no_leader(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_no_leader(ctx: Analysis, rule: Rule) -> _Finding | None:
     if ctx.data.leader is not None:
         return None
     partners = ctx.data.partners
@@ -183,7 +143,7 @@ def _check_no_leader(ctx: _Context, rule: Rule) -> _Finding | None:
     return _Finding({"pole": ctx.data.info.get("lider") or "puste", "liderzy": _listing(leaders)})
 
 
-def _check_missing_sectors(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_missing_sectors(ctx: Analysis, rule: Rule) -> _Finding | None:
     missing = network.sectors_missing(ctx.data)
     if not missing:
         return None
@@ -199,7 +159,7 @@ def _check_missing_sectors(ctx: _Context, rule: Rule) -> _Finding | None:
                      "obecne": len(core) - len(missing), "wszystkie": len(core)}, items)
 
 
-def _check_isolates(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_isolates(ctx: Analysis, rule: Rule) -> _Finding | None:
     if not _has_ties_data(ctx) or not ctx.summary["isolates"]:
         return None
     roles = ctx.net.partners["rola"]
@@ -208,7 +168,7 @@ def _check_isolates(ctx: _Context, rule: Rule) -> _Finding | None:
     return _Finding({"pomiar": ctx.network_measurement, "liczba": len(items)}, items)
 
 
-def _check_leader_reach(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_leader_reach(ctx: Analysis, rule: Rule) -> _Finding | None:
     reach = ctx.summary["leader_reach"]
     threshold = _parameter(rule, 0.8)
     if not _has_ties_data(ctx) or reach is None or reach >= threshold:
@@ -222,7 +182,7 @@ def _check_leader_reach(ctx: _Context, rule: Rule) -> _Finding | None:
                      "liczba": len(items)}, items)
 
 
-def _check_reciprocity(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_reciprocity(ctx: Analysis, rule: Rule) -> _Finding | None:
     summary = ctx.summary
     threshold = _parameter(rule, 0.7)
     if not _has_ties_data(ctx) or not summary["ties"] or summary["reciprocity"] >= threshold:
@@ -232,7 +192,7 @@ def _check_reciprocity(ctx: _Context, rule: Rule) -> _Finding | None:
                      "wzajemne": round(summary["reciprocity"] * summary["ties"])})
 
 
-def _check_centralization(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_centralization(ctx: Analysis, rule: Rule) -> _Finding | None:
     value = ctx.summary["degree_centralization"]
     threshold = _parameter(rule, 0.6)
     if not _has_ties_data(ctx) or not ctx.summary["ties"] or value < threshold:
@@ -244,7 +204,7 @@ def _check_centralization(ctx: _Context, rule: Rule) -> _Finding | None:
                     items)
 
 
-def _check_mean_level(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_mean_level(ctx: Analysis, rule: Rule) -> _Finding | None:
     value = ctx.summary["mean_level"]
     threshold = _parameter(rule, 2.0)
     if not _has_ties_data(ctx) or not ctx.summary["ties"] or value >= threshold:
@@ -255,7 +215,7 @@ def _check_mean_level(ctx: _Context, rule: Rule) -> _Finding | None:
                     items)
 
 
-def _check_disagreements(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_disagreements(ctx: Analysis, rule: Rule) -> _Finding | None:
     if not _has_ties_data(ctx):
         return None
     levels = int(_parameter(rule, network.DISAGREEMENT_LEVELS))
@@ -268,7 +228,7 @@ def _check_disagreements(ctx: _Context, rule: Rule) -> _Finding | None:
     return _Finding({"pomiar": ctx.network_measurement, "prog": levels, "liczba": len(items)}, items)
 
 
-def _check_without_declaration(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_without_declaration(ctx: Analysis, rule: Rule) -> _Finding | None:
     table = network.members_without_declaration(ctx.data)
     if table.empty:
         return None
@@ -276,7 +236,7 @@ def _check_without_declaration(ctx: _Context, rule: Rule) -> _Finding | None:
     return _Finding({"liczba": len(items)}, items)
 
 
-def _check_candidates(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_candidates(ctx: Analysis, rule: Rule) -> _Finding | None:
     table = network.candidates(ctx.net)
     if table.empty:
         return None
@@ -299,10 +259,10 @@ def _gap_items(data: GminaData, table: pd.DataFrame) -> list[dict[str, object]]:
                 strict=True)]
 
 
-def _gaps(ctx: _Context, rule: Rule, urgent: bool) -> _Finding | None:
+def _gaps(ctx: Analysis, rule: Rule, urgent: bool) -> _Finding | None:
     if not (ctx.data.has("uslugi") and ctx.data.has("potrzeby")):
         return None
-    table = basket.gaps_table(ctx.data)
+    table = ctx.gaps
     limit = _parameter(rule, 1)
     priority = pd.to_numeric(table["Priorytet"], errors="coerce")
     is_urgent = (priority <= limit).fillna(False).astype(bool)
@@ -312,18 +272,18 @@ def _gaps(ctx: _Context, rule: Rule, urgent: bool) -> _Finding | None:
     return _Finding({"liczba": len(chosen), "prog": int(limit)}, _gap_items(ctx.data, chosen))
 
 
-def _check_urgent_gaps(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_urgent_gaps(ctx: Analysis, rule: Rule) -> _Finding | None:
     return _gaps(ctx, rule, urgent=True)
 
 
-def _check_other_gaps(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_other_gaps(ctx: Analysis, rule: Rule) -> _Finding | None:
     return _gaps(ctx, rule, urgent=False)
 
 
-def _check_single_provider(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_single_provider(ctx: Analysis, rule: Rule) -> _Finding | None:
     if not ctx.data.has("uslugi"):
         return None
-    table = basket.single_provider_table(ctx.data)
+    table = ctx.single_provider
     if table.empty:
         return None
     items = [{"obszar": area, "id": pid, "nazwa": name or pid}
@@ -332,11 +292,11 @@ def _check_single_provider(ctx: _Context, rule: Rule) -> _Finding | None:
     return _Finding({"liczba": len(items)}, items)
 
 
-def _check_access(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_access(ctx: Analysis, rule: Rule) -> _Finding | None:
     if not ctx.data.has("uslugi"):
         return None
     modes = dictionary("tryby_dostepu")
-    barriers = basket.access_barriers(ctx.data)
+    barriers = ctx.access_barriers
     barriers = barriers[barriers["Cecha"] == modes.title]
     formal = [modes.label(code) for code in ("skierowanie", "decyzja")]
     chosen = barriers[barriers["Wartość"].isin(formal) & (barriers["Usługi"] > 0)]
@@ -349,7 +309,7 @@ def _check_access(ctx: _Context, rule: Rule) -> _Finding | None:
     return _Finding({"wartosc": percent(share), "prog": percent(threshold)}, items)
 
 
-def _check_services_without_declaration(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_services_without_declaration(ctx: Analysis, rule: Rule) -> _Finding | None:
     if not ctx.data.has("uslugi"):
         return None
     table = basket.services_without_declaration(ctx.data)
@@ -370,18 +330,18 @@ def _instrument():
     return instrument
 
 
-def _shown_scores(ctx: _Context, measurement: str) -> list[tuple[str, float]]:
+def _shown_scores(ctx: Analysis, measurement: str) -> list[tuple[str, float]]:
     """(factor name, score) of the factors whose score in ``measurement`` may be shown, in instrument order."""
     names = {f.code: f.name for f in _instrument().factors}
     return [(names[code], float(by[measurement])) for code, by in ctx.scores.items()
             if by.get(measurement) is not None]
 
 
-def _survey_ready(ctx: _Context) -> bool:
-    return ctx.data.has("ankieta") and ctx.survey_measurement is not None
+def _survey_ready(ctx: Analysis) -> bool:
+    return ctx.has_survey
 
 
-def _check_weak_factors(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_weak_factors(ctx: Analysis, rule: Rule) -> _Finding | None:
     if not _survey_ready(ctx):
         return None
     threshold = _parameter(rule, 3.0)
@@ -394,7 +354,7 @@ def _check_weak_factors(ctx: _Context, rule: Rule) -> _Finding | None:
                      "czynniki": ", ".join(name for _, name in weak)}, items)
 
 
-def _check_weakest_watch(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_weakest_watch(ctx: Analysis, rule: Rule) -> _Finding | None:
     if not _survey_ready(ctx):
         return None
     count = int(_parameter(rule, 3))
@@ -408,7 +368,7 @@ def _check_weakest_watch(ctx: _Context, rule: Rule) -> _Finding | None:
     return _Finding({"pomiar": measurement, "liczba": len(items)}, items)
 
 
-def _check_strengths(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_strengths(ctx: Analysis, rule: Rule) -> _Finding | None:
     if not _survey_ready(ctx):
         return None
     threshold = _parameter(rule, 4.0)
@@ -421,10 +381,10 @@ def _check_strengths(ctx: _Context, rule: Rule) -> _Finding | None:
     return _Finding({"pomiar": measurement, "prog": number(threshold, 1), "liczba": len(items)}, items)
 
 
-def _check_drop(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_drop(ctx: Analysis, rule: Rule) -> _Finding | None:
     if not _survey_ready(ctx):
         return None
-    found = ctx.survey_measurements
+    found = ctx.survey_found
     after = ctx.survey_measurement
     position = found.index(after)
     if position == 0:
@@ -443,16 +403,16 @@ def _check_drop(ctx: _Context, rule: Rule) -> _Finding | None:
     return _Finding({"przed": before, "po": after, "prog": number(threshold), "liczba": len(items)}, items)
 
 
-def _check_single_measurement(ctx: _Context, rule: Rule) -> _Finding | None:
-    if not _survey_ready(ctx) or len(ctx.survey_measurements) != 1:
+def _check_single_measurement(ctx: Analysis, rule: Rule) -> _Finding | None:
+    if not _survey_ready(ctx) or len(ctx.survey_found) != 1:
         return None
-    measurement = ctx.survey_measurements[0]
+    measurement = ctx.survey_found[0]
     respondents = len(evaluation.respondent_scores(ctx.data, measurement))
     return _Finding({"pomiar": measurement, "nastepny": f"T{int(measurement[1:]) + 1}",
                      "respondenci": respondents})
 
 
-def _check_turnout(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_turnout(ctx: Analysis, rule: Rule) -> _Finding | None:
     if not _survey_ready(ctx):
         return None
     measurement = ctx.survey_measurement
@@ -463,7 +423,7 @@ def _check_turnout(ctx: _Context, rule: Rule) -> _Finding | None:
     return _Finding({"pomiar": measurement, "respondenci": respondents, "czlonkowie": members})
 
 
-def _check_hidden_groups(ctx: _Context, rule: Rule) -> _Finding | None:
+def _check_hidden_groups(ctx: Analysis, rule: Rule) -> _Finding | None:
     """Groups of the breakdown left out for anonymity, read from the breakdown's own list of what it withheld."""
     if not _survey_ready(ctx):
         return None
@@ -478,7 +438,7 @@ def _check_hidden_groups(ctx: _Context, rule: Rule) -> _Finding | None:
     return _Finding({"pomiar": measurement, "liczba": len(items)}, items)
 
 
-CHECKS: dict[str, Callable[[_Context, Rule], _Finding | None]] = {
+CHECKS: dict[str, Callable[[Analysis, Rule], _Finding | None]] = {
     "brak_arkusza": _check_missing_sheet,
     "brak_lidera": _check_no_leader,
     "brakujace_sektory": _check_missing_sectors,
@@ -530,29 +490,38 @@ def _apply(rule: Rule, finding: _Finding) -> Recommendation:
                           title=rule.title.format(**values), text=rule.text.format(**values), evidence=evidence)
 
 
-def recommendations(data: GminaData, measurement: str | None = None,
+def recommendations(data: GminaData | Analysis, measurement: str | None = None,
                     steps: tuple[str, ...] | list[str] = STEPS) -> list[Recommendation]:
     """Every rule that fires on the data, most urgent first (then network, basket, evaluation, file order).
 
-    ``measurement`` chooses the network and survey measurement the advice is about; the latest one by default
-    (or when the data has no such measurement). A missing sheet silences the rules that need it; the rules of
-    kind ``brak_arkusza`` then say what to collect.
+    ``measurement`` chooses the network and survey measurement the advice is about, by the kit's one rule
+    (:mod:`pzk_kit.measurement`: the latest by default). ``data`` may be an :class:`~pzk_kit.analysis.Analysis`
+    the caller shares with the report, so the network is built once for both. A missing sheet silences the rules
+    that need it; the rules of kind ``brak_arkusza`` then say what to collect.
     """
-    ctx = _Context(data, measurement)
+    analysis = Analysis.of(data, measurement)
+    if tuple(steps) == STEPS:
+        return list(analysis.recommendations)
+    return evaluate_rules(analysis, steps)
+
+
+def evaluate_rules(analysis: Analysis, steps: tuple[str, ...] | list[str] = STEPS) -> list[Recommendation]:
+    """The rules of ``steps`` that fire on the analysis, most urgent first (what :attr:`Analysis.recommendations`
+    keeps, so the report and the notebook asking the same analysis do not evaluate the rules twice)."""
     found = []
     for order, rule in enumerate(load_rules()):
         if rule.step not in steps:
             continue
-        finding = CHECKS[rule.kind](ctx, rule)
+        finding = CHECKS[rule.kind](analysis, rule)
         if finding is not None:
             found.append((rule.priority, STEPS.index(rule.step), order, _apply(rule, finding)))
     return [recommendation for *_, recommendation in sorted(found, key=lambda entry: entry[:3])]
 
 
-def recommendations_table(recommendations_or_data: list[Recommendation] | GminaData,
+def recommendations_table(recommendations_or_data: list[Recommendation] | GminaData | Analysis,
                           measurement: str | None = None) -> pd.DataFrame:
     """The recommendations as a Polish table for the meeting: priority, step, what to do, why, evidence."""
-    if isinstance(recommendations_or_data, GminaData):
+    if isinstance(recommendations_or_data, GminaData | Analysis):
         found = recommendations(recommendations_or_data, measurement)
     else:
         found = list(recommendations_or_data)

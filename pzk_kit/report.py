@@ -4,7 +4,8 @@ A mayor and councillors read it on paper, without the workshop: a title page, a 
 with the key figures of the three steps, then one chapter per step (network, basket, evaluation), each with its
 charts, a few tables and the recommendations for that step, and a short appendix on how to read it. Headings,
 intros and the method note are data (``data/raport/``), so a region can adjust the wording. Every number comes
-from the package functions behind ``summary.json``; evaluation results under the anonymity threshold appear as
+from the package functions behind ``summary.json``, each computed once in the :class:`~pzk_kit.analysis.Analysis`
+the report shares with its recommendations; evaluation results under the anonymity threshold appear as
 "ukryte", never as a number; no person's name, phone or e-mail is printed unless ``include_personal`` is asked: the
 report is built from :func:`pzk_kit.privacy.published`, the kit's one privacy rule.
 A sheet that was not collected turns its chapter into a plain Polish note on what to collect.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -22,17 +23,17 @@ import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from pzk_kit import basket, evaluation, glossary, network, texts, word
+from pzk_kit import basket, evaluation, glossary, network, outputs, texts, word
+from pzk_kit.analysis import Analysis
 from pzk_kit.dictionaries import core_sectors, dictionary
 from pzk_kit.figures import alt_text, figure_png
-from pzk_kit.measurement import pick
 from pzk_kit.privacy import published
 from pzk_kit.reading import GminaData
-from pzk_kit.recommendations import Recommendation, number, percent, recommendations
+from pzk_kit.recommendations import number, percent
 from pzk_kit.resources import data_path, read_table
 from pzk_kit.survey_instrument import load_instrument
 
-REPORT_NAME = "raport.docx"
+REPORT_NAME = outputs.REPORT_NAME
 MAX_EVIDENCE = 8
 SECTORS_PER_TABLE = 8
 SECTOR_WIDTH_CM = 1.7
@@ -72,54 +73,11 @@ def _signed(delta: float, fmt) -> str:
     return glossary.change(code, delta)
 
 
-# -- what the report needs, computed once ---------------------------------------------------------------------------
-
-
-@dataclass
-class _Facts:
-    """The gmina's numbers for all chapters: networks, summaries, evaluation, recommendations."""
-
-    data: GminaData
-    measurement: str | None
-    recs: list[Recommendation] = field(init=False)
-
-    def __post_init__(self) -> None:
-        data = self.data
-        self.has_ties = data.has("wspolpraca")
-        self.has_services = data.has("uslugi")
-        self.has_needs = data.has("potrzeby")
-        self.has_survey = data.has("ankieta") and bool(evaluation.survey_measurements(data))
-        measurements = network.measurements_of(data)
-        self.net_measurement = pick(measurements, self.measurement) or measurements[-1]  # the kit's one rule
-        self.net_measurements = measurements[:measurements.index(self.net_measurement) + 1]
-        self.net = network.build_network(data, self.net_measurement)
-        self.summary = network.network_summary(data, self.net_measurement, self.net)
-        self.first_net = None
-        if self.has_ties and len(self.net_measurements) > 1:
-            self.first_net = network.build_network(data, self.net_measurements[0])
-        self.first_summary = (network.network_summary(data, self.first_net.measurement, self.first_net)
-                              if self.first_net else None)
-        self.survey_measurements: list[str] = []
-        self.survey_measurement: str | None = None
-        if self.has_survey:
-            found = evaluation.survey_measurements(data)
-            chosen = pick(found, self.measurement) or found[-1]
-            self.survey_measurements = found[:found.index(chosen) + 1]
-            self.survey_measurement = chosen
-            self.scores = evaluation.factor_scores(data)
-            self.respondents = {m: len(evaluation.respondent_scores(data, m)) for m in self.survey_measurements}
-        self.recs = recommendations(data, self.measurement)
-        self.fired = {r.code: r.priority for r in self.recs}
-
-    def step_recs(self, step: str) -> list[Recommendation]:
-        return [r for r in self.recs if r.step == step]
-
-
 # -- the document ---------------------------------------------------------------------------------------------------
 
 
-def write_report_docx(data: GminaData, out: Path | str, *, measurement: str | None = None, overwrite: bool = False,
-                      include_personal: bool = False, on: dt.date | None = None) -> Path:
+def write_report_docx(data: GminaData | Analysis, out: Path | str, *, measurement: str | None = None,
+                      overwrite: bool = False, include_personal: bool = False, on: dt.date | None = None) -> Path:
     """Write ``raport.docx`` for the council; return its path.
 
     ``measurement`` is the network and survey measurement the report is about (the latest by default); ``on``
@@ -131,15 +89,23 @@ def write_report_docx(data: GminaData, out: Path | str, *, measurement: str | No
     return word.save(document, Path(out), overwrite=overwrite)
 
 
-def build_report(data: GminaData, *, measurement: str | None = None, include_personal: bool = False,
+def build_report(data: GminaData | Analysis, *, measurement: str | None = None, include_personal: bool = False,
                  on: dt.date | None = None):
-    """The report as a python-docx Document (for callers that add their own pages)."""
-    if not data.report.ok:
+    """The report as a python-docx Document (for callers that add their own pages).
+
+    ``data`` may be an :class:`~pzk_kit.analysis.Analysis` of the published data (``published(data)``), shared
+    with the recommendations; an analysis of other data is redone on its published form, since the report prints
+    only that.
+    """
+    facts = Analysis.of(data, measurement)
+    if not facts.data.report.ok:
         raise ValueError("Dane gminy zawierają błędy — popraw je (polecenie „pzk validate” wypisze listę) "
                          "i przygotuj raport ponownie.")
-    data = published(data, include_personal=include_personal)
+    shown = published(facts.data, include_personal=include_personal)
+    if shown is not facts.data:
+        facts = Analysis(shown, facts.asked)
+    data = facts.data
     day = on or dt.date.today()
-    facts = _Facts(data, measurement)
     document = word.new_document(_t("tytul"), footer=_t("stopka", gmina=data.name),
                                  comments=_t("wygenerowano", zrodlo=data.source.name, data=_polish_date(day)))
     stamp = dt.datetime.combine(day, dt.time(12, 0))
@@ -188,7 +154,7 @@ def _rich(paragraph, text: str, **style) -> None:
 # -- title page ------------------------------------------------------------------------------------------------------
 
 
-def _title_page(document, facts: _Facts, day: dt.date, include_personal: bool) -> None:
+def _title_page(document, facts: Analysis, day: dt.date, include_personal: bool) -> None:
     data = facts.data
     center = WD_ALIGN_PARAGRAPH.CENTER
     _paragraph(document, _t("model").upper(), size=10, color=word.GREY, align=center, before=40, after=70)
@@ -246,7 +212,7 @@ class _Line:
     change_good: bool | None = None
 
 
-def _rating(facts: _Facts, rules: list[str], collected: bool) -> str:
+def _rating(facts: Analysis, rules: list[str], collected: bool) -> str:
     if not collected:
         return MISSING
     if not rules:
@@ -267,7 +233,7 @@ def _change(before: float | None, after: float | None, fmt, direction: str) -> t
     return _signed(delta, fmt), good
 
 
-def _scorecard_lines(facts: _Facts) -> dict[str, tuple[_Line, bool]]:
+def _scorecard_lines(facts: Analysis) -> dict[str, tuple[_Line, bool]]:
     """Per scorecard row code: the shown value (and change), and whether its data was collected."""
     data = facts.data
     partners = data.partners
@@ -297,10 +263,10 @@ def _scorecard_lines(facts: _Facts) -> dict[str, tuple[_Line, bool]]:
     })
 
     if facts.has_services:
-        bask = basket.basket_summary(data)
-        gaps = basket.gaps_table(data)
+        bask = facts.basket_summary
+        gaps = facts.gaps
         urgent = int((pd.to_numeric(gaps["Priorytet"], errors="coerce") <= 1).sum())
-        barriers = basket.access_barriers(data)
+        barriers = facts.access_barriers
         free_access = barriers.loc[barriers["Wartość"] == dictionary("tryby_dostepu").label("bez_skierowania"),
                                    "Udział"]
         lines.update({
@@ -339,7 +305,7 @@ def _scorecard_lines(facts: _Facts) -> dict[str, tuple[_Line, bool]]:
     return lines
 
 
-def _scorecard_note(facts: _Facts) -> str | None:
+def _scorecard_note(facts: Analysis) -> str | None:
     """Why the scorecard gives no change in the survey rows, when it gives none (never a silent "—")."""
     if not facts.has_survey or len(facts.survey_measurements) < 2:
         return None
@@ -351,7 +317,7 @@ def _scorecard_note(facts: _Facts) -> str | None:
     return _t("karta_bez_porownania_objasnienie", przed=before, po=latest, pomiary=" i ".join(missing))
 
 
-def _scorecard(document, facts: _Facts) -> None:
+def _scorecard(document, facts: Analysis) -> None:
     _chapter(document, _t("karta_tytul"))
     _paragraph(document, _t("karta_wstep", **glossary.bands()), size=9, color=word.GREY, after=6)
     lines = _scorecard_lines(facts)
@@ -394,7 +360,7 @@ def _scorecard(document, facts: _Facts) -> None:
         _paragraph(document, note, size=8, italic=True, color=word.GREY, before=2)
     if facts.has_survey:
         _factor_card(document, facts)
-    urgent = [r for r in facts.recs if r.priority == 1]
+    urgent = [r for r in facts.recommendations if r.priority == 1]
     if urgent:
         document.add_heading(_t("karta_najwazniejsze"), level=2)
         for rec in urgent[:5]:
@@ -402,7 +368,7 @@ def _scorecard(document, facts: _Facts) -> None:
             paragraph.paragraph_format.space_after = Pt(1)
             word.run(paragraph, f"{rec.step_label}: ", size=9, color=word.GREY)
             word.run(paragraph, rec.title, size=9, bold=True)
-    source = _t("karta_zrodlo", siec=f"pomiar {facts.net_measurement}" if facts.has_ties else _t("nie_zebrano"),
+    source = _t("karta_zrodlo", siec=f"pomiar {facts.network_measurement}" if facts.has_ties else _t("nie_zebrano"),
                 ankieta=("pomiar " if len(facts.survey_measurements) == 1 else "pomiary ")
                 + ", ".join(facts.survey_measurements) if facts.has_survey else _t("nie_zebrano"))
     _paragraph(document, source, size=8, italic=True, color=word.GREY, before=4)
@@ -432,7 +398,7 @@ def _legend(document, texts: list[str]) -> None:
         _paragraph(document, " ".join(notes), size=8, italic=True, color=word.GREY, after=4)
 
 
-def _factor_rows(facts: _Facts) -> tuple[list[str], list[list[tuple[str, str | None, RGBColor | None]]]]:
+def _factor_rows(facts: Analysis) -> tuple[list[str], list[list[tuple[str, str | None, RGBColor | None]]]]:
     """Header and rows of the factor table: name, score per measurement, change first → last, band."""
     measurements = facts.survey_measurements
     first, last = measurements[0], measurements[-1]
@@ -457,7 +423,7 @@ def _factor_rows(facts: _Facts) -> tuple[list[str], list[list[tuple[str, str | N
     return headers, rows
 
 
-def _factor_table(document, facts: _Facts, *, size: float = 9) -> None:
+def _factor_table(document, facts: Analysis, *, size: float = 9) -> None:
     headers, rows = _factor_rows(facts)
     extra = len(headers) - 2
     column = 2.6 if extra <= 3 else 2.2  # "brak odpowiedzi" on one line when there is room
@@ -476,7 +442,7 @@ def _factor_table(document, facts: _Facts, *, size: float = 9) -> None:
         _paragraph(document, _t("zmiana_brak_objasnienie"), size=8, italic=True, color=word.GREY, after=4)
 
 
-def _factor_card(document, facts: _Facts) -> None:
+def _factor_card(document, facts: Analysis) -> None:
     document.add_heading(_t("karta_czynniki"), level=2)
     _factor_table(document, facts, size=8.5)
 
@@ -484,9 +450,9 @@ def _factor_card(document, facts: _Facts) -> None:
 # -- recommendations -----------------------------------------------------------------------------------------------
 
 
-def _recommendations_block(document, facts: _Facts, step: str) -> None:
+def _recommendations_block(document, facts: Analysis, step: str) -> None:
     document.add_heading(_t("rekomendacje"), level=2)
-    found = facts.step_recs(step)
+    found = facts.step_recommendations(step)
     if not found:
         _paragraph(document, _t("rekomendacje_brak"), italic=True, color=word.GREY)
         return
@@ -533,7 +499,7 @@ def _names(data: GminaData, ids: list[str]) -> str:
     return "; ".join(f"{names.get(pid) or pid} ({pid})" for pid in ids) or "brak"
 
 
-def _network_chapter(document, facts: _Facts) -> None:
+def _network_chapter(document, facts: Analysis) -> None:
     data, summary = facts.data, facts.summary
     _chapter(document, _t("rozdzial_siec"))
     _paragraph(document, _t("siec_wstep"), after=6)
@@ -554,11 +520,11 @@ def _network_chapter(document, facts: _Facts) -> None:
         return
     from pzk_kit import network_plots
 
-    layout = network_plots.compute_layout([network.build_network(data, m).graph for m in facts.net_measurements])
-    document.add_heading(_t("siec_mapa", pomiar=facts.net_measurement), level=2)
+    layout = network_plots.compute_layout([facts.network_of(m).graph for m in facts.network_measurements])
+    document.add_heading(_t("siec_mapa", pomiar=facts.network_measurement), level=2)
     figure = network_plots.draw_network(facts.net.graph, leader=facts.net.leader, pos=layout,
-                                        title=f"{data.name} — pomiar {facts.net_measurement}")
-    _chart(document, figure, _t("siec_mapa", pomiar=facts.net_measurement))
+                                        title=f"{data.name} — pomiar {facts.network_measurement}")
+    _chart(document, figure, _t("siec_mapa", pomiar=facts.network_measurement))
     _paragraph(document, _t("siec_mapa_opis"), size=8.5, italic=True, color=word.GREY, after=6)
     _codes_table(document, facts)
     document.add_heading(_t("siec_miary"), level=2)
@@ -574,7 +540,7 @@ def _network_chapter(document, facts: _Facts) -> None:
     _recommendations_block(document, facts, "siec")
 
 
-def _codes_table(document, facts: _Facts) -> None:
+def _codes_table(document, facts: Analysis) -> None:
     """The map prints short codes; this two-pair table tells the reader who they are."""
     lookup = [(pid, str(name or "")) for pid, name in facts.data.partner_names().items()]
     lookup.sort(key=lambda pair: pair[0])
@@ -592,12 +558,12 @@ def _codes_table(document, facts: _Facts) -> None:
     _paragraph(document, after=2)
 
 
-def _measures_table(document, facts: _Facts) -> None:
+def _measures_table(document, facts: Analysis) -> None:
     keys = list(network.COMPARED_MEASURES)
     if facts.first_summary is None:
-        headers, widths = ["Miara", f"Pomiar {facts.net_measurement}"], [Cm(11.4), Cm(6.0)]
+        headers, widths = ["Miara", f"Pomiar {facts.network_measurement}"], [Cm(11.4), Cm(6.0)]
     else:
-        headers = ["Miara", facts.first_net.measurement, facts.net_measurement, "Zmiana"]
+        headers = ["Miara", facts.first_net.measurement, facts.network_measurement, "Zmiana"]
         widths = [Cm(8.4), Cm(3.0), Cm(3.0), Cm(3.0)]
     grid = word.table(document, headers, widths, rows=0)
     for key in keys:
@@ -624,7 +590,7 @@ def _measures_table(document, facts: _Facts) -> None:
 # -- chapter 2: basket ------------------------------------------------------------------------------------------
 
 
-def _basket_chapter(document, facts: _Facts) -> None:
+def _basket_chapter(document, facts: Analysis) -> None:
     data = facts.data
     _chapter(document, _t("rozdzial_koszyk"))
     _paragraph(document, _t("koszyk_wstep"), after=6)
@@ -634,8 +600,8 @@ def _basket_chapter(document, facts: _Facts) -> None:
             _paragraph(document, _t("koszyk_brak_potrzeb"), italic=True, after=6)
         _recommendations_block(document, facts, "koszyk")
         return
-    summary = basket.basket_summary(data)
-    barriers = basket.access_barriers(data)
+    summary = facts.basket_summary
+    barriers = facts.access_barriers
 
     def share(label: str) -> str:
         found = barriers.loc[barriers["Wartość"] == label, "Udział"]
@@ -662,12 +628,12 @@ def _basket_chapter(document, facts: _Facts) -> None:
     _recommendations_block(document, facts, "koszyk")
 
 
-def _gaps_section(document, facts: _Facts) -> None:
+def _gaps_section(document, facts: Analysis) -> None:
     document.add_heading(_t("koszyk_luki"), level=2)
     if not facts.has_needs:
         _paragraph(document, _t("koszyk_brak_potrzeb"), italic=True, after=6)
         return
-    gaps = basket.gaps_table(facts.data)
+    gaps = facts.gaps
     if gaps.empty:
         _paragraph(document, _t("koszyk_bez_luk"), after=6)
         return
@@ -683,9 +649,9 @@ def _gaps_section(document, facts: _Facts) -> None:
     _paragraph(document, after=2)
 
 
-def _single_provider_section(document, facts: _Facts) -> None:
+def _single_provider_section(document, facts: Analysis) -> None:
     document.add_heading(_t("koszyk_jeden_dostawca"), level=2)
-    single = basket.single_provider_table(facts.data)
+    single = facts.single_provider
     if single.empty:
         _paragraph(document, _t("koszyk_bez_jednego"), after=6)
         return
@@ -699,7 +665,7 @@ def _single_provider_section(document, facts: _Facts) -> None:
     _paragraph(document, after=2)
 
 
-def _coverage_page(document, facts: _Facts) -> None:
+def _coverage_page(document, facts: Analysis) -> None:
     """The area × group heatmap is wide: it gets a landscape page of its own, then the chapter goes on."""
     from pzk_kit import basket_plots
 
@@ -720,7 +686,7 @@ def _coverage_page(document, facts: _Facts) -> None:
 # -- chapter 3: evaluation -------------------------------------------------------------------------------------
 
 
-def _evaluation_chapter(document, facts: _Facts) -> None:
+def _evaluation_chapter(document, facts: Analysis) -> None:
     data = facts.data
     _chapter(document, _t("rozdzial_ewaluacja"))
     _paragraph(document, _t("ewaluacja_wstep"), after=6)
@@ -751,7 +717,7 @@ def _evaluation_chapter(document, facts: _Facts) -> None:
     _recommendations_block(document, facts, "ewaluacja")
 
 
-def _sector_tables(document, facts: _Facts) -> None:
+def _sector_tables(document, facts: Analysis) -> None:
     measurement = facts.survey_measurement
     result = evaluation.breakdown(facts.data, measurement, "sektor")
     groups = [c for c in result.table.columns if c != "Czynnik"]
@@ -795,7 +761,7 @@ def _sector_tables(document, facts: _Facts) -> None:
 # -- appendix ---------------------------------------------------------------------------------------------------
 
 
-def _method_appendix(document, facts: _Facts, day: dt.date) -> None:
+def _method_appendix(document, facts: Analysis, day: dt.date) -> None:
     _chapter(document, _t("metoda_tytul"))
     text = data_path("raport", "metoda.md").read_text(encoding="utf-8")
     for block in re.split(r"\n\s*\n", text.strip()):
