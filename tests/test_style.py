@@ -25,9 +25,8 @@ from pzk_kit.network_plots import draw_level_distribution, draw_sector_heatmap
 PACKAGE = Path(style.__file__).parent
 METADATA = PACKAGE / "data" / "ankieta" / "metadane.csv"
 
-# Files other helpers of issue 19 are rewriting at the same time; each moves to pzk_kit.style in its own change.
-# Temporary: remove a file from here once it reads its colours from style.py.
-OWNED_ELSEWHERE_FOR_NOW = {"app.py", "report.py", "recommendations.py"}
+# Every module reads the house colours from style.py now; a file listed here would be a known exception.
+OWNED_ELSEWHERE_FOR_NOW: set[str] = set()
 HOUSE_COLOURS = {"NAVY": style.NAVY, "GREEN": style.GREEN, "AMBER": style.AMBER, "RED": style.RED}
 
 
