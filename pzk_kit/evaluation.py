@@ -24,6 +24,7 @@ import pandas as pd
 from pzk_kit import glossary
 from pzk_kit.dictionaries import dictionary
 from pzk_kit.reading import GminaData, measurement_order
+from pzk_kit.style import band_thresholds
 from pzk_kit.survey_instrument import Instrument, load_instrument
 
 GROUPINGS = ("sektor", "partner")
@@ -79,9 +80,10 @@ def band(score: float | None) -> str | None:
     if score is None or pd.isna(score):
         return None
     meta = _instrument().meta
-    if score >= _number(meta.get("prog_mocna"), 4.0):
+    thresholds = band_thresholds()  # the same lines the charts draw
+    if score >= thresholds.strong:
         return meta.get("pasmo_mocna", "mocna strona")
-    if score >= _number(meta.get("prog_obserwacja"), 3.0):
+    if score >= thresholds.watch:
         return meta.get("pasmo_obserwacja", "do obserwacji")
     return meta.get("pasmo_uwaga", "wymaga uwagi")
 

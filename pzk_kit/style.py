@@ -62,9 +62,10 @@ def band_thresholds() -> BandThresholds:
 
 
 def band_of(score: float) -> str:
-    """The band of a (known) score, by :func:`band_thresholds`."""
-    thresholds = band_thresholds()
-    return STRONG if score >= thresholds.strong else WATCH if score >= thresholds.watch else ATTENTION
+    """The band of a (known) score: the tables' own rule (:func:`pzk_kit.evaluation.band`), not a copy of it."""
+    from pzk_kit.evaluation import band
+
+    return band(score)
 
 
 def excel_colour(colour: str) -> str:
