@@ -69,14 +69,17 @@ def choose_port(asked: int | None, default: int) -> int:
 def voila_command(port: int, notebook: Path = APP_NOTEBOOK, kernel_idle: int = KERNEL_IDLE_SECONDS) -> list[str]:
     """Voila on the app notebook: local address only, no browser of its own, no CDN, Polish page template.
 
+    Voila is started through :mod:`pzk_kit.kernel_wakeup`, which keeps a lost ZMQ wakeup from leaving the page
+    spinning forever after the last cell has run.
+
     Kernels of pages nobody has open are culled after ``kernel_idle`` seconds (jupyter_server's culler; an open
     page keeps its kernel, ``cull_connected`` stays off). The token and the local-Host check come from config
     files (:func:`voila_environment`), so the token never shows in the process list.
     """
     interval = max(1, min(60, kernel_idle // 3))
     return [
-        sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-        "--Voila.port_retries=0", f"--template={VOILA_TEMPLATE}", "--theme=light",
+        sys.executable, "-m", "pzk_kit.kernel_wakeup", str(notebook), "--no-browser", f"--port={port}",
+        "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", f"--template={VOILA_TEMPLATE}", "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False", "--VoilaExporter.language_code=pl", "--Voila.log_level=WARN",
         f"--MappingKernelManager.cull_idle_timeout={kernel_idle}", f"--MappingKernelManager.cull_interval={interval}",
         "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False",

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pzk_kit import polish
+from pzk_kit import kernel_wakeup, polish
 from pzk_kit.errors import PzkError
 from pzk_kit.files import atomic_dir, atomic_file
 from pzk_kit.outputs import (
@@ -78,6 +78,7 @@ def run_notebook(
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    kernel_wakeup.install()  # a lost ZMQ wakeup would otherwise hold a finished cell until its timeout
     notebook = Path(notebook)
     env_backup = {name: os.environ.get(name) for name in BATCH_ENVIRONMENT}
     os.environ.update(BATCH_ENVIRONMENT)
