@@ -30,7 +30,7 @@ test: $(STAMP) lint
 
 # Regenerate the committed templates and the example workbook after changing the schema or the example.
 data: $(STAMP)
-	$(BIN)/python -m pzk_kit.example
+	$(BIN)/python -m pzk_kit.workbook.example
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache

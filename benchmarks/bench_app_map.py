@@ -40,12 +40,12 @@ matplotlib.use("Agg")
 import numpy as np
 from PIL import Image
 
-from pzk_kit.example import example_dir
 from pzk_kit.figures import figure_png
-from pzk_kit.interactive import MapState, NetworkExplorer, map_title
 from pzk_kit.network import filtered_graph
-from pzk_kit.network_plots import draw_network
-from pzk_kit.reading import read_gmina
+from pzk_kit.network.plots import draw_network
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workshop.interactive import MapState, NetworkExplorer, map_title
 
 if str(Path(__file__).resolve().parent) not in sys.path:  # the shared harness, also when loaded by path
     sys.path.insert(0, str(Path(__file__).resolve().parent))

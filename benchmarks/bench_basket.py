@@ -40,8 +40,8 @@ from typing import Any
 import pandas as pd
 
 from pzk_kit.basket import EVERYONE, basket_summary, coverage_matrix, find_services, needs_coverage
-from pzk_kit.dictionaries import dictionary
-from pzk_kit.reading import GminaData
+from pzk_kit.workbook.dictionaries import dictionary
+from pzk_kit.workbook.reading import GminaData
 
 if str(Path(__file__).resolve().parent) not in sys.path:  # the shared harness, also when loaded by path
     sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -74,12 +74,12 @@ from typing import Any
 import nbformat
 import papermill
 
-from pzk_kit.batch import ERRORS_NAME, LOG_DIR
-from pzk_kit.example import example_rows
-from pzk_kit.reading import read_gmina
-from pzk_kit.runner import KERNEL_ARGUMENTS, NOTEBOOKS, NOTEBOOKS_DIR
-from pzk_kit.schema import load_schema
-from pzk_kit.templates import write_csv_folder, write_filled_workbook
+from pzk_kit.runs.batch import ERRORS_NAME, LOG_DIR
+from pzk_kit.runs.runner import KERNEL_ARGUMENTS, NOTEBOOKS, NOTEBOOKS_DIR
+from pzk_kit.workbook.example import example_rows
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workbook.schema import load_schema
+from pzk_kit.workbook.templates import write_csv_folder, write_filled_workbook
 
 if str(Path(__file__).resolve().parent) not in sys.path:  # the shared harness, also when loaded by path
     sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -31,8 +31,8 @@ import openpyxl
 import pandas as pd
 
 from pzk_kit import read_gmina
-from pzk_kit.dictionaries import dictionary
-from pzk_kit.survey_instrument import load_instrument
+from pzk_kit.evaluation.instrument import load_instrument
+from pzk_kit.workbook.dictionaries import dictionary
 
 if str(Path(__file__).resolve().parent) not in sys.path:  # the shared harness, also when loaded by path
     sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -42,7 +42,6 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from pzk_kit.dictionaries import dictionary
 from pzk_kit.network import (
     build_network,
     candidates,
@@ -53,7 +52,8 @@ from pzk_kit.network import (
     partner_table,
     sector_matrix,
 )
-from pzk_kit.reading import GminaData
+from pzk_kit.workbook.dictionaries import dictionary
+from pzk_kit.workbook.reading import GminaData
 
 if str(Path(__file__).resolve().parent) not in sys.path:  # the shared harness, also when loaded by path
     sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pzk_kit import read_gmina
-from pzk_kit.reading import GminaData
+from pzk_kit.workbook.reading import GminaData
 
 # The CSV export of a Polish Excel, which every benchmark writes its synthetic data as.
 CSV_ENCODING = "cp1250"

@@ -4,13 +4,13 @@ The package holds all logic; notebooks only tell the story and call it. The publ
 are re-exported here so that a notebook needs one import line.
 """
 
-from pzk_kit.dictionaries import Dictionary, load_dictionaries
 from pzk_kit.measurement import RunMeasurement, for_measurement
 from pzk_kit.privacy import published
-from pzk_kit.reading import GminaData, read_gmina
-from pzk_kit.validation import Problem, ValidationReport
+from pzk_kit.workbook.dictionaries import Dictionary, load_dictionaries
+from pzk_kit.workbook.reading import GminaData, read_gmina
+from pzk_kit.workbook.validation import Problem, ValidationReport
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Dictionary",

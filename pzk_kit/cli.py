@@ -76,7 +76,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl+C
 
 def _measurement(text: str) -> str:
     """``--pomiar``: the same labels as the ``pomiar`` column (``t1`` and ``1`` mean ``T1``)."""
-    from pzk_kit.cells import Bad, parse_pomiar
+    from pzk_kit.workbook.cells import Bad, parse_pomiar
 
     value = parse_pomiar(text)
     if isinstance(value, Bad):
@@ -96,7 +96,7 @@ def _count(text: str) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from pzk_kit.reading import read_gmina
+    from pzk_kit.workbook.reading import read_gmina
 
     report = read_gmina(args.input).report
     if args.json:
@@ -109,7 +109,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_slowniki(args: argparse.Namespace) -> int:
-    from pzk_kit.dictionaries import format_dictionaries, load_dictionaries
+    from pzk_kit.workbook.dictionaries import format_dictionaries, load_dictionaries
 
     unknown = [n for n in args.nazwy if n not in load_dictionaries()]
     if unknown:
@@ -120,7 +120,7 @@ def cmd_slowniki(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from pzk_kit.templates import write_template
+    from pzk_kit.workbook.templates import write_template
 
     out = write_template(Path(args.out), overwrite=args.nadpisz)
     kind = "skoroszyt" if out.suffix.lower() == ".xlsx" else "folder z plikami CSV"
@@ -131,7 +131,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def _run_report(result, started: float) -> None:
     from pzk_kit import glossary
-    from pzk_kit.outputs import CATALOGUE_HTML_NAME, REPORT_NAME, SUMMARY_NAME, VALIDATION_NAME
+    from pzk_kit.runs.outputs import CATALOGUE_HTML_NAME, REPORT_NAME, SUMMARY_NAME, VALIDATION_NAME
 
     summary = result.summary
     network, basket, evaluation = summary["network"], summary["basket"], summary["evaluation"]
@@ -150,7 +150,7 @@ def _run_report(result, started: float) -> None:
 
 
 def _run_failed(exc: Exception) -> int:
-    from pzk_kit.runner import InvalidInput, NotebookFailed
+    from pzk_kit.runs.runner import InvalidInput, NotebookFailed
 
     if isinstance(exc, InvalidInput):
         print_line(exc.report.format_text(), err=True)
@@ -165,7 +165,7 @@ def _run_failed(exc: Exception) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from pzk_kit.files import check_output
-    from pzk_kit.runner import RESULT_NAMES, InvalidInput, NotebookFailed, run_gmina
+    from pzk_kit.runs.runner import RESULT_NAMES, InvalidInput, NotebookFailed, run_gmina
 
     started = time.perf_counter()
     # A folder that cannot take the results is refused before the run is announced, not after
@@ -181,7 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from pzk_kit.batch import ERRORS_NAME, LOG_DIR, SUMMARY_CSV, SUMMARY_HTML, Status, run_batch
+    from pzk_kit.runs.batch import ERRORS_NAME, LOG_DIR, SUMMARY_CSV, SUMMARY_HTML, Status, run_batch
 
     started = time.perf_counter()
     source = Path(args.input)
@@ -209,11 +209,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Copy the example gmina next to its results, then run everything on it (CONTRACT §2)."""
-    from pzk_kit.example import EXAMPLE_NAME, example_rows, write_example_workbook
     from pzk_kit.files import atomic_dir, check_output
-    from pzk_kit.reading import read_gmina
-    from pzk_kit.runner import RESULT_NAMES, InvalidInput, NotebookFailed, run_into
-    from pzk_kit.templates import write_csv_folder, write_template
+    from pzk_kit.runs.runner import RESULT_NAMES, InvalidInput, NotebookFailed, run_into
+    from pzk_kit.workbook.example import EXAMPLE_NAME, example_rows, write_example_workbook
+    from pzk_kit.workbook.reading import read_gmina
+    from pzk_kit.workbook.templates import write_csv_folder, write_template
 
     started = time.perf_counter()
     out = Path(args.out)
@@ -242,8 +242,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_dokumenty(args: argparse.Namespace) -> int:
     """Printable forms and PZK documents (DOCX) mail-merged from the gmina data; nothing written on bad data."""
-    from pzk_kit.documents import write_documents
-    from pzk_kit.reading import read_gmina
+    from pzk_kit.workbook.reading import read_gmina
+    from pzk_kit.workshop.documents import write_documents
 
     data = read_gmina(args.input)
     if not data.report.ok:
@@ -259,14 +259,14 @@ def cmd_dokumenty(args: argparse.Namespace) -> int:
 
 def cmd_app(args: argparse.Namespace) -> int:
     """The browser app (Voila) for workshops; runs until Ctrl+C."""
-    from pzk_kit.app_server import run_app
+    from pzk_kit.workshop.servers import run_app
 
     return run_app(args.input, args.port, open_browser=not args.bez_przegladarki)
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
     """JupyterLab on a working copy of the notebooks, for trainers; runs until Ctrl+C."""
-    from pzk_kit.app_server import run_lab
+    from pzk_kit.workshop.servers import run_lab
 
     return run_lab(args.dir, args.port, open_browser=not args.bez_przegladarki)
 
@@ -296,7 +296,7 @@ def _add_measurement(parser: argparse.ArgumentParser) -> None:
 def _add_server_options(parser: argparse.ArgumentParser, default_port: int) -> None:
     """``pzk app`` and ``pzk lab``: the port, and whether to open the browser.
 
-    ``default_port`` is given as a number (pzk_kit.app_server's DEFAULT_*_PORT, which a test compares): importing
+    ``default_port`` is given as a number (pzk_kit.workshop.servers's DEFAULT_*_PORT, which a test compares): importing
     the servers' module (and the runner with it) would add about half a second to every ``pzk`` command.
     """
     parser.add_argument("--port", type=_count, metavar="P", help=f"port (domyślnie {default_port} albo pierwszy wolny)")

@@ -1,6 +1,6 @@
 """The kit's own failures share one base, so a caller can tell "the kit explains this in Polish" from a bug.
 
-Each subclass lives beside the code that raises it (:mod:`pzk_kit.files`, :mod:`pzk_kit.runner`) and is imported
+Each subclass lives beside the code that raises it (:mod:`pzk_kit.files`, :mod:`pzk_kit.runs.runner`) and is imported
 from there; this module only holds what they have in common and must import nothing of the kit.
 """
 

@@ -51,7 +51,7 @@ def live_png(figure: Figure) -> bytes:
     """PNG bytes of a figure redrawn while a room waits (the live map), drawn once at its own size and resolution.
 
     Compared with :func:`figure_png`: no layout pass and no trimming (the figure must not need them, as
-    :func:`pzk_kit.network_plots.draw_live_network` does not), RGB instead of RGBA (the background is opaque white
+    :func:`pzk_kit.network.plots.draw_live_network` does not), RGB instead of RGBA (the background is opaque white
     anyway) and the fastest zlib level: the file stays about as small (a few per cent either way) while level 6
     would cost a third of a filter change. The pixels are the same.
     """

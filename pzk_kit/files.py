@@ -29,8 +29,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pzk_kit.errors import PzkError
-from pzk_kit.outputs import STATE_NAME, SUMMARY_NAME, VALIDATION_NAME
-from pzk_kit.processes import pid_alive, process_start
+from pzk_kit.runs.outputs import STATE_NAME, SUMMARY_NAME, VALIDATION_NAME
+from pzk_kit.runs.processes import pid_alive, process_start
 
 
 def _current_umask() -> int:

@@ -145,7 +145,7 @@ def line(values: Mapping[str, object] | Iterable[tuple[str, object]], *, markup:
 
 def bands() -> dict[str, str]:
     """The three band names (``mocna``, ``obserwacja``, ``uwaga``): the evaluation's and the scorecard's words."""
-    from pzk_kit.survey_instrument import load_instrument
+    from pzk_kit.evaluation.instrument import load_instrument
 
     meta = load_instrument().meta
     return {"mocna": meta.get("pasmo_mocna", "mocna strona"),

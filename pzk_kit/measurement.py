@@ -29,7 +29,7 @@ import pandas as pd
 
 from pzk_kit import texts
 from pzk_kit.privacy import _PUBLISHED_MARK
-from pzk_kit.reading import DEFAULT_MEASUREMENT, GminaData, measurement_order
+from pzk_kit.workbook.reading import DEFAULT_MEASUREMENT, GminaData, measurement_order
 
 TEXTS = "pomiary.csv"
 

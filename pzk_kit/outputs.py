@@ -1,15 +1,10 @@
-"""Names of the files in a result folder of ``pzk run`` that more than one module refers to.
+"""Old import path of :mod:`pzk_kit.runs.outputs`, kept for one release (pzk-kit 0.2); it goes in 0.3."""
 
-The runner lists them (what an older result folder may hold), :mod:`pzk_kit.files` recognises a result by them,
-the batch reads ``summary.json`` back, the app offers them for download and the command names them in its last
-lines. Users find these files by name, so a name changes here or nowhere. This module imports nothing of the kit.
-"""
+import sys
+import warnings
 
-from __future__ import annotations
+from pzk_kit.runs import outputs as _moved
 
-SUMMARY_NAME = "summary.json"
-REPORT_NAME = "raport.docx"  # the council report (pzk_kit.report.REPORT_NAME)
-CATALOGUE_HTML_NAME = "katalog_uslug.html"  # the resident catalogue (pzk_kit.catalogue.HTML_NAME)
-CATALOGUE_DOCX_NAME = "katalog_uslug.docx"  # its Word version (pzk_kit.catalogue.DOCX_NAME)
-VALIDATION_NAME = "walidacja.txt"  # every problem the check found, in full
-STATE_NAME = "zrodlo.json"  # written by batch runs: which input (content hash) and mode produced the result
+warnings.warn("pzk_kit.outputs to stara ścieżka modułu (zniknie w wersji 0.3); "
+              "używaj pzk_kit.runs.outputs.", DeprecationWarning, stacklevel=2)
+sys.modules[__name__] = _moved

@@ -48,10 +48,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pzk_kit.resources import read_table
-from pzk_kit.text import display_text, strip_diacritics
+from pzk_kit.workbook.text import display_text, strip_diacritics
 
 if TYPE_CHECKING:
-    from pzk_kit.reading import GminaData
+    from pzk_kit.workbook.reading import GminaData
 
 FOLDER = "prywatnosc"
 MARKER = "[dane osobowe pominięte]"

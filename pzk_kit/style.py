@@ -53,7 +53,7 @@ def band_thresholds() -> BandThresholds:
     """The thresholds of ``data/ankieta/metadane.csv`` (``prog_mocna``, ``prog_obserwacja``), the ones the
     tables' bands come from (:func:`pzk_kit.evaluation.band`), so a line on a chart sits where the tables change
     band."""
-    from pzk_kit.survey_instrument import load_instrument
+    from pzk_kit.evaluation.instrument import load_instrument
 
     instrument = load_instrument()
     meta = instrument.meta if instrument is not None else {}

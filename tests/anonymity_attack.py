@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from pzk_kit import evaluation
-from pzk_kit.dictionaries import dictionary
-from pzk_kit.reading import GminaData
-from pzk_kit.survey_instrument import load_instrument
+from pzk_kit.evaluation.instrument import load_instrument
+from pzk_kit.workbook.dictionaries import dictionary
+from pzk_kit.workbook.reading import GminaData
 
 TOLERANCE = 0.1
 WHOLE = ("", "")
@@ -73,7 +73,7 @@ def _number(value: object) -> float | None:
 
 
 def _from_summary(data: GminaData) -> list[Cell]:
-    from pzk_kit.summary import build_summary
+    from pzk_kit.runs.summary import build_summary
 
     names = {f.code: f.name for f in load_instrument().factors}
     summary = json.loads(json.dumps(build_summary(data), default=str))
@@ -124,7 +124,7 @@ def _from_items(data: GminaData) -> list[Cell]:
 
 
 def _from_explorer(data: GminaData) -> list[Cell]:
-    from pzk_kit import interactive
+    from pzk_kit.workshop import interactive
 
     original, interactive.show = interactive.show, lambda *_: None
     try:
@@ -175,7 +175,7 @@ def report_cells(path: Path, measurement: str) -> list[Cell]:
 
 
 def _from_report(data: GminaData) -> list[Cell]:
-    from pzk_kit.report import write_report_docx
+    from pzk_kit.evaluation.report import write_report_docx
 
     cells = []
     with tempfile.TemporaryDirectory() as folder:
@@ -260,7 +260,7 @@ def attack(data: GminaData, cells: list[Cell]) -> Outcome:
 
 def main(argv: list[str]) -> int:
     from pzk_kit import read_gmina
-    from pzk_kit.example import resolve_input
+    from pzk_kit.workbook.example import resolve_input
 
     data = read_gmina(resolve_input(argv[0] if argv else ""))
     outcome = attack(data, published(data, report="--raport" in argv))

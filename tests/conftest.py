@@ -9,7 +9,7 @@ a test that wants to change one copies it first (``shutil.copytree``); a changed
 
 - ``example_run``: ``(out, result)`` — ``pzk run`` (``runner.run_gmina``) of the example workbook
   ``data/przyklad/gmina_przykladowa.xlsx`` with the default measurement; ``out`` is the finished result folder,
-  ``result`` a :class:`pzk_kit.runner.RunResult` (``summary``, ``seconds``).
+  ``result`` a :class:`pzk_kit.runs.runner.RunResult` (``summary``, ``seconds``).
 - ``hostile_run``: ``(out, completed)`` — the command ``python -m pzk_kit run tests/data/hostile/gmina_wroga_csv
   --out …`` run as a user runs it; ``completed`` is its :class:`subprocess.CompletedProcess` (exit code, output),
   kept even when the run failed, so every test using it reports the same failure.
@@ -41,7 +41,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pzk_kit.validation import Problem, ValidationReport
+from pzk_kit.workbook.validation import Problem, ValidationReport
 
 # A small valid gmina: no errors and no warnings. Values are written the way users type them.
 MINIMAL_GMINA: dict[str, list[list[object]]] = {
@@ -227,7 +227,7 @@ def check_unchanged(folder: Path) -> None:
 @pytest.fixture(scope="session")
 def example_run(tmp_path_factory):
     """READ-ONLY ``(out, result)``: ``pzk run`` of the example workbook, once per session (see the module doc)."""
-    from pzk_kit import runner
+    from pzk_kit.runs import runner
 
     def produce(folder: Path) -> dict:
         result = runner.run_gmina(EXAMPLE_XLSX, folder / "wyniki", cell_timeout=120)

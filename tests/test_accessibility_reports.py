@@ -16,7 +16,7 @@ import pytest
 from accessibility import assert_accessible
 from test_app_browser import ARTIFACTS, browser  # noqa: F401  (the shared fixture)
 
-from pzk_kit import runner
+from pzk_kit.runs import runner
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

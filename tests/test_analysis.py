@@ -1,6 +1,6 @@
 """One analysis per gmina and measurement (issue 19): the report and the recommendations read the same figures.
 
-Before :class:`pzk_kit.analysis.Analysis` the report and the recommendations each chose the measurement and
+Before :class:`pzk_kit.evaluation.analysis.Analysis` the report and the recommendations each chose the measurement and
 built the network themselves, so one ``raport.docx`` built the run's map three times. These tests count the
 builds, check that both outputs share one analysis, and that the measurement comes from the kit's one rule
 (:func:`pzk_kit.measurement.resolve`), never from a rule of their own.
@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 
 from pzk_kit import network
-from pzk_kit import recommendations as recommendations_module
-from pzk_kit.analysis import Analysis
+from pzk_kit.evaluation import recommendations as recommendations_module
+from pzk_kit.evaluation.analysis import Analysis
+from pzk_kit.evaluation.recommendations import recommendations
+from pzk_kit.evaluation.report import build_report
 from pzk_kit.measurement import resolve
 from pzk_kit.privacy import published
-from pzk_kit.reading import read_gmina
-from pzk_kit.recommendations import recommendations
-from pzk_kit.report import build_report
+from pzk_kit.workbook.reading import read_gmina
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "przyklad" / "gmina_przykladowa.xlsx"
@@ -132,6 +132,6 @@ def test_an_unknown_measurement_falls_back_with_the_polish_note(example):
 
 def test_no_output_keeps_a_measurement_rule_of_its_own():
     """The rule lives in pzk_kit.measurement: the report, the recommendations and the analysis only ask it."""
-    for module in ("analysis", "report", "recommendations", "summary"):
+    for module in ("evaluation/analysis", "evaluation/report", "evaluation/recommendations", "runs/summary"):
         source = (ROOT / "pzk_kit" / f"{module}.py").read_text(encoding="utf-8")
         assert not re.search(r"\bpick\(|\[-1\]  # the kit's one rule|or found\[-1\]", source), module

@@ -22,10 +22,10 @@ from docx import Document
 
 from pzk_kit import evaluation
 from pzk_kit.evaluation import breakdown, evaluation_summary, factor_scores, item_distribution
-from pzk_kit.example import example_dir
-from pzk_kit.reading import read_gmina
-from pzk_kit.report import write_report_docx
-from pzk_kit.survey_instrument import load_instrument
+from pzk_kit.evaluation.instrument import load_instrument
+from pzk_kit.evaluation.report import write_report_docx
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
 
 SUB = "ukryte dodatkowo, aby wyniku grupy mniejszej niż 3 osoby nie dało się odtworzyć przez odejmowanie"
 FEW = "mniej niż 3 respondentów"

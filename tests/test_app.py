@@ -25,9 +25,15 @@ import pytest
 
 matplotlib.use("Agg")
 
-from pzk_kit import app as app_module
-from pzk_kit import interactive
-from pzk_kit.app import (
+from pzk_kit.cli import main
+from pzk_kit.resources import data_path
+from pzk_kit.runs.runner import NOTEBOOKS_DIR
+from pzk_kit.workbook.example import example_dir, write_example_workbook
+from pzk_kit.workbook.reading import ROW_COLUMN, read_gmina
+from pzk_kit.workbook.templates import write_filled_workbook
+from pzk_kit.workshop import app as app_module
+from pzk_kit.workshop import interactive
+from pzk_kit.workshop.app import (
     APP_NOTEBOOK,
     LAB_NOTEBOOKS,
     WorkshopApp,
@@ -39,12 +45,6 @@ from pzk_kit.app import (
     voila_environment,
     workbook_rows,
 )
-from pzk_kit.cli import main
-from pzk_kit.example import example_dir, write_example_workbook
-from pzk_kit.reading import ROW_COLUMN, read_gmina
-from pzk_kit.resources import data_path
-from pzk_kit.runner import NOTEBOOKS_DIR
-from pzk_kit.templates import write_filled_workbook
 
 
 @pytest.fixture(autouse=True)
@@ -205,7 +205,7 @@ def test_files_tab_offers_every_file_with_real_content(loaded_app, example, tmp_
 
 
 def test_missing_report_module_shows_a_disabled_button(example, monkeypatch):
-    monkeypatch.setitem(sys.modules, "pzk_kit.report", None)  # "import pzk_kit.report" raises ImportError
+    monkeypatch.setitem(sys.modules, "pzk_kit.evaluation.report", None)  # its import raises ImportError
     offered = make_file("raport", example)
     assert not offered.available
     assert offered.reason == "ta wersja zestawu nie ma jeszcze tego dokumentu."
@@ -341,7 +341,9 @@ def test_preload_from_the_notebook_parameter_or_the_environment(monkeypatch):
 
 def test_every_text_the_app_uses_exists():
     # The app and the modules split from it (downloads, servers…)
-    sources = "".join(p.read_text(encoding="utf-8") for p in Path(app_module.__file__).parent.glob("app*.py"))
+    split = ("app", "downloads", "login", "servers", "wording", "workbook_rows")
+    folder = Path(app_module.__file__).parent
+    sources = "".join((folder / f"{name}.py").read_text(encoding="utf-8") for name in split)
     used = set(re.findall(r'text\(\s*"([a-z_]+)"', sources))
     used |= {f"zakladka_{k}" for k in WorkshopApp.TAB_KEYS}
     used |= {f"plik_{k}" for k, _n, _w in app_module.FILE_MAKERS} | {
@@ -656,11 +658,11 @@ def test_bench_app_map_smoke_compares_both_paths_and_keeps_their_pngs(monkeypatc
 
 def test_the_login_page_without_the_key_is_polish_and_voila_uses_it():
     """Opened without its key, the app showed Jupyter's English "Password or token" page; now a Polish one."""
-    from pzk_kit.app_login import PolishIdentityProvider, PolishLoginHandler, login_page
+    from pzk_kit.workshop.login import PolishIdentityProvider, PolishLoginHandler, login_page
 
     own = json.loads((Path(data_path("app", "jupyter", "config")) / "voila.json").read_text(
         encoding="utf-8"))
-    assert own["Voila"]["identity_provider_class"] == "pzk_kit.app_login.PolishIdentityProvider"
+    assert own["Voila"]["identity_provider_class"] == "pzk_kit.workshop.login.PolishIdentityProvider"
     from voila.voila_identity_provider import VoilaLoginHandler
 
     provider = PolishIdentityProvider(token="klucz123", login_handler_class=VoilaLoginHandler)  # as Voila does

@@ -25,13 +25,13 @@ import pytest
 from accessibility import assert_accessible
 from docx import Document
 
-from pzk_kit.app import free_port, wait_until_answers
-from pzk_kit.dictionaries import dictionary
 from pzk_kit.evaluation import band
-from pzk_kit.example import example_dir, write_example_workbook
-from pzk_kit.interactive import BAND_BACKGROUNDS
 from pzk_kit.network import build_network, filtered_graph
-from pzk_kit.reading import read_gmina
+from pzk_kit.workbook.dictionaries import dictionary
+from pzk_kit.workbook.example import example_dir, write_example_workbook
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workshop.app import free_port, wait_until_answers
+from pzk_kit.workshop.interactive import BAND_BACKGROUNDS
 
 pytestmark = pytest.mark.browser
 
@@ -523,7 +523,7 @@ def test_twenty_page_loads_and_closes_leave_at_most_two_kernels(browser, tmp_pat
 
 def test_an_upload_over_the_limit_is_refused_at_once_in_polish(app_server, browser, example_workbook, tmp_path):
     """A 70 MB file used to show nothing for 300 s; now the page says why before sending it."""
-    from pzk_kit.app import MAX_UPLOAD_BYTES
+    from pzk_kit.workshop.app import MAX_UPLOAD_BYTES
 
     huge = tmp_path / "gmina_z_obrazami.xlsx"
     with huge.open("wb") as handle:

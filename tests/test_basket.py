@@ -33,8 +33,8 @@ from pzk_kit.basket import (
     sector_contribution,
     services_without_declaration,
 )
-from pzk_kit.dictionaries import dictionary
-from pzk_kit.example import example_dir
+from pzk_kit.workbook.dictionaries import dictionary
+from pzk_kit.workbook.example import example_dir
 
 GMINA_SHEET = [["pole", "wartosc"], ["nazwa", "Gmina Koszykowa"], ["lider", "OPS"]]
 PARTNERS_HEADER = ["id", "nazwa", "sektor", "rola", "deklaracja"]

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from pzk_kit import cli
-from pzk_kit.batch import (
+from pzk_kit.files import OWNER_NAME, RESULT_MARKER
+from pzk_kit.runs.batch import (
     ERRORS_NAME,
     MAX_NAME_BYTES,
     SUMMARY_CSV,
@@ -24,8 +25,7 @@ from pzk_kit.batch import (
     input_hash,
     run_batch,
 )
-from pzk_kit.files import OWNER_NAME, RESULT_MARKER
-from pzk_kit.runner import STATE_NAME
+from pzk_kit.runs.runner import STATE_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_XLSX = ROOT / "data" / "przyklad" / "gmina_przykladowa.xlsx"
@@ -58,7 +58,7 @@ def region(tmp_path):
 
 def test_statuses_and_stages_keep_their_written_words():
     """The values reach people (terminal, logs) and Excel (``etap`` of bledy.csv): the enums must not change them."""
-    from pzk_kit.batch import Stage, Status
+    from pzk_kit.runs.batch import Stage, Status
 
     assert [str(s) for s in Status] == ["gotowe", "bez zmian", "błąd"]
     assert [f"{s}" for s in Stage] == ["dane", "walidacja", "zeszyt", "zapis", "przerwano", "inny"]

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from pzk_kit.cli import main
-from pzk_kit.reading import read_gmina
-from pzk_kit.validation import Problem
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workbook.validation import Problem
 
 CORPUS = Path(__file__).parent / "data" / "broken"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())

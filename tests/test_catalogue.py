@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, RGBColor
 
 from pzk_kit import read_gmina
-from pzk_kit.catalogue import (
+from pzk_kit.basket.catalogue import (
     DOCX_NAME,
     HTML_NAME,
     catalogue_providers,
@@ -30,9 +30,9 @@ from pzk_kit.catalogue import (
     write_catalogue_docx,
     write_catalogue_html,
 )
-from pzk_kit.dictionaries import dictionary
-from pzk_kit.example import example_dir
 from pzk_kit.files import OutputExists
+from pzk_kit.workbook.dictionaries import dictionary
+from pzk_kit.workbook.example import example_dir
 
 DAY = dt.date(2025, 5, 12)
 MALICIOUS = "<script>alert(1)</script>"

@@ -18,10 +18,10 @@ from bs4 import BeautifulSoup
 from matplotlib.figure import Figure
 
 from pzk_kit import basket, read_gmina
-from pzk_kit.basket_plots import draw_access, draw_coverage_heatmap, draw_gaps
-from pzk_kit.example import example_dir
+from pzk_kit.basket.plots import draw_access, draw_coverage_heatmap, draw_gaps
 from pzk_kit.figures import alt_text, describe, figure_png, show
-from pzk_kit.runner import export_html
+from pzk_kit.runs.runner import export_html
+from pzk_kit.workbook.example import example_dir
 
 NBCONVERT_DEFAULT = "No description has been provided for this image"
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from pzk_kit import cli
-from pzk_kit.example import example_dir
 from pzk_kit.files import write_marker
+from pzk_kit.workbook.example import example_dir
 
 
 def test_validate_example_is_valid(capsys):
@@ -116,7 +116,7 @@ def test_every_help_is_polish(capsys):
 
 def test_server_help_names_the_servers_default_ports(capsys):
     """The help gives the ports as numbers (so `pzk --help` does not import the servers); they must be the real ones."""
-    from pzk_kit.app_server import DEFAULT_APP_PORT, DEFAULT_LAB_PORT
+    from pzk_kit.workshop.servers import DEFAULT_APP_PORT, DEFAULT_LAB_PORT
 
     for command, port in (("app", DEFAULT_APP_PORT), ("lab", DEFAULT_LAB_PORT)):
         _code, text = _command_output(capsys, [command, "--help"])
@@ -125,8 +125,9 @@ def test_server_help_names_the_servers_default_ports(capsys):
 
 def test_the_kits_own_errors_share_one_base():
     """cli.main catches PzkError once; every failure the kit explains in Polish must derive from it."""
-    from pzk_kit import files, runner
+    from pzk_kit import files
     from pzk_kit.errors import PzkError
+    from pzk_kit.runs import runner
 
     for error in (files.OutputExists, files.OutputRefused, files.OutputBusy, runner.InvalidInput,
                   runner.NotebookFailed):

@@ -5,9 +5,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pzk_kit.example import EXAMPLE_NAME, TEMPLATE_CSV, TEMPLATE_XLSX, refresh_repository_data
-from pzk_kit.reading import read_gmina
-from pzk_kit.survey_instrument import load_instrument
+from pzk_kit.evaluation.instrument import load_instrument
+from pzk_kit.workbook.example import EXAMPLE_NAME, TEMPLATE_CSV, TEMPLATE_XLSX, refresh_repository_data
+from pzk_kit.workbook.reading import read_gmina
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

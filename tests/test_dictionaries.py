@@ -5,8 +5,8 @@ import re
 import pytest
 
 from pzk_kit.cli import main
-from pzk_kit.dictionaries import core_sectors, dictionary, load_dictionaries
-from pzk_kit.text import normalize_code
+from pzk_kit.workbook.dictionaries import core_sectors, dictionary, load_dictionaries
+from pzk_kit.workbook.text import normalize_code
 
 CONTRACT_SECTORS = [
     "pomoc_spoleczna", "edukacja", "zdrowie", "zatrudnienie", "kultura", "sport", "wymiar_sprawiedliwosci",

@@ -479,8 +479,9 @@ def test_inline_commands_exist(name: str) -> None:
 @cache
 def _example_namespace() -> dict:
     import pzk_kit
-    from pzk_kit import basket, evaluation, network, service_plan
-    from pzk_kit.example import resolve_input
+    from pzk_kit import basket, evaluation, network
+    from pzk_kit.basket import service_plan
+    from pzk_kit.workbook.example import resolve_input
 
     gmina = pzk_kit.read_gmina(resolve_input(""))
     t0, t1 = network.build_network(gmina, "T0"), network.build_network(gmina, "T1")
@@ -514,9 +515,9 @@ def _messages_the_kit_produces() -> tuple[str, ...]:
     """Every problem line ``pzk validate`` prints for the broken corpus and a few small inputs built here."""
     import tempfile
 
-    from pzk_kit.example import example_dir
-    from pzk_kit.reading import read_gmina
-    from pzk_kit.templates import write_template
+    from pzk_kit.workbook.example import example_dir
+    from pzk_kit.workbook.reading import read_gmina
+    from pzk_kit.workbook.templates import write_template
 
     inputs = [p for p in sorted(CORPUS.iterdir()) if p.is_dir()]
     work = Path(tempfile.mkdtemp(prefix="pzk_docs_messages_"))

@@ -12,12 +12,12 @@ from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from pzk_kit import documents
 from pzk_kit.cli import main
-from pzk_kit.example import example_dir
+from pzk_kit.evaluation.instrument import load_instrument
 from pzk_kit.files import OutputExists
-from pzk_kit.reading import read_gmina
-from pzk_kit.survey_instrument import load_instrument
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workshop import documents
 
 MISSION = "Razem szybciej pomagamy rodzinom"
 PERSON = "Jan Kowalski"

@@ -26,9 +26,9 @@ from pzk_kit.evaluation import (
     item_distribution,
     respondent_scores,
 )
-from pzk_kit.example import example_dir
-from pzk_kit.reading import read_gmina
-from pzk_kit.survey_instrument import load_instrument
+from pzk_kit.evaluation.instrument import load_instrument
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
 
 FACTORS = [f.code for f in load_instrument().factors]
 HEADER = ["respondent", "pomiar", "sektor", "q01", "q02", "q03", "q04", "q05", "q21", "q22"]

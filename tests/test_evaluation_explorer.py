@@ -8,10 +8,10 @@ import pytest
 
 matplotlib.use("Agg")
 
-from pzk_kit import interactive
-from pzk_kit.example import example_dir
-from pzk_kit.reading import read_gmina
-from pzk_kit.survey_instrument import load_instrument
+from pzk_kit.evaluation.instrument import load_instrument
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workshop import interactive
 
 
 class _Shown(list):

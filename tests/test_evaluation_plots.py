@@ -13,13 +13,13 @@ from matplotlib.collections import PolyCollection
 from matplotlib.patches import Rectangle
 
 from pzk_kit import evaluation, read_gmina
-from pzk_kit.evaluation_plots import (
+from pzk_kit.evaluation.plots import (
     draw_factor_bands,
     draw_factor_radar,
     draw_item_distributions,
 )
-from pzk_kit.example import example_dir
 from pzk_kit.figures import figure_png
+from pzk_kit.workbook.example import example_dir
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +142,7 @@ def test_item_distribution_labels_carry_the_item_text(data):
 
 
 def test_answer_colours_are_distinct_also_for_colour_blind_readers():
-    from pzk_kit.evaluation_plots import ANSWER_COLOURS, ANSWER_HATCH, HIDDEN_COLOUR
+    from pzk_kit.evaluation.plots import ANSWER_COLOURS, ANSWER_HATCH, HIDDEN_COLOUR
 
     rgb = {answer: np.array(matplotlib.colors.to_rgb(colour)) for answer, colour in ANSWER_COLOURS.items()}
     scale = ["1", "2", "3", "4", "5"]

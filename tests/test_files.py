@@ -24,8 +24,8 @@ from pzk_kit.files import (
     output_lock,
     remove_stale_staging,
 )
-from pzk_kit.processes import descendants, pid_alive
-from pzk_kit.runner import RESULT_NAMES
+from pzk_kit.runs.processes import descendants, pid_alive
+from pzk_kit.runs.runner import RESULT_NAMES
 
 
 def _dead_pid() -> int:
@@ -81,8 +81,10 @@ def test_results_of_versions_without_the_marker(tmp_path, entries, foreign):
 
 
 def test_the_result_file_names_have_one_value():
-    """pzk_kit.outputs names the files; the catalogue and the report still spell their own names: the same ones."""
-    from pzk_kit import catalogue, outputs, report, summary
+    """pzk_kit.runs.outputs names the files; the catalogue and the report still spell their own names: the same ones."""
+    from pzk_kit.basket import catalogue
+    from pzk_kit.evaluation import report
+    from pzk_kit.runs import outputs, summary
 
     assert (catalogue.HTML_NAME, catalogue.DOCX_NAME) == (outputs.CATALOGUE_HTML_NAME, outputs.CATALOGUE_DOCX_NAME)
     assert report.REPORT_NAME == outputs.REPORT_NAME and summary.SUMMARY_NAME == outputs.SUMMARY_NAME

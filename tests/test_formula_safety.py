@@ -21,11 +21,8 @@ import pandas as pd
 import pytest
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from pzk_kit.app import make_file, workbook_rows
+from pzk_kit.basket.hsds import export_hsds
 from pzk_kit.cli import main
-from pzk_kit.hsds import export_hsds
-from pzk_kit.reading import read_gmina
-from pzk_kit.schema import load_schema
 from pzk_kit.spreadsheet_safety import (
     TRIGGERS,
     csv_cell,
@@ -33,7 +30,10 @@ from pzk_kit.spreadsheet_safety import (
     unescape_csv_grid,
     unescape_csv_text,
 )
-from pzk_kit.templates import write_csv_folder, write_filled_workbook
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workbook.schema import load_schema
+from pzk_kit.workbook.templates import write_csv_folder, write_filled_workbook
+from pzk_kit.workshop.app import make_file, workbook_rows
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 HOSTILE_CSV = HOSTILE / "gmina_wroga_csv"

@@ -19,11 +19,11 @@ import pytest
 from docx import Document
 
 from pzk_kit import cli, evaluation, glossary, network
-from pzk_kit.example import example_dir
-from pzk_kit.reading import read_gmina
+from pzk_kit.evaluation.instrument import load_instrument
 from pzk_kit.resources import data_path, read_table
-from pzk_kit.survey_instrument import load_instrument
 from pzk_kit.tables import polish_number, table
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
 
 NBSP = "\u00a0"
 OLD_BAND = "wymaga działania"

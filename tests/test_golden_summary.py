@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pzk_kit import reading, summary
+from pzk_kit.runs import summary
+from pzk_kit.workbook import reading
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "przyklad" / "gmina_przykladowa.xlsx"

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pzk_kit.reading import read_gmina
+from pzk_kit.workbook.reading import read_gmina
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 

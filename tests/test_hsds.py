@@ -1,4 +1,4 @@
-"""HSDS export (pzk_kit.hsds): file and field names of the Open Referral specification, ids, references, privacy.
+"""HSDS export (pzk_kit.basket.hsds): file and field names of the Open Referral specification, ids, references, privacy.
 
 The field lists below are copied from the Open Referral Human Services Data Specification, repository
 ``openreferral/specification``, files ``schema/<object>.json`` at commit 149f77cdef6e8a2d617114a0ad31d3861a3bfe8a
@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from pzk_kit.example import example_dir
+from pzk_kit.basket.hsds import TABLE_FILES, export_hsds, hsds_fields, parse_address, parse_phones
 from pzk_kit.files import OutputExists
-from pzk_kit.hsds import TABLE_FILES, export_hsds, hsds_fields, parse_address, parse_phones
-from pzk_kit.reading import GminaData, read_gmina
 from pzk_kit.spreadsheet_safety import unescape_csv_text
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import GminaData, read_gmina
 
 # HSDS 3.x object → file name (the ``path`` of each schema file).
 SPEC_FILES = {

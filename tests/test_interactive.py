@@ -9,12 +9,12 @@ from PIL import Image
 
 matplotlib.use("Agg")
 
-from pzk_kit import interactive
-from pzk_kit.example import example_dir
 from pzk_kit.figures import figure_png, live_png
 from pzk_kit.network import filtered_graph
-from pzk_kit.network_plots import draw_live_network, draw_network
-from pzk_kit.reading import read_gmina
+from pzk_kit.network.plots import draw_live_network, draw_network
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workshop import interactive
 
 
 class _Shown(list):

@@ -1,4 +1,4 @@
-"""Sliced waits for kernel messages (pzk_kit.kernel_wakeup): a lost ZMQ wakeup no longer hangs a page or a run.
+"""Sliced waits for kernel messages (pzk_kit.runs.kernel_wakeup): a lost ZMQ wakeup no longer hangs a page or a run.
 
 The fake socket below behaves as pyzmq's asyncio socket does when the edge-triggered wakeup is lost: the message
 is in the socket, a poll without a timeout never returns, and a poll with a timeout finds the message when the
@@ -14,7 +14,8 @@ from queue import Empty
 import pytest
 from jupyter_client.channels import AsyncZMQSocketChannel
 
-from pzk_kit import app_server, kernel_wakeup
+from pzk_kit.runs import kernel_wakeup
+from pzk_kit.workshop import servers as app_server
 
 MESSAGE = {"msg_type": "execute_reply", "content": {"status": "ok"}}
 
@@ -121,4 +122,4 @@ def test_a_real_kernel_answers_through_the_installed_wait():
 
 def test_the_app_starts_voila_through_the_sliced_waits():
     command = app_server.voila_command(8899)
-    assert command[:3] == [sys.executable, "-m", "pzk_kit.kernel_wakeup"]
+    assert command[:3] == [sys.executable, "-m", "pzk_kit.runs.kernel_wakeup"]

@@ -17,8 +17,6 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from pzk_kit.dictionaries import core_sectors
-from pzk_kit.example import example_dir
 from pzk_kit.network import (
     build_network,
     candidates,
@@ -33,7 +31,9 @@ from pzk_kit.network import (
     partner_table,
     sector_matrix,
 )
-from pzk_kit.reading import read_gmina
+from pzk_kit.workbook.dictionaries import core_sectors
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
 
 PARTNER_HEADER = ["id", "nazwa", "sektor", "rola", "deklaracja"]
 REPORT_HEADER = ["od", "do", "poziom", "zaufanie", "wartosc", "pomiar"]

@@ -17,12 +17,11 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation, Text
 
-from pzk_kit import network_plots as plots
-from pzk_kit.dictionaries import core_sectors, dictionary
-from pzk_kit.example import example_dir
-from pzk_kit.network import Network, build_network, level_distribution, sector_matrix
-from pzk_kit.reading import read_gmina
+from pzk_kit.network import Network, build_network, level_distribution, plots, sector_matrix
 from pzk_kit.resources import data_path
+from pzk_kit.workbook.dictionaries import core_sectors, dictionary
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
 
 EMPTY_REPORTS = pd.DataFrame(columns=["od", "do", "poziom", "zaufanie", "wartosc", "formy"])
 

@@ -5,9 +5,10 @@ from pathlib import Path
 import IPython.display
 import pytest
 
-from pzk_kit import notebook_session, privacy
-from pzk_kit.notebook_session import INVALID_DATA_MESSAGE, NotebookStopped, open_gmina
-from pzk_kit.validation import ValidationReport
+from pzk_kit import privacy
+from pzk_kit.workbook.validation import ValidationReport
+from pzk_kit.workshop import notebook_session
+from pzk_kit.workshop.notebook_session import INVALID_DATA_MESSAGE, NotebookStopped, open_gmina
 
 BROKEN = Path(__file__).resolve().parent / "data" / "broken" / "brak_kolumny_sektor"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pzk_kit.notebook_session import INVALID_DATA_MESSAGE
-from pzk_kit.runner import run_notebook as _run_notebook
+from pzk_kit.runs.runner import run_notebook as _run_notebook
+from pzk_kit.workshop.notebook_session import INVALID_DATA_MESSAGE
 
 
 def run_notebook(notebook, out, parameters):
@@ -111,10 +111,10 @@ def test_data_with_errors_stop_the_notebook_at_the_opening_cell_in_polish(name, 
 
 
 def test_mapping_notebook_writes_the_network_part(tmp_path):
-    from pzk_kit.example import example_dir
     from pzk_kit.network import network_summary
-    from pzk_kit.reading import read_gmina
-    from pzk_kit.results import read_parts
+    from pzk_kit.runs.results import read_parts
+    from pzk_kit.workbook.example import example_dir
+    from pzk_kit.workbook.reading import read_gmina
 
     wyniki = tmp_path / "wyniki"
     out = tmp_path / "01.ipynb"
@@ -138,9 +138,9 @@ def test_mapping_notebook_without_cooperation_sheet_explains_what_to_collect(min
 
 def test_basket_notebook_writes_part_catalogue_and_hsds(example_notebook):
     from pzk_kit.basket import basket_summary
-    from pzk_kit.example import example_dir
-    from pzk_kit.reading import read_gmina
-    from pzk_kit.results import read_parts
+    from pzk_kit.runs.results import read_parts
+    from pzk_kit.workbook.example import example_dir
+    from pzk_kit.workbook.reading import read_gmina
 
     out, wyniki = example_notebook(NAMES[1])
     assert read_parts(wyniki)["basket"] == basket_summary(read_gmina(example_dir()))
@@ -160,9 +160,9 @@ def test_basket_notebook_without_services_explains_what_to_collect(minimal_gmina
 
 def test_evaluation_notebook_writes_the_evaluation_part(example_notebook):
     from pzk_kit.evaluation import evaluation_summary
-    from pzk_kit.example import example_dir
-    from pzk_kit.reading import read_gmina
-    from pzk_kit.results import read_parts
+    from pzk_kit.runs.results import read_parts
+    from pzk_kit.workbook.example import example_dir
+    from pzk_kit.workbook.reading import read_gmina
 
     out, wyniki = example_notebook(NAMES[2])
     part = read_parts(wyniki)["evaluation"]
@@ -185,9 +185,9 @@ def test_evaluation_notebook_writes_recommendations_and_the_council_report(examp
 
     from docx import Document
 
-    from pzk_kit.example import example_dir
-    from pzk_kit.reading import read_gmina
-    from pzk_kit.recommendations import recommendations
+    from pzk_kit.evaluation.recommendations import recommendations
+    from pzk_kit.workbook.example import example_dir
+    from pzk_kit.workbook.reading import read_gmina
 
     out, wyniki = example_notebook(NAMES[2])
     saved = json.loads((wyniki / "rekomendacje.json").read_text(encoding="utf-8"))
@@ -197,7 +197,7 @@ def test_evaluation_notebook_writes_recommendations_and_the_council_report(examp
         "Karta wyników PZK", "1. Mapa współpracy"]
     text = outputs_text(nbformat.read(out, as_version=4))
     assert "Zaproście do PZK brakujące sektory: Sport" in text
-    # batch runs leave the explorer out and say where it works (pzk_kit.interactive.headless)
+    # batch runs leave the explorer out and say where it works (pzk_kit.workshop.interactive.headless)
     assert "Interaktywna wersja przeglądu wyników ankiety" in text
 
 

@@ -26,12 +26,13 @@ import pytest
 from bs4 import BeautifulSoup
 from docx import Document
 
-from pzk_kit import glossary, interactive
+from pzk_kit import glossary
 from pzk_kit.cli import build_parser
 from pzk_kit.measurement import as_of, pick, resolve, run_measurement
-from pzk_kit.reading import read_gmina
 from pzk_kit.resources import read_table
-from pzk_kit.summary import build_summary
+from pzk_kit.runs.summary import build_summary
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workshop import interactive
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_XLSX = ROOT / "data" / "przyklad" / "gmina_przykladowa.xlsx"
@@ -128,7 +129,7 @@ def report_figures(path: Path) -> dict:
 
 
 def batch_row(tmp_path: Path, asked: str | None) -> dict[str, str]:
-    from pzk_kit.batch import CSV_DELIMITER, CSV_ENCODING, SUMMARY_CSV, run_batch
+    from pzk_kit.runs.batch import CSV_DELIMITER, CSV_ENCODING, SUMMARY_CSV, run_batch
 
     region = tmp_path / "region"
     region.mkdir()
@@ -186,7 +187,7 @@ def test_every_output_names_its_measurement(one_run):
 @pytest.mark.slow
 def test_the_app_shows_and_downloads_what_pzk_run_wrote(one_run, monkeypatch):
     """The app has no ``--pomiar``: its default must be what ``pzk run`` gives without one."""
-    from pzk_kit.app import WorkshopApp, make_file
+    from pzk_kit.workshop.app import WorkshopApp, make_file
 
     out, _, asked = one_run
     if asked is not None:
@@ -265,7 +266,7 @@ def test_a_run_as_of_T0_leaves_later_measurements_out(example):
 
 def test_summary_fallback_follows_the_run(example):
     """A notebook that wrote no network part: summary.json still describes the run's measurement."""
-    from pzk_kit.summary import summary_document
+    from pzk_kit.runs.summary import summary_document
 
     assert _from_summary(summary_document(example, {})["network"]) == EXPECTED["T1"]
     assert _from_summary(summary_document(example, {}, "T0")["network"]) == EXPECTED["T0"]
@@ -299,6 +300,6 @@ def test_pomiar_option_defaults_to_the_latest():
 
 def test_batch_rerun_follows_a_changed_default():
     """A result made under the old default (T0) is not kept as "unchanged" now that the default is the latest."""
-    from pzk_kit.batch import input_hash
+    from pzk_kit.runs.batch import input_hash
 
     assert input_hash(EXAMPLE_XLSX, None) != input_hash(EXAMPLE_XLSX, "T0")

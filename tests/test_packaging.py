@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+import pzk_kit
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
@@ -57,7 +59,10 @@ def test_wheel_builds_without_warnings_and_holds_all_data(wheel):
             if p.is_file() and "__pycache__" not in p.parts}
     assert len(data) > 50
     assert data <= names, sorted(data - names)
-    shared = "pzk_kit-0.1.0.data/data/share/pzk-kit/notebooks"
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "pzk_kit").rglob("*.py") if "__pycache__" not in p.parts}
+    assert {"pzk_kit/workbook/reading.py", "pzk_kit/network/layout.py", "pzk_kit/runs/runner.py"} <= modules
+    assert modules <= names, sorted(modules - names)  # every step subpackage is in the wheel
+    shared = f"pzk_kit-{pzk_kit.__version__}.data/data/share/pzk-kit/notebooks"
     notebooks = {f"{shared}/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")}
     assert notebooks <= names, sorted(notebooks - names)
     assert not [n for n in names if "__pycache__" in n or n.startswith(("tests/", "benchmarks/"))]

@@ -12,7 +12,8 @@ import re
 
 import pytest
 
-from pzk_kit import glossary, limits, polish, tables, texts
+from pzk_kit import glossary, polish, tables, texts
+from pzk_kit.workbook import limits
 
 NBSP = "\u00a0"
 FORMS = ("partner", "partnerzy", "partnerów")

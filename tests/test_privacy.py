@@ -21,15 +21,16 @@ from pathlib import Path
 
 import pytest
 
-from pzk_kit import privacy, runner
+from pzk_kit import privacy
 from pzk_kit.basket import find_services
-from pzk_kit.catalogue import write_catalogue_docx, write_catalogue_html
-from pzk_kit.documents import write_documents
-from pzk_kit.hsds import export_hsds
+from pzk_kit.basket.catalogue import write_catalogue_docx, write_catalogue_html
+from pzk_kit.basket.hsds import export_hsds
+from pzk_kit.basket.service_plan import ServicePlan, write_plan_docx
+from pzk_kit.evaluation.report import write_report_docx
 from pzk_kit.privacy import MARKER, Redactor, is_mobile, is_personal, is_personal_email, redact
-from pzk_kit.reading import read_gmina
-from pzk_kit.report import write_report_docx
-from pzk_kit.service_plan import ServicePlan, write_plan_docx
+from pzk_kit.runs import runner
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workshop.documents import write_documents
 
 HOSTILE = Path(__file__).parent / "data" / "hostile" / "gmina_wroga_csv"
 DAY = dt.date(2025, 1, 15)
@@ -146,8 +147,8 @@ def test_published_gmina(gmina):
 
 def test_example_summary_is_unchanged():
     """Issue 19: the privacy fix must not change the example's summary.json."""
-    from pzk_kit.example import resolve_input
-    from pzk_kit.summary import build_summary
+    from pzk_kit.runs.summary import build_summary
+    from pzk_kit.workbook.example import resolve_input
 
     example = read_gmina(resolve_input(""))
     assert build_summary(privacy.published(example)) == build_summary(example)

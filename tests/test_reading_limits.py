@@ -18,9 +18,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pzk_kit import limits
-from pzk_kit.reading import read_gmina
-from pzk_kit.sources import UNCOMPUTED_FORMULA, column_letter
+from pzk_kit.workbook import limits
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workbook.sources import UNCOMPUTED_FORMULA, column_letter
 
 ADDRESS_SPACE = int(1.5 * 1024**3)  # the old reader needed 8 GB for the first bomb below
 PEAK_RSS_MB = 600
@@ -81,10 +81,10 @@ def _read_limited(path: Path, *, patch: dict[str, int] | None = None) -> dict:
     code = f"""
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE}))
-from pzk_kit import limits
+from pzk_kit.workbook import limits
 for name, value in {patch or {}!r}.items():
     setattr(limits, name, value)
-from pzk_kit.reading import read_gmina
+from pzk_kit.workbook.reading import read_gmina
 report = read_gmina(sys.argv[1]).report
 print(json.dumps({{
     "errors": [{{"text": p.text, "sheet": p.sheet, "row": p.row, "column": p.column}} for p in report.errors],

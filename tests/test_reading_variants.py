@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pzk_kit.example import example_dir
-from pzk_kit.reading import read_gmina
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
 
 EXAMPLE_CSV = example_dir()
 EXAMPLE_XLSX = Path(__file__).resolve().parents[1] / "data" / "przyklad" / "gmina_przykladowa.xlsx"

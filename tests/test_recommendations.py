@@ -13,8 +13,8 @@ import json
 
 import pytest
 
-from pzk_kit.reading import read_gmina
-from pzk_kit.recommendations import (
+from pzk_kit.evaluation.instrument import load_instrument
+from pzk_kit.evaluation.recommendations import (
     CHECKS,
     STEPS,
     load_rules,
@@ -23,7 +23,7 @@ from pzk_kit.recommendations import (
     recommendations_table,
     write_recommendations,
 )
-from pzk_kit.survey_instrument import load_instrument
+from pzk_kit.workbook.reading import read_gmina
 
 ITEMS = [item for item in load_instrument().items]
 
@@ -309,14 +309,14 @@ def test_table_markdown_and_json(build, gmina_rows, tmp_path):
 
 
 def test_markdown_escapes_codes_with_underscores():
-    from pzk_kit.recommendations import Recommendation
+    from pzk_kit.evaluation.recommendations import Recommendation
 
     text = recommendations_markdown([Recommendation("x", "siec", 1, "Tytuł", "Tekst", ["KP_PSP (poziom 2)"])])
     assert "KP\\_PSP" in text
 
 
 def test_example_gmina_recommendations(tmp_path):
-    from pzk_kit.example import example_dir
+    from pzk_kit.workbook.example import example_dir
 
     found = by_code(recommendations(read_gmina(example_dir())))
     assert found["brakujace_sektory"].title.endswith("Sport")

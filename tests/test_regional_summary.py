@@ -18,8 +18,8 @@ import pytest
 from accessibility import assert_accessible
 from test_app_browser import browser  # noqa: F401  (the shared fixture)
 
-from pzk_kit.batch import SUMMARY_CSV, SUMMARY_HTML, run_batch, summary_rows
-from pzk_kit.regional import (
+from pzk_kit.runs.batch import SUMMARY_CSV, SUMMARY_HTML, run_batch, summary_rows
+from pzk_kit.runs.regional import (
     CHART_ROWS,
     MAX_BARS,
     MAX_TABLE_COLUMNS,
@@ -194,7 +194,7 @@ def test_a_region_of_many_gminas_keeps_every_value(batch_out, tmp_path, count):
     header, rows = region_rows(batch_out, count)
     page = render_regional_html(header, rows, [])
     path = tmp_path / "podsumowanie.csv"
-    from pzk_kit.batch import _write_csv
+    from pzk_kit.runs.batch import _write_csv
 
     _write_csv(path, header, rows)  # compared with what the region gets in Excel, not with the raw values
     assert_every_value_shown(page, header, read_csv(path))

@@ -11,12 +11,12 @@ import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
 
-from pzk_kit.example import example_dir
+from pzk_kit.evaluation.instrument import load_instrument
+from pzk_kit.evaluation.recommendations import recommendations
+from pzk_kit.evaluation.report import write_report_docx
 from pzk_kit.files import OutputExists
-from pzk_kit.reading import read_gmina
-from pzk_kit.recommendations import recommendations
-from pzk_kit.report import write_report_docx
-from pzk_kit.survey_instrument import load_instrument
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
 
 DAY = dt.date(2025, 11, 25)
 CHAPTERS = ["Karta wyników PZK", "1. Mapa współpracy", "2. Lokalny koszyk usług", "3. Ewaluacja",

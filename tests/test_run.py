@@ -18,11 +18,12 @@ import nbformat
 import pytest
 from docx import Document
 
-from pzk_kit import cli, runner
-from pzk_kit.example import EXAMPLE_NAME
-from pzk_kit.processes import descendants, pid_alive
-from pzk_kit.reading import read_gmina
-from pzk_kit.summary import build_summary
+from pzk_kit import cli
+from pzk_kit.runs import runner
+from pzk_kit.runs.processes import descendants, pid_alive
+from pzk_kit.runs.summary import build_summary
+from pzk_kit.workbook.example import EXAMPLE_NAME
+from pzk_kit.workbook.reading import read_gmina
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_XLSX = ROOT / "data" / "przyklad" / "gmina_przykladowa.xlsx"

@@ -147,7 +147,7 @@ def test_table_escapes_cells_headers_and_caption_and_keeps_polish_numbers():
 
 
 def test_validation_report_quotes_a_hostile_cell_as_text(write_csv_gmina, gmina_rows, tmp_path):
-    from pzk_kit.reading import read_gmina
+    from pzk_kit.workbook.reading import read_gmina
 
     gmina_rows["partnerzy"][2][2] = "<img src=x onerror=alert('sektor')>"  # PUP's sector: not a sector
     gmina_rows["partnerzy"][3][1] = SCRIPT[0]
@@ -161,7 +161,7 @@ def test_validation_report_quotes_a_hostile_cell_as_text(write_csv_gmina, gmina_
 def test_recommendations_markdown_keeps_names_as_text():
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    from pzk_kit.recommendations import Recommendation, recommendations_markdown
+    from pzk_kit.evaluation.recommendations import Recommendation, recommendations_markdown
 
     found = [Recommendation("x", "siec", 1, SCRIPT[4], SCRIPT[7], SCRIPT)]
     page = markdown2html_mistune(recommendations_markdown(found))
@@ -185,7 +185,7 @@ def _html_values(widget) -> list[str]:
 
 @pytest.fixture
 def quiet_explorers(monkeypatch):
-    from pzk_kit import interactive
+    from pzk_kit.workshop import interactive
 
     monkeypatch.setattr(interactive, "show", lambda _figure, _alt: None)
     monkeypatch.setattr(interactive, "show_png", lambda _png, _alt: None)
@@ -203,7 +203,7 @@ def hostile_invalid_workbook() -> bytes:
 
 
 def test_app_shows_the_hostile_gmina_as_text_in_every_tab(quiet_explorers):
-    from pzk_kit.app import WorkshopApp
+    from pzk_kit.workshop.app import WorkshopApp
 
     app = WorkshopApp(HOSTILE / "gmina_wroga.xlsx")
     assert app.data is not None, app.message.value
@@ -221,7 +221,7 @@ def test_app_shows_the_hostile_gmina_as_text_in_every_tab(quiet_explorers):
 
 
 def test_app_invalid_hostile_upload_shows_the_error_as_text(quiet_explorers):
-    from pzk_kit.app import WorkshopApp
+    from pzk_kit.workshop.app import WorkshopApp
 
     app = WorkshopApp()
     data = app.load_upload("<svg onload=alert('plik')>.xlsx", hostile_invalid_workbook())
@@ -237,8 +237,8 @@ def test_app_invalid_hostile_upload_shows_the_error_as_text(quiet_explorers):
 
 
 def test_catalogue_html_shows_hostile_values_as_text_and_links_only_safe_schemes(tmp_path):
-    from pzk_kit.catalogue import write_catalogue_html
-    from pzk_kit.reading import read_gmina
+    from pzk_kit.basket.catalogue import write_catalogue_html
+    from pzk_kit.workbook.reading import read_gmina
 
     page = write_catalogue_html(read_gmina(HOSTILE / "gmina_wroga_csv"), tmp_path / "k.html").read_text("utf-8")
     assert live_markup(page) == []
@@ -250,7 +250,7 @@ def test_catalogue_html_shows_hostile_values_as_text_and_links_only_safe_schemes
 
 
 def test_regional_page_shows_hostile_names_and_errors_as_text():
-    from pzk_kit.regional import render_regional_html
+    from pzk_kit.runs.regional import render_regional_html
 
     header = ["gmina", "nazwa", "partnerzy", "gestosc", "potrzeby", "potrzeby_pokryte"]
     rows = [[f"g{i}", p, 3, 0.5, 4, 2] for i, p in enumerate(SCRIPT)]
@@ -272,11 +272,12 @@ def _texts_with_dollars(figure) -> list:
 
 
 def test_plot_labels_with_dollars_stay_literal():
-    from pzk_kit import network, network_plots
-    from pzk_kit.example import example_dir
+    from pzk_kit import network
     from pzk_kit.figures import figure_png
-    from pzk_kit.reading import read_gmina
-    from pzk_kit.regional import comparison_figure
+    from pzk_kit.network import plots as network_plots
+    from pzk_kit.runs.regional import comparison_figure
+    from pzk_kit.workbook.example import example_dir
+    from pzk_kit.workbook.reading import read_gmina
 
     data = read_gmina(example_dir())
     data.partners.loc[0, "nazwa"] = "Koło $\\foo{$ Gospodyń"  # not valid mathtext: an error before the fix
@@ -305,7 +306,7 @@ def script_gmina(tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_notebook_reports_show_script_payloads_as_text(script_gmina, tmp_path):
-    from pzk_kit.runner import run_gmina
+    from pzk_kit.runs.runner import run_gmina
 
     out = tmp_path / "wyniki"
     run_gmina(script_gmina, out, cell_timeout=120)

@@ -11,13 +11,8 @@ from datetime import date
 import pytest
 from docx import Document
 
-from pzk_kit import interactive
 from pzk_kit.basket import EVERYONE, find_services
-from pzk_kit.dictionaries import dictionary
-from pzk_kit.example import example_dir
-from pzk_kit.files import OutputExists
-from pzk_kit.reading import read_gmina
-from pzk_kit.service_plan import (
+from pzk_kit.basket.service_plan import (
     DRAFT_NOTE,
     NO_SERVICES,
     PRIVACY_NOTE,
@@ -27,6 +22,11 @@ from pzk_kit.service_plan import (
     suggest_plan,
     write_plan_docx,
 )
+from pzk_kit.files import OutputExists
+from pzk_kit.workbook.dictionaries import dictionary
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workshop import interactive
 
 SITUATIONS = [
     "ubostwo",

@@ -18,9 +18,9 @@ import pytest
 from matplotlib.lines import Line2D
 
 from pzk_kit import evaluation, style
-from pzk_kit.evaluation_plots import draw_factor_bands, draw_factor_radar
+from pzk_kit.evaluation.plots import draw_factor_bands, draw_factor_radar
 from pzk_kit.figures import alt_text, figure_png
-from pzk_kit.network_plots import draw_level_distribution, draw_sector_heatmap
+from pzk_kit.network.plots import draw_level_distribution, draw_sector_heatmap
 
 PACKAGE = Path(style.__file__).parent
 METADATA = PACKAGE / "data" / "ankieta" / "metadane.csv"
@@ -88,7 +88,7 @@ def test_radar_rings_sit_at_the_tables_thresholds():
 
 def test_thresholds_follow_the_metadata(monkeypatch):
     """A region that moves a threshold in metadane.csv moves the chart's line too, with no code change."""
-    from pzk_kit import survey_instrument
+    from pzk_kit.evaluation import instrument as survey_instrument
 
     instrument = survey_instrument.load_instrument()
     moved = dataclasses.replace(instrument, meta={**instrument.meta, "prog_mocna": "4,2"})
@@ -130,7 +130,7 @@ def test_network_charts_use_the_shared_message_figure():
 
 
 def _modules() -> list[Path]:
-    return sorted(p for p in PACKAGE.glob("*.py") if p.name != "style.py")
+    return sorted(p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).as_posix() != "style.py")
 
 
 @pytest.mark.parametrize("name", sorted(HOUSE_COLOURS))

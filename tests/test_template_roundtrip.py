@@ -13,9 +13,9 @@ import pytest
 from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 
 from pzk_kit.cli import main
-from pzk_kit.dictionaries import dictionary
-from pzk_kit.reading import read_gmina
-from pzk_kit.schema import load_schema
+from pzk_kit.workbook.dictionaries import dictionary
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workbook.schema import load_schema
 
 DATA_SHEETS = ["gmina", "partnerzy", "wspolpraca", "uslugi", "potrzeby", "ankieta"]
 ITEMS = [f"q{i:02d}" for i in range(1, 31)]

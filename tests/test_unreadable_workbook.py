@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pzk_kit import cli
-from pzk_kit.reading import read_gmina
+from pzk_kit.workbook.reading import read_gmina
 
 # What the user used to see: "(BadZipFile)", "(KeyError)", "(XMLSyntaxError)", "(InvalidFileException)"…
 CLASS_NAME = re.compile(r"\([A-Z][A-Za-z]+\)|BadZipFile|\w+(?:Error|Exception)\b")
@@ -102,8 +102,8 @@ def test_csv_and_file_system_errors_are_polish(tmp_path, monkeypatch):
     """The csv module's and the operating system's English ("Permission denied") become Polish asides."""
     import errno
 
-    from pzk_kit import sources
-    from pzk_kit.example import example_dir
+    from pzk_kit.workbook import sources
+    from pzk_kit.workbook.example import example_dir
 
     error = csv.Error("new-line character seen in unquoted field - do you need to open the file with newline=''?")
     assert sources._csv_error_text(error) == " (znak końca wiersza w środku komórki bez cudzysłowu)"

@@ -20,9 +20,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pzk_kit import catalogue, documents, hsds, report, summary
-from pzk_kit.cells import invisible_controls, normalize_raw
-from pzk_kit.reading import read_gmina
+from pzk_kit.basket import catalogue, hsds
+from pzk_kit.evaluation import report
+from pzk_kit.runs import summary
+from pzk_kit.workbook.cells import invisible_controls, normalize_raw
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workshop import documents
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE_CSV = ROOT / "tests" / "data" / "hostile" / "gmina_wroga_csv"

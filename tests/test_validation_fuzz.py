@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from pzk_kit.reading import GminaData, read_gmina
-from pzk_kit.schema import load_schema
-from pzk_kit.validation import ValidationReport
+from pzk_kit.workbook.reading import GminaData, read_gmina
+from pzk_kit.workbook.schema import load_schema
+from pzk_kit.workbook.validation import ValidationReport
 
 FUZZ = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]

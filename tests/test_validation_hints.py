@@ -16,9 +16,9 @@ import openpyxl
 import pytest
 
 from pzk_kit import cli
-from pzk_kit.example import example_dir
-from pzk_kit.reading import read_gmina
-from pzk_kit.templates import write_template
+from pzk_kit.workbook.example import example_dir
+from pzk_kit.workbook.reading import read_gmina
+from pzk_kit.workbook.templates import write_template
 
 CORPUS = Path(__file__).parent / "data" / "broken"
 

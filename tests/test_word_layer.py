@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pzk_kit
 
-CATALOGUE = Path(pzk_kit.__file__).with_name("catalogue.py")
+CATALOGUE = Path(pzk_kit.__file__).parent / "basket" / "catalogue.py"
 
 
 def _tree() -> ast.Module:

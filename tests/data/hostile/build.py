@@ -35,8 +35,8 @@ def payloads(kind: str | None = None) -> list[str]:
 
 def hostile_rows() -> dict[str, list[list[Any]]]:
     """The example's rows with hostile values in every free-text column (header row first in each sheet)."""
-    from pzk_kit.example import example_rows
-    from pzk_kit.schema import load_schema
+    from pzk_kit.workbook.example import example_rows
+    from pzk_kit.workbook.schema import load_schema
 
     values = payloads()
     schema = load_schema()

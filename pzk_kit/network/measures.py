@@ -17,8 +17,8 @@ import networkx as nx
 import pandas as pd
 
 from pzk_kit import glossary
-from pzk_kit.dictionaries import core_sectors, dictionary
-from pzk_kit.reading import DEFAULT_MEASUREMENT, GminaData, measurement_order
+from pzk_kit.workbook.dictionaries import core_sectors, dictionary
+from pzk_kit.workbook.reading import DEFAULT_MEASUREMENT, GminaData, measurement_order
 
 MEMBER_ROLES = ("lider", "partner")
 MAX_BROKERS = 5

@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 
 from pzk_kit import glossary
-from pzk_kit.dictionaries import dictionary
-from pzk_kit.reading import GminaData, measurement_order
+from pzk_kit.evaluation.instrument import Instrument, load_instrument
 from pzk_kit.style import band_thresholds
-from pzk_kit.survey_instrument import Instrument, load_instrument
+from pzk_kit.workbook.dictionaries import dictionary
+from pzk_kit.workbook.reading import GminaData, measurement_order
 
 GROUPINGS = ("sektor", "partner")
 DONT_KNOW_COLUMN = "Nie wiem"

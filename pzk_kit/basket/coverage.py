@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pzk_kit.dictionaries import dictionary
 from pzk_kit.privacy import published
-from pzk_kit.reading import GminaData
+from pzk_kit.workbook.dictionaries import dictionary
+from pzk_kit.workbook.reading import GminaData
 
 EVERYONE = "wszyscy"
 OVERLAP_THRESHOLD = 3

@@ -1,0 +1,23 @@
+"""The cooperation network: its measures (CONTRACT §3), the map's layout and the pictures.
+
+The step's core is :mod:`pzk_kit.network.measures`; its public names are importable from here as well, as they were when
+``pzk_kit.network`` was one module. They load on first use, so importing a submodule (say
+``pzk_kit.network.layout``) does not pull in the whole step.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_CORE = "pzk_kit.network.measures"
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return getattr(importlib.import_module(_CORE), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(dir(importlib.import_module(_CORE))))

@@ -1,0 +1,1 @@
+"""The gmina's workbook: reading and checking it, its schema, reference lists and templates."""

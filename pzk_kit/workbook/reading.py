@@ -1,0 +1,746 @@
+"""Reading a gmina (CONTRACT §1) into one typed object, collecting every problem on the way.
+
+:func:`read_gmina` never raises on bad content: it returns :class:`GminaData` whose ``report`` lists each
+problem with its sheet, Excel row and column. Analyses run only on data whose report is ``ok``; notebooks show
+the report when it is not. DataFrame columns keep the contract's column codes (``id``, ``sektor``, ``poziom``…)
+so that what a user sees in Excel and what the code uses are the same words; each table has an extra column
+``wiersz`` with the Excel row a record came from, so later steps can point users back to their sheet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pzk_kit.evaluation.instrument import load_instrument
+from pzk_kit.workbook.cells import (
+    Bad,
+    as_text,
+    looks_like_email,
+    parse_date,
+    parse_int,
+    parse_pomiar,
+    parse_survey_answer,
+    parse_teryt,
+    split_multi,
+)
+from pzk_kit.workbook.dictionaries import dictionary
+from pzk_kit.workbook.schema import ColumnSpec, SheetSpec, load_schema, match_sheet
+from pzk_kit.workbook.sources import RawTable, load_tables
+from pzk_kit.workbook.text import closest, normalize_code, sentence
+from pzk_kit.workbook.validation import Severity, ValidationReport
+
+ROW_COLUMN = "wiersz"
+DEFAULT_MEASUREMENT = "T0"
+# Sheets our own template adds, and common extras users keep: never worth a warning.
+IGNORED_SHEETS = {"instrukcja", "listy", "slowniki", "readme", "czytaj", "info"}
+HEADER_SCAN_ROWS = 10
+def measurement_order(label: str) -> int:
+    """Sort key of a measurement label (``T0`` < ``T1`` < ``T10``): labels are validated as ``T<number>``."""
+    return int(label[1:])
+
+
+_SKIPPED_STEPS = "kroki, które go potrzebują, zostaną pominięte."
+_SURVEY_HEADER = re.compile(r"^(?:q|pyt|pytanie)_?(\d{1,3})$")
+SHEET_ATTRIBUTES = {
+    "partnerzy": "partners",
+    "wspolpraca": "cooperation",
+    "uslugi": "services",
+    "potrzeby": "needs",
+    "ankieta": "survey",
+}
+
+
+@dataclass
+class GminaData:
+    """Everything the kit knows about one gmina: typed tables, the ``gmina`` fields and the report."""
+
+    source: Path
+    info: dict[str, Any]
+    partners: pd.DataFrame
+    cooperation: pd.DataFrame
+    services: pd.DataFrame
+    needs: pd.DataFrame
+    survey: pd.DataFrame
+    report: ValidationReport
+    collected: frozenset[str] = frozenset()
+    sheet_names: dict[str, str] = field(default_factory=dict)
+    field_rows: dict[str, int] = field(default_factory=dict)  # gmina field → its Excel row
+
+    @property
+    def name(self) -> str:
+        return str(self.info.get("nazwa") or self.source.stem)
+
+    @property
+    def teryt(self) -> str | None:
+        return self.info.get("teryt")
+
+    @property
+    def leader(self) -> str | None:
+        """Id of the PZK leader: the ``gmina.lider`` field, else the only partner with the role lider."""
+        if self.info.get("lider"):
+            return self.info["lider"]
+        leaders = self.partners.loc[self.partners["rola"] == "lider", "id"].tolist()
+        return leaders[0] if len(leaders) == 1 else None
+
+    @property
+    def measurements(self) -> list[str]:
+        """Measurements present in cooperation reports or the survey, in time order (T0, T1, …)."""
+        found = set(self.cooperation["pomiar"].dropna()) | set(self.survey["pomiar"].dropna())
+        return sorted(found, key=measurement_order)
+
+    def without_declaration(self) -> pd.Series:
+        """Per partner row: True when nothing is signed yet (declaration ``brak`` or left empty)."""
+        return self.partners["deklaracja"].isna() | (self.partners["deklaracja"] == "brak")
+
+    def has(self, sheet: str) -> bool:
+        """True when the sheet was collected and has at least one row."""
+        return sheet in self.collected
+
+    def table(self, sheet: str) -> pd.DataFrame:
+        return getattr(self, SHEET_ATTRIBUTES[sheet])
+
+    def partner_names(self) -> dict[str, str]:
+        return dict(zip(self.partners["id"], self.partners["nazwa"], strict=False))
+
+
+def read_gmina(path: str | Path) -> GminaData:
+    """Read and validate a gmina workbook (``.xlsx``) or folder of CSV files."""
+    path = Path(path)
+    report = ValidationReport(source=str(path))
+    schema = load_schema()
+    tables = _assign_sheets(load_tables(path, report), report)
+    unreadable = not tables and bool(report.errors)  # the file itself failed: sheet-by-sheet errors are noise
+    reader = _SheetReader(report)
+
+    info: dict[str, Any] = {}
+    frames: dict[str, pd.DataFrame] = {}
+    collected: set[str] = set()
+    for name, spec in schema.items():
+        table = tables.get(name)
+        if table is None:
+            if spec.required and not unreadable:
+                report.error(
+                    f"Brakuje wymaganego arkusza „{name}”.",
+                    hint=f"Dodaj arkusz (lub plik {name}.csv): {spec.description}",
+                )
+            elif tables:
+                report.info(f"Arkusz „{name}” nie został jeszcze zebrany — {_SKIPPED_STEPS}")
+            if name != "gmina":
+                frames[name] = _empty_frame(spec)
+            continue
+        if name == "gmina":
+            info = reader.read_gmina_fields(spec, table)
+            if info:
+                collected.add(name)
+            continue
+        parsed = reader.read_table(spec, table)
+        frames[name] = _to_frame(spec, parsed)
+        if len(frames[name]):
+            collected.add(name)
+        elif spec.required:
+            report.error(f"Arkusz „{table.source_name}” nie zawiera żadnego wiersza danych.", sheet=table.source_name)
+        else:
+            report.warning(
+                f"Arkusz „{table.source_name}” jest pusty (same nagłówki) — {_SKIPPED_STEPS}",
+                sheet=table.source_name,
+            )
+
+    names = {name: t.source_name for name, t in tables.items()}
+    data = GminaData(
+        source=path, info=info, partners=frames["partnerzy"], cooperation=frames["wspolpraca"],
+        services=frames["uslugi"], needs=frames["potrzeby"], survey=frames["ankieta"], report=report,
+        collected=frozenset(collected), sheet_names=names, field_rows=reader.field_rows,
+    )
+    _CrossChecks(data, names).run()
+    return data
+
+
+def _assign_sheets(tables: list[RawTable], report: ValidationReport) -> dict[str, RawTable]:
+    """Map workbook tabs / CSV files to the contract's sheets; warn about tabs nobody will read."""
+    assigned: dict[str, RawTable] = {}
+    known = [*load_schema()]
+    for table in tables:
+        name = match_sheet(table.source_name)
+        if name is None:
+            if normalize_code(table.source_name).strip("_") in IGNORED_SHEETS or table.cells.empty:
+                continue
+            guess = closest(table.source_name, known)
+            report.warning(
+                f"Arkusz „{table.source_name}” nie jest częścią szablonu i zostanie pominięty.",
+                sheet=table.source_name,
+                hint=(f"Czy chodziło o „{guess}”? Zmień nazwę arkusza." if guess
+                      else f"Arkusze szablonu: {', '.join(known)}."),
+            )
+            continue
+        if name in assigned:
+            kept, other = assigned[name], table
+            if normalize_code(table.source_name) == name != normalize_code(kept.source_name):
+                kept, other = table, kept  # the exact name wins over an alias ("partnerzy" over "instytucje")
+            report.error(
+                f"Dwa arkusze odpowiadają „{name}”: „{kept.source_name}” i „{other.source_name}” — "
+                f"czytam „{kept.source_name}”.",
+                sheet=other.source_name, hint="Zostaw jeden z nich (albo połącz ich wiersze).",
+            )
+            assigned[name] = kept
+            continue
+        assigned[name] = table
+    return assigned
+
+
+class _SheetReader:
+    """Header matching and per-cell parsing of one sheet at a time."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        self.report = report
+        self.field_rows: dict[str, int] = {}
+        instrument = load_instrument()
+        self.survey_items = set(instrument.item_codes) if instrument else set()
+        self.instrument_version = instrument.version if instrument else ""
+
+    # -- gmina: a two-column "pole / wartosc" sheet (a one-row wide layout is accepted too) ----------------
+    def read_gmina_fields(self, spec: SheetSpec, table: RawTable) -> dict[str, Any]:
+        sheet = table.source_name
+        pairs = self._gmina_pairs(spec, table)
+        info: dict[str, Any] = {}
+        seen_rows: dict[str, int] = {}
+        for row_number, key, value in pairs:
+            name = spec.match_header(key)
+            if name is None:
+                if normalize_code(key) in {"pole", "wartosc"}:
+                    continue
+                guess = closest(as_text(key), [c.name for c in spec.columns])
+                self.report.warning(
+                    f"Nieznane pole „{as_text(key)}” — pomijam.", sheet=sheet, row=row_number, column="pole",
+                    value=as_text(key),
+                    hint=(f"Czy chodziło o „{guess}”?" if guess
+                          else f"Znane pola: {', '.join(c.name for c in spec.columns)}."),
+                )
+                continue
+            if name in seen_rows:
+                self.report.warning(
+                    f"Pole „{name}” występuje drugi raz (pierwszy raz w wierszu {seen_rows[name]}) — "
+                    "biorę pierwszą wartość.",
+                    sheet=sheet, row=row_number, column="pole",
+                )
+                continue
+            seen_rows[name] = row_number
+            self.field_rows[name] = row_number
+            column = spec.column(name)
+            if value is None:
+                continue
+            parsed, issues = self._interpret(column, value)
+            self._emit(issues, sheet, row_number, f"wartosc ({name})")
+            if parsed is not None:
+                info[name] = parsed
+        for column in spec.columns:
+            if column.required and column.name not in info:
+                where = seen_rows.get(column.name)
+                self.report.error(
+                    f"Brakuje wartości pola „{column.name}” ({column.description.rstrip('.')}).",
+                    sheet=sheet, row=where, column="wartosc" if where else "pole",
+                    hint=f"Wpisz ją w kolumnie „wartosc” obok pola „{column.name}”.",
+                )
+        return info
+
+    def _gmina_pairs(self, spec: SheetSpec, table: RawTable) -> list[tuple[int, object, object]]:
+        rows = table.rows
+        if not rows:
+            return []
+        first = rows[0]
+        wide = sum(spec.match_header(v) is not None for v in first if v is not None) >= 2
+        if wide and normalize_code(first[0]) != "pole":
+            values = rows[1] if len(rows) > 1 else ()
+            number = table.row_numbers[1] if len(rows) > 1 else table.row_numbers[0] + 1
+            return [(number, key, values[i] if i < len(values) else None) for i, key in enumerate(first) if key]
+        start = next((i + 1 for i, row in enumerate(rows[:HEADER_SCAN_ROWS]) if normalize_code(row[0]) == "pole"), 0)
+        return [
+            (int(number), row[0], row[1] if len(row) > 1 else None)
+            for number, row in zip(table.row_numbers[start:], rows[start:], strict=True)
+            if row and row[0] is not None
+        ]
+
+    # -- ordinary sheets: one header row, one record per row ------------------------------------------------
+    def read_table(self, spec: SheetSpec, table: RawTable) -> dict[str, np.ndarray] | None:
+        """Columns of typed values (plus ``wiersz``) keyed by column code; None when there is no header."""
+        sheet = table.source_name
+        header_index = self._find_header(spec, table)
+        if header_index is None:
+            self.report.error(
+                f"Nie znaleziono wiersza nagłówków w arkuszu „{sheet}”.", sheet=sheet,
+                hint=f"Pierwszy wiersz powinien zawierać nazwy kolumn, m.in.: {', '.join(spec.required_columns)}.",
+            )
+            return None
+        header_row = int(table.row_numbers[header_index])
+        columns = self._map_header(spec, table.head(header_index + 1)[header_index], sheet, header_row)
+        present = {name for name, _ in columns.values()}
+        for column in spec.columns:
+            if column.required and column.name not in present:
+                self.report.error(
+                    f"Brakuje wymaganej kolumny „{column.name}”.", sheet=sheet, row=header_row, column=column.name,
+                    hint=f"Dodaj ją w wierszu nagłówków: {column.description}",
+                )
+        body = table.cells.iloc[header_index + 1 :].reset_index(drop=True)
+        numbers = table.row_numbers[header_index + 1 :]
+        raw = pd.DataFrame(
+            {name: body[i] if i in body.columns else pd.Series([None] * len(body), dtype=object)
+             for i, (name, _) in columns.items()},
+            index=body.index, columns=[name for name, _ in columns.values()],
+        )
+        keep = raw.notna().any(axis=1).to_numpy() & ~self._example_rows(spec, raw, sheet, numbers)
+        keep &= ~self._duplicate_rows(raw, keep, sheet, numbers)
+        raw, numbers = raw[keep].reset_index(drop=True), numbers[keep]
+        parsed: dict[str, np.ndarray] = {ROW_COLUMN: numbers}
+        for name, header_text in columns.values():
+            parsed[name] = self._parse_column(spec.column(name), raw[name], sheet, header_text, numbers)
+        return parsed
+
+    def _parse_column(
+        self, column: ColumnSpec, values: pd.Series, sheet: str, header: str, numbers: np.ndarray
+    ) -> np.ndarray:
+        """Typed values of one column: each distinct value interpreted once, problems reported per row."""
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        result = np.empty(len(uniques) + 1, dtype=object)  # the last slot (code -1) stays None: empty cells
+        for k, value in enumerate(uniques):
+            result[k], issues = self._interpret(column, value)
+            if issues:
+                for row in numbers[codes == k]:
+                    self._emit(issues, sheet, int(row), header)
+        if column.required:
+            for row in numbers[codes == -1]:
+                self.report.error("Brak wartości w wymaganej kolumnie.", sheet=sheet, row=int(row), column=header,
+                                  hint=f"Uzupełnij: {column.description}")
+        return result[codes]
+
+    def _example_rows(self, spec: SheetSpec, raw: pd.DataFrame, sheet: str, numbers: np.ndarray) -> np.ndarray:
+        """Rows equal to the template's example row (compared leniently): skipped, with a note."""
+        example = {c.name: normalize_code(c.example) for c in spec.columns if c.example}
+        matches = np.ones(len(raw), dtype=bool)
+        for name in raw.columns:
+            wanted = example.get(name)
+            column = raw[name]
+            if wanted is None:
+                matches &= column.isna().to_numpy()
+            else:
+                codes, uniques = pd.factorize(column, use_na_sentinel=True)
+                hit = np.array([normalize_code(as_text(v)) == wanted for v in uniques] + [False], dtype=bool)
+                matches &= hit[codes]
+            if not matches.any():
+                return matches
+        if not set(example) <= set(raw.columns):
+            return np.zeros(len(raw), dtype=bool)
+        for row in numbers[matches]:
+            self.report.info("Pominięto wiersz przykładowy z szablonu. Zastąp go własnymi danymi albo usuń.",
+                             sheet=sheet, row=int(row))
+        return matches
+
+    def _duplicate_rows(self, raw: pd.DataFrame, keep: np.ndarray, sheet: str, numbers: np.ndarray) -> np.ndarray:
+        """Exact repeats of an earlier row (all cells equal as text): counted once, with a warning."""
+        if raw.empty:
+            return np.zeros(len(raw), dtype=bool)
+        # Compare factorized codes: C speed, and equal cells get equal codes whatever their type.
+        codes = pd.DataFrame({name: pd.factorize(raw[name], use_na_sentinel=True)[0] for name in raw.columns})[keep]
+        flags = np.zeros(len(raw), dtype=bool)
+        if not codes.duplicated(keep="first").any():
+            return flags
+        involved = codes[codes.duplicated(keep=False)]
+        first_row: dict[tuple, int] = {}
+        for index, row in zip(involved.index, involved.itertuples(index=False, name=None), strict=True):
+            key = tuple(row)
+            if key in first_row:
+                self.report.warning(f"Wiersz jest identyczny z wierszem {first_row[key]} — liczę go raz.",
+                                    sheet=sheet, row=int(numbers[index]))
+                flags[index] = True
+            else:
+                first_row[key] = int(numbers[index])
+        return flags
+
+    def _find_header(self, spec: SheetSpec, table: RawTable) -> int | None:
+        """First of the top rows that names at least one known column (title rows above it are skipped)."""
+        for index, row in enumerate(table.head(HEADER_SCAN_ROWS)):
+            if any(self._header_name(spec, cell) for cell in row if cell is not None):
+                return index
+        return None
+
+    def _header_name(self, spec: SheetSpec, cell: object) -> str | None:
+        name = spec.match_header(cell)
+        if name is None and spec.name == "ankieta":
+            match = _SURVEY_HEADER.match(normalize_code(cell))
+            if match:
+                return f"q{int(match.group(1)):02d}"
+        return name
+
+    def _map_header(self, spec: SheetSpec, header: tuple, sheet: str, row: int) -> dict[int, tuple[str, str]]:
+        mapped: dict[int, tuple[str, str]] = {}
+        first_seen: dict[str, str] = {}
+        known = [c.name for c in spec.columns]
+        for index, cell in enumerate(header):
+            if cell is None:
+                continue
+            text = as_text(cell)
+            name = self._header_name(spec, cell)
+            if name is None:
+                guess = closest(text, known)
+                self.report.warning(
+                    f"Nieznana kolumna „{text}” — pomijam ją.", sheet=sheet, row=row, column=text,
+                    hint=f"Czy chodziło o „{guess}”?" if guess else None,
+                )
+                continue
+            if spec.name == "ankieta" and name.startswith("q") and name not in known:
+                self.report.warning(
+                    f"Kolumna „{text}” nie należy do ankiety (wersja {self.instrument_version}) — pomijam ją.",
+                    sheet=sheet, row=row, column=text,
+                    hint=f"Pytania ankiety: {known[4] if len(known) > 4 else ''} … {known[-1]}.",
+                )
+                continue
+            if name in first_seen:
+                self.report.error(
+                    f"Kolumna „{name}” występuje dwa razy („{first_seen[name]}” i „{text}”).",
+                    sheet=sheet, row=row, column=text, hint="Usuń lub przemianuj jedną z nich.",
+                )
+                continue
+            first_seen[name] = text
+            mapped[index] = (name, text)
+        return mapped
+
+    # -- one value ---------------------------------------------------------------------------------------------
+    def _interpret(self, column: ColumnSpec, value: object) -> tuple[Any, list[_Issue]]:
+        """Typed value of one cell and the problems it has, without a location (added per row by the caller).
+
+        Called once per distinct value of a column, so a sector typed 10,000 times is looked up once.
+        """
+        issues: list[_Issue] = []
+        kind = column.kind
+        if kind in {"text", "id", "partner_ref", "phone"}:
+            return (value if isinstance(value, str) else as_text(value)), issues
+        if kind == "email":
+            text = as_text(value)
+            if not looks_like_email(text):
+                issues.append(_Issue(Severity.WARNING, f"„{text}” nie wygląda na adres e-mail.", text,
+                                     "Oczekiwano adresu w rodzaju sekretariat@ops.example.pl."))
+            return text, issues
+        if kind == "dict":
+            return self._resolve(column, value, issues), issues
+        if kind == "multidict":
+            codes: list[str] = []
+            for piece in split_multi(value):
+                code = self._resolve(column, piece, issues)
+                if code is not None and code not in codes:
+                    codes.append(code)
+            return tuple(codes), issues
+        if kind == "scale":
+            return self._scale(column, value, issues), issues
+        parsers = {
+            "int": lambda v: parse_int(v, column.minimum, column.maximum),
+            "date": parse_date,
+            "pomiar": parse_pomiar,
+            "teryt": parse_teryt,
+            "survey_item": parse_survey_answer,
+        }
+        result = parsers[kind](value)
+        if isinstance(result, Bad):
+            issues.append(_bad(value, result.expected))
+            return None, issues
+        return result, issues
+
+    @staticmethod
+    def _scale(column: ColumnSpec, value: object, issues: list[_Issue]) -> int | None:
+        """A number on a labelled scale; the label (``koordynacja``) or ``3 – koordynacja`` is accepted too."""
+        result = parse_int(value, column.minimum, column.maximum)
+        if not isinstance(result, Bad):
+            return result
+        if isinstance(value, str):
+            lead = re.match(r"^\s*(\d+)\s*[-–—.:)]\s*[^\d\s]", value)  # "3 – koordynacja", not "2.5"
+            code = lead.group(1) if lead else dictionary(column.dictionary).resolve(value)
+            if code is not None:
+                retry = parse_int(code, column.minimum, column.maximum)
+                if not isinstance(retry, Bad):
+                    return retry
+        dic = dictionary(column.dictionary)
+        scale = "; ".join(f"{e.code} {e.label.lower()}" for e in dic.entries)
+        issues.append(_bad(value, f"{result.expected} ({scale})"))
+        return None
+
+    @staticmethod
+    def _resolve(column: ColumnSpec, value: object, issues: list[_Issue]) -> str | None:
+        dic = dictionary(column.dictionary)
+        code = dic.resolve(value)
+        if code is None:
+            hint = sentence(f"Dozwolone: {dic.allowed_text()}")
+            institution = dic.by_abbreviation(value)
+            suggestion = None if institution else dic.suggest(as_text(value))
+            if institution:
+                hint = (f"Tu wpisuje się wartość ze słownika, a nie nazwę instytucji: dla „{as_text(value)}” to "
+                        f"„{institution}”. {hint}")
+            elif suggestion:
+                hint = f"Czy chodziło o „{suggestion}”? {hint}"
+            issues.append(_Issue(Severity.ERROR, f"Nieznana wartość „{as_text(value)}”.", as_text(value), hint))
+        return code
+
+    def _emit(self, issues: list[_Issue], sheet: str, row: int | None, column: str) -> None:
+        for issue in issues:
+            self.report.add(issue.severity, issue.message, sheet=sheet, row=row, column=column, value=issue.value,
+                            hint=issue.hint)
+
+
+@dataclass(frozen=True)
+class _Issue:
+    severity: Severity
+    message: str
+    value: str | None = None
+    hint: str | None = None
+
+
+def _bad(value: object, expected: str) -> _Issue:
+    text = as_text(value)
+    return _Issue(Severity.ERROR, f"Niepoprawna wartość „{text}”.", text, sentence(f"Oczekiwano: {expected}"))
+
+
+def _one_slip_apart(typed: str, known: str) -> bool:
+    """A slip of the fingers between short ids: two letters swapped ("CSU" for "CUS"), one left out or added
+    ("PCR", "PCPR"), a key pressed twice ("KKP" for "KPP"), or one letter wrong in a code of four or more ("MOPS" for
+    "GOPS"). In three characters a changed letter makes another institution: "OSP" is not "OHP", "SP3" not "SP2".
+    """
+    if len(typed) == len(known):
+        diff = [i for i in range(len(typed)) if typed[i] != known[i]]
+        if len(diff) == 1:
+            i = diff[0]
+            doubled = typed[i] in {typed[i - 1] if i > 0 else "", typed[i + 1] if i + 1 < len(typed) else ""}
+            return len(typed) >= 4 or doubled
+        return (len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == known[diff[1]]
+                and typed[diff[1]] == known[diff[0]])
+    if abs(len(typed) - len(known)) != 1:
+        return False
+    short, long = sorted((typed, known), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def _frame_columns(spec: SheetSpec) -> list[str]:
+    return [*(c.name for c in spec.columns), ROW_COLUMN]
+
+
+def _empty_frame(spec: SheetSpec) -> pd.DataFrame:
+    return _to_frame(spec, None)
+
+
+def _to_frame(spec: SheetSpec, parsed: dict[str, np.ndarray] | None) -> pd.DataFrame:
+    """The sheet's typed table with every column of the schema (absent ones empty) and ``wiersz``."""
+    parsed = parsed or {}
+    n = len(parsed.get(ROW_COLUMN, ()))
+    empty = np.full(n, None, dtype=object)
+    data: dict[str, Any] = {}
+    for column in spec.columns:
+        values = parsed.get(column.name, empty)
+        if column.kind in {"int", "scale", "survey_item"}:
+            data[column.name] = pd.array(values, dtype="Int64")
+        elif column.kind == "date":
+            data[column.name] = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
+        elif column.kind == "multidict":
+            data[column.name] = pd.Series([v if isinstance(v, tuple) else () for v in values], dtype=object)
+        else:
+            data[column.name] = pd.Series(values, dtype=object)
+    data[ROW_COLUMN] = pd.array(parsed.get(ROW_COLUMN, np.zeros(0, dtype=int)), dtype="Int64")
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
+    if spec.name == "partnerzy":
+        frame["rola"] = frame["rola"].where(frame["rola"].notna(), "partner")
+    if spec.name == "wspolpraca":
+        frame["pomiar"] = frame["pomiar"].where(frame["pomiar"].notna(), DEFAULT_MEASUREMENT)
+    return frame[_frame_columns(spec)]
+
+
+class _CrossChecks:
+    """Checks that need more than one row or sheet: ids, references, the leader, duplicated reports."""
+
+    def __init__(self, data: GminaData, names: dict[str, str]) -> None:
+        self.data = data
+        self.report = data.report
+        self.names = names
+        self.ids: dict[str, str] = {}
+
+    def sheet(self, name: str) -> str:
+        return self.names.get(name, name)
+
+    def run(self) -> None:
+        self._partner_ids()
+        self._references()
+        self._self_ties()
+        self._duplicate_reports()
+        self._unique("uslugi", ["id"], "Usługa o identyfikatorze „{0}” powtarza się")
+        self._unique("ankieta", ["respondent", "pomiar"], "Respondent „{0}” ma dwie ankiety w pomiarze {1}")
+        self._leader()
+        self._declarations()
+        self._survey_answers()
+
+    def _partner_ids(self) -> None:
+        partners = self.data.partners
+        first_rows: dict[str, int] = {}
+        for pid, row in zip(partners["id"], partners[ROW_COLUMN], strict=True):
+            if pid is None:
+                continue
+            key = normalize_code(pid) or pid
+            if key in self.ids:
+                first = first_rows[key]
+                self.report.error(
+                    f"Identyfikator „{pid}” powtarza się (pierwszy raz w wierszu {first}).",
+                    sheet=self.sheet("partnerzy"), row=int(row), column="id", value=pid,
+                    hint="Każdy partner musi mieć własny, niepowtarzalny kod.",
+                )
+                continue
+            self.ids[key] = pid
+            first_rows[key] = int(row)
+
+    def resolve_partner(self, value: object) -> str | None:
+        return self.ids.get(normalize_code(value) or str(value))
+
+    def _references(self) -> None:
+        targets = [("wspolpraca", "od"), ("wspolpraca", "do"), ("uslugi", "partner"), ("ankieta", "partner")]
+        for sheet, column in targets:
+            frame = self.data.table(sheet)
+            if frame.empty:
+                continue
+            codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+            resolved = np.empty(len(uniques) + 1, dtype=object)
+            rows = frame[ROW_COLUMN].to_numpy()
+            for k, value in enumerate(uniques):
+                resolved[k] = self.resolve_partner(value)
+                if resolved[k] is None and self.ids:
+                    hint = self._partner_hint(str(value))
+                    for row in rows[codes == k]:
+                        self._unknown_partner(value, sheet, int(row), column, hint)
+            frame[column] = resolved[codes]
+        leader = self.data.info.get("lider")
+        if leader is not None:
+            canonical = self.resolve_partner(leader)
+            if canonical is None:
+                if self.ids:
+                    self._unknown_partner(leader, "gmina", self.data.field_rows.get("lider"), "wartosc (lider)",
+                                          self._partner_hint(str(leader)))
+                self.data.info.pop("lider")
+            else:
+                self.data.info["lider"] = canonical
+
+    def _unknown_partner(self, value: object, sheet: str, row: int | None, column: str, hint: str) -> None:
+        """Only called when a partner list exists: without one, its absence is the single error to report."""
+        self.report.error(
+            f"Nieznany partner „{value}” — nie ma go w arkuszu „{self.sheet('partnerzy')}”.",
+            sheet=self.sheet(sheet), row=row, column=column, value=str(value), hint=hint,
+        )
+
+    def _partner_hint(self, value: str) -> str:
+        partners = self.data.partners
+        by_name = {normalize_code(n): pid for pid, n in zip(partners["id"], partners["nazwa"], strict=True) if n}
+        if normalize_code(value) in by_name:
+            return f"To nazwa partnera — wpisz jego identyfikator „{by_name[normalize_code(value)]}”."
+        key = normalize_code(value)
+        ids = list(self.ids.values())
+        if len(key) <= 4:  # short ids (SP1 and SP2, OSP and OHP) are different institutions a letter apart
+            near = [pid for pid in ids if _one_slip_apart(key, normalize_code(pid))]
+            guess = near[0] if len(near) == 1 else None
+        else:
+            guess = closest(value, ids, cutoff=0.5)
+        base = "Wpisz identyfikator z kolumny „id” arkusza partnerzy albo dodaj tego partnera."
+        return f"Czy chodziło o „{guess}”? {base}" if guess else base
+
+    def _self_ties(self) -> None:
+        ties = self.data.cooperation
+        if ties.empty:
+            return
+        mask = ties["od"].notna() & (ties["od"] == ties["do"])
+        for od, row in zip(ties.loc[mask, "od"], ties.loc[mask, ROW_COLUMN], strict=True):
+            self.report.error(
+                f"Partner „{od}” zgłasza współpracę sam ze sobą.", sheet=self.sheet("wspolpraca"), row=int(row),
+                column="do", value=od, hint="W kolumnie „do” wpisz innego partnera.",
+            )
+
+    def _duplicate_reports(self) -> None:
+        """Two different rows about the same pair and measurement: keep the higher level, as the network does."""
+        ties = self.data.cooperation
+        if ties.empty:
+            return
+        key = ["od", "do", "pomiar"]
+        dup = ties.duplicated(key, keep=False) & ties["od"].notna() & ties["do"].notna()
+        if not dup.any():
+            return
+        for (od, do, pomiar), group in ties[dup].groupby(key, sort=False):
+            rows = ", ".join(str(r) for r in group[ROW_COLUMN])
+            self.report.warning(
+                f"„{od}” opisał współpracę z „{do}” w pomiarze {pomiar} więcej niż raz (wiersze {rows}) — "
+                "przyjmuję najwyższy poziom.",
+                sheet=self.sheet("wspolpraca"), row=int(group[ROW_COLUMN].iloc[1]),
+                hint="Zostaw jeden wiersz na parę i pomiar.",
+            )
+        order = ties.sort_values(["poziom", ROW_COLUMN], ascending=[False, True], na_position="last")
+        kept = order.drop_duplicates(key).sort_index()
+        self.data.cooperation = kept
+
+    def _unique(self, sheet: str, key: list[str], message: str) -> None:
+        frame = self.data.table(sheet)
+        if frame.empty:
+            return
+        valid = frame[key].notna().all(axis=1)
+        dup = frame.duplicated(key, keep="first") & valid
+        for _, row in frame[dup].iterrows():
+            values = [row[k] for k in key]
+            first = frame.loc[(frame[key] == pd.Series(values, index=key)).all(axis=1), ROW_COLUMN].iloc[0]
+            self.report.error(
+                message.format(*values) + f" (pierwszy raz w wierszu {first}).",
+                sheet=self.sheet(sheet), row=int(row[ROW_COLUMN]), column=key[0], value=str(values[0]),
+                hint="Nadaj niepowtarzalny kod albo usuń powtórzony wiersz.",
+            )
+
+    def _leader(self) -> None:
+        partners = self.data.partners
+        leaders = partners.loc[partners["rola"] == "lider"]
+        named = self.data.info.get("lider")
+        sheet = self.sheet("partnerzy")
+        if len(leaders) > 1:
+            rows = ", ".join(str(r) for r in leaders[ROW_COLUMN])
+            self.report.error(
+                f"Rolę „lider” ma więcej niż jeden partner (wiersze {rows}).", sheet=sheet, column="rola",
+                hint="PZK ma jednego lidera (OPS lub CUS); pozostałym ustaw rolę „partner”.",
+            )
+        if named is not None:
+            role = partners.loc[partners["id"] == named, "rola"]
+            if len(role) and role.iloc[0] != "lider":
+                row = int(partners.loc[partners["id"] == named, ROW_COLUMN].iloc[0])
+                self.report.error(
+                    f"Partner „{named}” jest wskazany jako lider w arkuszu „{self.sheet('gmina')}”, "
+                    f"ale w arkuszu „{sheet}” ma rolę „{role.iloc[0]}”.",
+                    sheet=sheet, row=row, column="rola", value=str(role.iloc[0]),
+                    hint="Ustaw mu rolę „Lider” albo popraw pole „lider” w arkuszu gmina.",
+                )
+        elif self.data.has("partnerzy") and leaders.empty:
+            self.report.warning(
+                "Nie wskazano lidera PZK.", sheet=self.sheet("gmina"), column="lider",
+                hint="Wpisz id lidera w polu „lider” arkusza gmina i nadaj mu rolę „Lider” w arkuszu partnerzy.",
+            )
+
+    def _declarations(self) -> None:
+        partners = self.data.partners
+        missing = partners[partners["rola"].isin(["lider", "partner"]) & self.data.without_declaration()]
+        for pid, row in zip(missing["id"], missing[ROW_COLUMN], strict=True):
+            self.report.warning(
+                f"Partner „{pid}” nie ma podpisanej deklaracji ani listu intencyjnego.",
+                sheet=self.sheet("partnerzy"), row=int(row), column="deklaracja",
+                hint="Jeśli podpisał, wpisz „podpisana” lub „list intencyjny”; jeśli nie — zaproś go do podpisania.",
+            )
+
+    def _survey_answers(self) -> None:
+        survey = self.data.survey
+        if survey.empty:
+            return
+        items = [c for c in survey.columns if _SURVEY_HEADER.match(c)]
+        if not items:
+            return
+        blank = survey[items].isna().all(axis=1)
+        for respondent, row in zip(survey.loc[blank, "respondent"], survey.loc[blank, ROW_COLUMN], strict=True):
+            self.report.warning(
+                f"Ankieta respondenta „{respondent}” nie ma żadnej odpowiedzi — nie zostanie policzona.",
+                sheet=self.sheet("ankieta"), row=int(row),
+            )
+

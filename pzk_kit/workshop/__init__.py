@@ -1,0 +1,1 @@
+"""What a trainer uses in the room: the browser app, notebook widgets and printable documents."""
