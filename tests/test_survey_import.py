@@ -260,6 +260,26 @@ def test_fewer_than_three_respondents_warns(gmina, tmp_path):
                for line in report_lines(result))
 
 
+def test_gmina_as_csv_folder_and_export_with_a_title_sheet_and_line(tmp_path):
+    """A gmina given as CSV files still gets a workbook; the export's header may sit below a title, on a later sheet."""
+    folder = tmp_path / "gmina_csv"
+    shutil.copytree(ROOT / "data" / "przyklad" / "gmina_przykladowa_csv", folder)
+    book = openpyxl.load_workbook(SAMPLES / "microsoft_forms.xlsx")
+    book["Arkusz1"].insert_rows(1)
+    book["Arkusz1"]["A1"] = "Ankieta PZK — odpowiedzi"
+    summary = book.create_sheet("Podsumowanie", 0)
+    summary.append(["Liczba odpowiedzi", 5])
+    export = tmp_path / "forms.xlsx"
+    book.save(export)
+    out = tmp_path / "nowy.xlsx"
+    result = import_survey(export, folder, out, measurement="T1")
+    assert result.sheet == "Arkusz1" and len(result.added) == 5
+    assert [(b.row, b.column.letter) for b in result.bad] == [(5, "J")]  # one row lower than in the sample
+    before = set(read_gmina(folder).survey["respondent"])
+    after = read_gmina(out).survey
+    assert set(after["respondent"]) == before | set(result.added)
+
+
 # -- hostile and broken input ----------------------------------------------------------------------------------
 
 
@@ -281,9 +301,20 @@ def test_hostile_strings_never_reach_the_workbook(gmina, tmp_path):
     for payload in PAYLOADS:
         if payload.strip() and payload not in original:
             assert not any(payload.strip() in c for c in cells if c not in original), payload
+    places = [(b.row, b.column.index) for b in result.bad]
+    assert places == sorted(places)  # row by row, left to right, as a user goes through the file
     text = "\n".join(report_lines(result))
     assert "=HYPERLINK" in text  # named for the user, as text on the console
     assert "\x1b" not in text and "\x07" not in text
+
+
+def test_a_column_of_nonsense_is_counted_not_listed_to_the_end(gmina, tmp_path):
+    export = tmp_path / "wyniki.csv"
+    export.write_text("q01;q02\n" + "".join(f"zle{i};4\n" for i in range(60)), encoding="utf-8")
+    result = import_survey(export, gmina, tmp_path / "nowy.xlsx", measurement="T3")
+    lines = report_lines(result)
+    assert len(result.bad) == 60 and sum(line.startswith("  wiersz ") for line in lines) == 50
+    assert "  … i jeszcze 10 (pokazano pierwsze 50)." in lines
 
 
 def test_export_without_any_item_is_refused(gmina, tmp_path):

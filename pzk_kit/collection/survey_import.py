@@ -40,6 +40,7 @@ CODE_PREFIX = "F"  # "formularz online"; partner forms merged by `pzk zbierz` us
 CLOSE_RATIO = 0.9  # difflib ratio on normalised wording from which a reworded question counts as the same one
 HINT_RATIO = 0.6  # below CLOSE_RATIO but at least this: named as the nearest question of an unmatched column
 HEADER_SCAN_ROWS = 5
+BAD_SHOWN = 50  # answers named one by one; a whole column of nonsense is a wrong column, the count says so
 _CODE = re.compile(r"^\s*q0*(\d{1,3})(?![0-9a-z])\s*[.)\-–—:]*\s*", re.IGNORECASE)
 _INNER_CODE = re.compile(r"(?<![0-9a-z])q\d{2,3}(?![0-9a-z])", re.IGNORECASE)
 _BRACKET = re.compile(r"\[([^\[\]]+)\]\s*$")  # Google's grid "Title [row]", LimeSurvey's "Question [sub-question]"
@@ -443,7 +444,7 @@ def _read_answers(table: sources.RawTable, header_at: int, columns: ColumnMap,
         if seen[key] > 1:  # the same answers and no id to tell them apart: two people, not one sent twice
             key += f"|{seen[key]}"
         rows.append(ImportedRow(respondent_code(key), sector, answers))
-    return rows, bad, empty
+    return rows, sorted(bad, key=lambda b: (b.row, b.column.index)), empty
 
 
 def _respondent_key(answers: dict[str, int], sector: str | None, ids: list[object], instrument: Instrument) -> str:
@@ -505,10 +506,12 @@ def report_lines(result: ImportResult) -> list[str]:
         lines.append(_t("import_brakujace", lista=", ".join(result.missing_items)))
     if result.bad:
         lines.append(_t("import_bledne", liczba=len(result.bad)))
-        for problem in result.bad:
+        for problem in result.bad[:BAD_SHOWN]:
             hint = " " + _t("import_czy_chodzilo", etykieta=problem.suggestion) if problem.suggestion else ""
             lines.append("  " + _t("import_bledne_wiersz", wiersz=problem.row, kolumna=problem.column.named(),
                                    wartosc=_shorten(problem.value), podpowiedz=hint))
+        if len(result.bad) > BAD_SHOWN:
+            lines.append("  " + _t("import_bledne_wiecej", liczba=len(result.bad) - BAD_SHOWN, pokazane=BAD_SHOWN))
         if any(not p.sector for p in result.bad):
             lines.append(_t("import_dozwolone_odpowiedzi", etykiety=", ".join(f"„{s}”" for s in instrument.scale),
                             nie_wiem=instrument.dont_know))
