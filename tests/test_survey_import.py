@@ -132,6 +132,19 @@ def test_importing_the_same_export_again_adds_nobody(gmina, tmp_path):
     assert a.drop(columns="wiersz").equals(b.drop(columns="wiersz"))
 
 
+def test_the_rest_of_the_gmina_is_carried_over_unchanged(gmina, tmp_path):
+    out = tmp_path / "nowy.xlsx"
+    result = import_survey(SAMPLES / "google_forms.csv", gmina, out)
+    before, after = read_gmina(gmina), read_gmina(out)
+    assert after.info == before.info
+    for sheet in ("partnerzy", "wspolpraca", "uslugi", "potrzeby"):
+        old, new = before.table(sheet), after.table(sheet)
+        assert old.drop(columns="wiersz").equals(new.drop(columns="wiersz")), sheet
+    old_survey = after.survey[~after.survey["respondent"].isin(result.added)]
+    assert old_survey.drop(columns="wiersz").reset_index(drop=True).equals(
+        before.survey.drop(columns="wiersz").reset_index(drop=True))
+
+
 # -- Google Forms ----------------------------------------------------------------------------------------------
 
 
