@@ -257,6 +257,34 @@ def cmd_dokumenty(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ankieta(args: argparse.Namespace) -> int:
+    """The survey's exact wording for online tools; without options, what the command can do."""
+    from pzk_kit import texts
+    from pzk_kit.collection.survey_text import survey_text, wording, write_survey_text
+
+    if args.plik:
+        path = write_survey_text(Path(args.plik), sector=not args.bez_sektora, overwrite=args.nadpisz)
+        print_line(texts.fill(wording()["cli_zapisano"], plik=path))
+        if not args.tekst:
+            return EXIT_OK
+    if args.tekst:
+        print_line(survey_text(sector=not args.bez_sektora))
+        return EXIT_OK
+    print_line(wording()["cli_pomoc"])
+    return EXIT_OK
+
+
+def cmd_importuj_ankiete(args: argparse.Namespace) -> int:
+    """Respondents from an online survey export added to a new copy of the gmina's workbook."""
+    from pzk_kit.collection.survey_import import import_survey, report_lines
+
+    result = import_survey(Path(args.export), Path(args.do), Path(args.out), measurement=args.pomiar,
+                           overwrite=args.nadpisz)
+    for line in report_lines(result):
+        print_line(line)
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """The browser app (Voila) for workshops; runs until Ctrl+C."""
     from pzk_kit.workshop.servers import run_app
@@ -375,6 +403,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_out_dir(p, "folder na dokumenty (powstaje w całości albo wcale)")
     _add_overwrite(p, "zastąp istniejący folder DIR")
     p.set_defaults(handler=cmd_dokumenty)
+
+    p = sub.add_parser("ankieta", help="tekst ankiety samooceny do wklejenia w Microsoft Forms, Google lub LimeSurvey",
+                       description="Wypisuje ankietę samooceny w dokładnym brzmieniu: tytuł, wstęp, skalę "
+                       "odpowiedzi, pytania z kodami (q01. …) i nieobowiązkowe pytanie o sektor — gotowe do "
+                       "wklejenia w narzędzie ankietowe online. Wyniki wczytuje pzk importuj-ankiete.")
+    p.add_argument("--tekst", action="store_true", help="wypisz tekst ankiety")
+    p.add_argument("--plik", metavar="OUT.txt", help="zapisz ten sam tekst do pliku (UTF-8)")
+    p.add_argument("--bez-sektora", action="store_true", help="bez pytania o sektor instytucji")
+    _add_overwrite(p, "zastąp istniejący plik OUT.txt")
+    p.set_defaults(handler=cmd_ankieta)
+
+    p = sub.add_parser("importuj-ankiete", help="dodaj do skoroszytu gminy odpowiedzi z ankiety online",
+                       description="Czyta wyniki ankiety pobrane z Microsoft Forms, Formularzy Google lub "
+                       "LimeSurvey (.xlsx albo .csv), rozpoznaje pytania po kodzie (q01, …) albo treści i zapisuje "
+                       "nowy skoroszyt: dane gminy z INPUT i respondentów dopisanych do arkusza „ankieta”. INPUT "
+                       "zostaje bez zmian; adresy e-mail i nazwiska z narzędzia nie są przenoszone; ponowny import "
+                       "tego samego pliku nikogo nie dodaje.")
+    p.add_argument("export", metavar="EXPORT", help="wyniki ankiety: plik .xlsx albo .csv z narzędzia ankietowego")
+    p.add_argument("--do", required=True, metavar="INPUT", help="skoroszyt .xlsx albo folder CSV gminy (tylko czytany)")
+    p.add_argument("--out", required=True, metavar="NOWY.xlsx", help="nowy skoroszyt z dopisanymi respondentami")
+    p.add_argument("--pomiar", default=None, metavar="T0", type=_measurement,
+                   help="pomiar odpowiedzi: T0, T1, … (domyślnie najnowszy w danych gminy, a bez pomiarów T0)")
+    _add_overwrite(p, "zastąp istniejący NOWY.xlsx (INPUT i EXPORT nigdy)")
+    p.set_defaults(handler=cmd_importuj_ankiete)
     p = sub.add_parser("app", help="uruchom aplikację w przeglądarce (warsztaty, bez internetu)",
                        description="Uruchamia aplikację PZK w przeglądarce: wczytanie skoroszytu lub Gminy "
                        "Przykładowej, sprawdzenie danych, mapa partnerów, koszyk usług, ewaluacja i pliki do "

@@ -111,7 +111,7 @@ def test_every_help_is_polish(capsys):
         assert "opcje:" in text and "pokaż tę pomoc i zakończ" in text, argv
         assert not _english_words(text), (argv, _english_words(text), text)
     code, text = _command_output(capsys, ["--help"])
-    assert "--version   pokaż wersję zestawu i zakończ" in text
+    assert "--version pokaż wersję zestawu i zakończ" in " ".join(text.split())  # column width follows the commands
 
 
 def test_server_help_names_the_servers_default_ports(capsys):

@@ -1,0 +1,1 @@
+"""Zbieranie danych od partnerów: formularze, ich scalanie i import ankiet z narzędzi online."""
