@@ -125,3 +125,19 @@ def names(data: GminaData, ids: tuple[str, ...] | list[str]) -> list[str]:
 
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def status_line(status: ResponseStatus, *, markup: str = "markdown") -> str:
+    """The response in one line with the glossary's names and formats (notebook 01, the app):
+    ``Członkowie PZK: 4 · Członkowie, którzy opisali współpracę: 3 · Odsetek członków z odpowiedzią: 75 % · …``
+    (each figure printed as everywhere else, so a label never shows two forms of one number)."""
+    from pzk_kit import glossary
+
+    values: dict[str, object] = {
+        "members": len(status.members),
+        "partners_answered": len(status.respondents),
+        "response_rate": status.response_rate,
+    }
+    if status.reciprocity_answered is not None:
+        values["reciprocity_answered"] = status.reciprocity_answered
+    return glossary.line(values, markup=markup)
