@@ -44,6 +44,8 @@ CORE = [
 SUMMARY_FIELDS = [
     "measurement", "partners", "ties", "density", "components", "isolates", "reciprocity", "degree_centralization",
     "leader_reach", "brokers", "mean_level", "sectors_present", "sectors_missing",
+    # who answered the measurement (pzk_kit.network.response; tests/test_response.py)
+    "respondents", "non_respondents", "response_rate", "reciprocity_answered",
 ]
 
 
@@ -133,6 +135,9 @@ def test_star_reported_by_the_leader_only(make_gmina):
         "mean_level": approx4(2.5),  # (3 + 2 + 1 + 4) / 4 = 10/4
         "sectors_present": ["pomoc_spoleczna", "edukacja", "zdrowie", "zatrudnienie", "kultura"],
         "sectors_missing": ["sport", "wymiar_sprawiedliwosci", "bezpieczenstwo", "organizacje_pozarzadowe"],
+        # only the leader reported: A–D are silent, so no tie has both ends answering
+        "respondents": 1, "non_respondents": ["A", "B", "C", "D"], "response_rate": approx4(0.2),
+        "reciprocity_answered": None,
     }
     star = hand_graph(["L", "A", "B", "C", "D"], [("L", "A"), ("L", "B"), ("L", "C"), ("L", "D")])
     assert nx.betweenness_centrality(star)["L"] == pytest.approx(1.0)  # 6 pairs / ((5−1)(5−2)/2 = 6)
@@ -288,6 +293,8 @@ def test_level_zero_only(make_gmina):
         "sectors_present": ["pomoc_spoleczna", "edukacja", "zdrowie"],
         "sectors_missing": ["zatrudnienie", "kultura", "sport", "wymiar_sprawiedliwosci", "bezpieczenstwo",
                             "organizacje_pozarzadowe"],
+        # level 0 is an answer: all three answered, but there is no tie to judge reciprocity on
+        "respondents": 3, "non_respondents": [], "response_rate": 1.0, "reciprocity_answered": None,
     }
     net = build_network(data)
     assert list(level_distribution(net)) == [0, 0, 0, 0, 0]
@@ -434,6 +441,9 @@ def test_without_wspolpraca_sheet(make_gmina):
         "sectors_present": ["pomoc_spoleczna", "edukacja", "zatrudnienie"],
         "sectors_missing": ["zdrowie", "kultura", "sport", "wymiar_sprawiedliwosci", "bezpieczenstwo",
                             "organizacje_pozarzadowe"],
+        # no sheet: none of the three members answered
+        "respondents": 0, "non_respondents": ["OPS", "PUP", "SP"], "response_rate": 0.0,
+        "reciprocity_answered": None,
     }
     net = build_network(data)
     table = partner_table(net)

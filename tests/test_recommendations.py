@@ -118,9 +118,11 @@ def test_isolates_reach_reciprocity_and_centralization(build, gmina_rows):
     found = by_code(recommendations(build(gmina_rows)))
     assert found["izolowani"].evidence == ["Komenda Powiatowa Policji (KPP; rola: kandydat)"]
     assert "w pomiarze T0" in found["izolowani"].text
-    assert found["niska_wzajemnosc"].evidence == [
-        "Wzajemność zgłoszeń w pomiarze T0: 50\u00a0% (powiązania: 2, w tym zgłoszone przez obie strony: 1)."]
-    assert "Obie strony zgłosiły tylko 50\u00a0% powiązań (próg: 70\u00a0%)" in found["niska_wzajemnosc"].text
+    # GOPS–SP1 is one-sided only because SP1 did not answer: that is missing data, not low reciprocity
+    # (tests/test_response.py has the low reciprocity among answered pairs)
+    assert "niska_wzajemnosc" not in found
+    assert found["brak_odpowiedzi"].evidence == ["Członkowie, którzy opisali współpracę w pomiarze T0: 2 z 3.",
+                                                 "Bez odpowiedzi: Szkoła Podstawowa nr 1 (SP1)"]
     assert found["niski_zasieg_lidera"].evidence == [
         "Zasięg lidera w pomiarze T0: 67\u00a0%.", "Dalej niż dwa kroki od lidera: Komenda Powiatowa Policji (KPP)"]
     # degrees 2, 1, 1, 0: Σ(2 − d) / ((n − 1)(n − 2)) = 4 / 6
@@ -165,7 +167,9 @@ def test_measurement_chooses_the_network(build, gmina_rows):
     latest = by_code(recommendations(data))  # T1: the only tie is KPP–GOPS
     assert latest["izolowani"].evidence == ["Powiatowy Urząd Pracy (PUP; rola: partner)",
                                             "Szkoła Podstawowa nr 1 (SP1; rola: partner)"]
-    assert latest["niska_wzajemnosc"].evidence[0].startswith("Wzajemność zgłoszeń w pomiarze T1: 0\u00a0%")
+    # in T1 only the candidate KPP reported: every member is silent, and no pair answered to judge reciprocity
+    assert "niska_wzajemnosc" not in latest
+    assert latest["brak_odpowiedzi"].title.startswith("3 partnerzy nie odpowiedzieli")
     isolated = by_code(recommendations(data, "T0"))["izolowani"].evidence
     assert isolated == ["Komenda Powiatowa Policji (KPP; rola: kandydat)"]
     assert by_code(recommendations(data, "T7"))["izolowani"].evidence == latest["izolowani"].evidence

@@ -34,7 +34,7 @@ CONTRACT_OUTPUTS = {
 }
 NETWORK_KEYS = {"measurement", "partners", "ties", "density", "components", "isolates", "reciprocity",
                 "degree_centralization", "leader_reach", "brokers", "mean_level", "sectors_present",
-                "sectors_missing"}
+                "sectors_missing", "respondents", "non_respondents", "response_rate", "reciprocity_answered"}
 
 pytestmark = pytest.mark.slow
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from pzk_kit import basket, evaluation, network
 from pzk_kit.measurement import RunMeasurement, resolve
+from pzk_kit.network.response import ResponseStatus, status_of
 from pzk_kit.workbook.reading import GminaData, measurement_order
 
 if TYPE_CHECKING:
@@ -103,6 +104,11 @@ class Analysis:
     def summary(self) -> dict:
         """The contract's network measures of the run's map (:func:`pzk_kit.network.network_summary`)."""
         return network.network_summary(self.data, self.network_measurement, self.net)
+
+    @cached_property
+    def response(self) -> ResponseStatus:
+        """Who answered the run's map (:mod:`pzk_kit.network.response`): what the network figures rest on."""
+        return status_of(self.net)
 
     @cached_property
     def first_net(self) -> network.Network | None:

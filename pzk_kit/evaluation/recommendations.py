@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pzk_kit import basket, evaluation, glossary, network, texts
+from pzk_kit import basket, evaluation, glossary, network, polish, texts
 from pzk_kit.evaluation.analysis import Analysis
 from pzk_kit.evaluation.instrument import load_instrument
 from pzk_kit.files import atomic_file
@@ -183,13 +183,30 @@ def _check_leader_reach(ctx: Analysis, rule: Rule) -> _Finding | None:
 
 
 def _check_reciprocity(ctx: Analysis, rule: Rule) -> _Finding | None:
-    summary = ctx.summary
+    """Low reciprocity among the ties whose both ends answered: a tie left unconfirmed by a partner who never
+    filled in the sheet is missing data (rule ``brak_odpowiedzi``), not a different view of the cooperation."""
+    status = ctx.response
+    value = status.reciprocity_answered
     threshold = _parameter(rule, 0.7)
-    if not _has_ties_data(ctx) or not summary["ties"] or summary["reciprocity"] >= threshold:
+    if not _has_ties_data(ctx) or value is None or value >= threshold:
         return None
-    return _Finding({"pomiar": ctx.network_measurement, "wartosc": percent(summary["reciprocity"]),
-                     "prog": percent(threshold), "powiazania": summary["ties"],
-                     "wzajemne": round(summary["reciprocity"] * summary["ties"])})
+    return _Finding({"pomiar": ctx.network_measurement, "wartosc": percent(value), "prog": percent(threshold),
+                     "powiazania": status.answered_ties, "wzajemne": status.answered_reciprocal})
+
+
+def _check_non_response(ctx: Analysis, rule: Rule) -> _Finding | None:
+    """Members who did not describe their cooperation in the run's measurement. The rule's parameter holds the
+    three Polish forms of its subject for 1, 2–4 and 5 or more (``partner nie odpowiedział|…``)."""
+    status = ctx.response
+    if not _has_ties_data(ctx) or status.complete:
+        return None
+    one, few, many = rule.parameter.split("|")
+    missing = len(status.non_respondents)
+    items = [{"nazwa": _partner_name(ctx.data, pid), "id": pid} for pid in status.non_respondents]
+    return _Finding({"pomiar": ctx.network_measurement, "liczba": missing,
+                     "nie_odpowiedzieli": f"{missing} {polish.plural(missing, one, few, many)}",
+                     "czlonkowie": len(status.members), "odpowiedzieli": len(status.respondents),
+                     "odsetek": glossary.fmt("response_rate", status.response_rate)}, items)
 
 
 def _check_centralization(ctx: Analysis, rule: Rule) -> _Finding | None:
@@ -445,6 +462,7 @@ CHECKS: dict[str, Callable[[Analysis, Rule], _Finding | None]] = {
     "izolowani": _check_isolates,
     "niski_zasieg_lidera": _check_leader_reach,
     "niska_wzajemnosc": _check_reciprocity,
+    "brak_odpowiedzi": _check_non_response,
     "wysoka_centralizacja": _check_centralization,
     "niski_poziom": _check_mean_level,
     "rozbiezne_oceny": _check_disagreements,

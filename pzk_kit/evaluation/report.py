@@ -254,7 +254,12 @@ def _scorecard_lines(facts: Analysis) -> dict[str, tuple[_Line, bool]]:
         change, good = _change(before, value, fmt, direction)
         return _Line(fmt(value), f"{change} od {facts.first_net.measurement}" if change else "", good)
 
+    status = facts.response
+    answered = measure("response_rate", percent, "wyzej") if summary["response_rate"] is not None else _Line("—")
+    if status.members:  # "75 % (3 z 4)": the share and the people behind it
+        answered.value += f" ({_t('karta_z', liczba=len(status.respondents), z=len(status.members))})"
     lines.update({
+        "odpowiedzi": (answered, facts.has_ties),
         "powiazania": (measure("ties", str, "wyzej"), facts.has_ties),
         "sredni_poziom": (measure("mean_level", number, "wyzej"), facts.has_ties),
         "wzajemnosc": (measure("reciprocity", percent, "wyzej"), facts.has_ties),
@@ -521,6 +526,9 @@ def _network_chapter(document, facts: Analysis) -> None:
         return
     from pzk_kit.network import plots as network_plots
 
+    response_line = _response_line(facts)
+    if response_line:
+        _paragraph(document, response_line, after=6)
     layout = network_plots.compute_layout([facts.network_of(m).graph for m in facts.network_measurements])
     document.add_heading(_t("siec_mapa", pomiar=facts.network_measurement), level=2)
     figure = network_plots.draw_network(facts.net.graph, leader=facts.net.leader, pos=layout,
@@ -539,6 +547,22 @@ def _network_chapter(document, facts: Analysis) -> None:
         _paragraph(document, _t("siec_zmiana_opis", nowe=len(change.new_ties), utracone=len(change.lost_ties),
                                 zmiany=len(change.level_changes)), size=9.5, after=6)
     _recommendations_block(document, facts, "siec")
+
+
+def _response_line(facts: Analysis) -> str | None:
+    """Who described the cooperation: with someone missing, the map rests on those who answered, and says so."""
+    from pzk_kit.network import response
+
+    status = facts.response
+    if not status.members:
+        return None
+    if status.complete:
+        return _t("siec_odpowiedzi_wszyscy", pomiar=facts.network_measurement, czlonkowie=len(status.members))
+    missing = [f"{name} ({pid})" for name, pid in zip(response.names(facts.data, status.non_respondents),
+                                                      status.non_respondents, strict=True)]
+    return _t("siec_odpowiedzi_czesc", pomiar=facts.network_measurement, odpowiedzieli=len(status.respondents),
+              czlonkowie=len(status.members), odsetek=glossary.fmt("response_rate", status.response_rate),
+              brakujacy="; ".join(missing))
 
 
 def _codes_table(document, facts: Analysis) -> None:

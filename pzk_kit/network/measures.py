@@ -147,7 +147,10 @@ def sectors_missing(data: GminaData) -> list[str]:
 
 
 def network_summary(data: GminaData, measurement: str = DEFAULT_MEASUREMENT, net: Network | None = None) -> dict:
-    """The ``network`` part of ``summary.json`` (CONTRACT §3), with exactly its field names."""
+    """The ``network`` part of ``summary.json`` (CONTRACT §3), with exactly its field names, followed by who
+    answered the measurement (:mod:`pzk_kit.network.response`)."""
+    from pzk_kit.network import response
+
     net = net or build_network(data, measurement)
     n, ties = net.n, net.ties
     levels = net.tie_levels()
@@ -166,6 +169,7 @@ def network_summary(data: GminaData, measurement: str = DEFAULT_MEASUREMENT, net
         "mean_level": _round(levels.mean()) if ties else 0.0,
         "sectors_present": sectors_present(data),
         "sectors_missing": sectors_missing(data),
+        **response.summary_part(response.status_of(net)),
     }
 
 
@@ -416,12 +420,16 @@ def summary_table(summary: dict) -> pd.DataFrame:
 
     Names, formats and definitions are the glossary's (``data/miary.csv``), the same in every output.
     """
+    from pzk_kit.network.response import GLOSSARY_CODES
+
     sectors = dictionary("sektory")
+    key_of = {code: key for key, code in GLOSSARY_CODES.items()}
     rows = []
     for entry in glossary.of_step("siec"):
-        if entry.code not in summary:
+        key = key_of.get(entry.code, entry.code)
+        if key not in summary:
             continue
-        value = summary[entry.code]
+        value = summary[key]
         if entry.code in {"sectors_present", "sectors_missing"}:
             value = [sectors.label(c) for c in value]
         rows.append({"Miara": entry.label, "Wartość": glossary.fmt(entry.code, value),

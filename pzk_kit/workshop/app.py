@@ -152,7 +152,7 @@ class WorkshopApp:
     that takes time shows a spinner with what is being done.
     """
 
-    TAB_KEYS = ("mapa", "koszyk", "ewaluacja", "pliki")
+    TAB_KEYS = ("mapa", "koszyk", "ewaluacja", "zbieranie", "pliki")
 
     def __init__(self, preload: str | Path | None = None) -> None:
         self.data: GminaData | None = None
@@ -326,7 +326,7 @@ class WorkshopApp:
         message = text("przygotowuje_zakladke", zakladka=text(f"zakladka_{key}"))
         box.children = (widgets.HTML(_busy_html(html.escape(message))),)
         builder = {"mapa": self._map_tab, "koszyk": self._basket_tab, "ewaluacja": self._evaluation_tab,
-                   "pliki": self._files_tab}[key]
+                   "zbieranie": self._collection_tab, "pliki": self._files_tab}[key]
         with self.working(message):
             try:
                 builder(self.data, box)
@@ -412,6 +412,60 @@ class WorkshopApp:
             _figure(evaluation_plots.draw_factor_radar(evaluation.factor_scores(data)), _radar_alt(data)),
             suppressed,
         )
+
+    def map_measurement(self, data: GminaData) -> str:
+        """The app's measurement of the map: the one chosen on the map tab, else the run's default (the latest)."""
+        if self.explorer is not None:
+            return self.explorer.measurement.value
+        from pzk_kit.measurement import resolve
+
+        return resolve(data, None).network
+
+    def _collection_tab(self, data: GminaData, box: widgets.VBox) -> None:
+        """Who has described their cooperation in the app's measurement of the map, and who has not, by name.
+
+        It follows the measurement chosen on the map tab, so the leader sees the response of the map on screen.
+        """
+        from pzk_kit.network import response
+
+        content = widgets.VBox()
+
+        def show(_change: object = None) -> None:
+            measurement = self.map_measurement(data)
+            status = response.response_status(data, measurement)
+            parts: list[widgets.Widget] = [
+                widgets.HTML(f"<p>{html.escape(text('zbieranie_wstep', pomiar=measurement))}</p>")]
+            if not data.has("wspolpraca"):
+                parts.append(_note(html.escape(text("zbieranie_brak_wspolpracy"))))
+            elif not status.members:
+                parts.append(_note(html.escape(text("zbieranie_brak_czlonkow"))))
+            else:
+                parts.append(widgets.HTML(f'<p class="pzk-lead">{response.status_line(status, markup="html")}</p>'))
+                parts.append(_note(html.escape(text("zbieranie_wszyscy" if status.complete
+                                                    else "zbieranie_niepelne"))))
+                if status.non_respondents:
+                    parts += [_heading(text("zbieranie_bez_odpowiedzi", liczba=len(status.non_respondents))),
+                              _table(response.partners_table(data, status))]
+                if status.respondents:
+                    parts += [_heading(text("zbieranie_odpowiedzieli", liczba=len(status.respondents))),
+                              _table(response.partners_table(data, status, answered=True))]
+            forms = self.forms_download(data)
+            if forms is not None:
+                parts.append(forms)
+            content.children = tuple(parts)
+
+        show()
+        if self.explorer is not None:
+            self.explorer.measurement.observe(show, names="value")
+        box.children = (content,)
+
+    def forms_download(self, data: GminaData) -> widgets.Widget | None:
+        """Placeholder for the "Pobierz formularze (zip)" download (issue 15): the partners' forms as one zip.
+
+        Not wired yet: the forms are made by another part of the kit, and the lead connects them here. Until
+        then the tab offers no button, rather than one that does nothing.
+        """
+        return None
 
     def _files_tab(self, data: GminaData, box: widgets.VBox) -> None:
         progress = widgets.IntProgress(value=0, min=0, max=len(FILE_MAKERS), bar_style="info")
