@@ -308,13 +308,8 @@ def read_export(path: Path) -> tuple[sources.RawTable, int, ColumnMap, Validatio
     suffix = path.suffix.lower()
     tables: list[sources.RawTable] = []
     if suffix == ".csv":
-        try:
-            table = sources._load_csv(path, report)  # one file, not a gmina's folder: load_tables would refuse it
-        except sources._OverLimit:
-            table = None
-        if table is not None:
-            sources._report_cell_notes(table, report)
-            tables = [table]
+        table = sources.load_csv_file(path, report)  # one file, not a gmina's folder: load_tables would refuse it
+        tables = [table] if table is not None else []
     elif suffix in {".xlsx", ".xlsm"}:
         tables = sources.load_tables(path, report)
     else:

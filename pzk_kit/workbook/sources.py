@@ -162,6 +162,18 @@ def load_tables(path: Path, report: ValidationReport) -> list[RawTable]:
     return []
 
 
+def load_csv_file(path: Path, report: ValidationReport) -> RawTable | None:
+    """One CSV file on its own (an online survey's export, not a gmina's folder), read with the same lenient rules
+    and limits as a gmina's CSV files; problems go to ``report`` and None means nothing usable was read."""
+    try:
+        table = _load_csv(path, report)
+    except _OverLimit:
+        return None
+    if table is not None:
+        _report_cell_notes(table, report)
+    return table
+
+
 def _with_notes(tables: list[RawTable], report: ValidationReport) -> list[RawTable]:
     for table in tables:
         _report_cell_notes(table, report)
