@@ -167,7 +167,7 @@ def by_code(found):
 def test_the_non_response_rule_names_the_silent_and_the_reciprocity_rule_uses_answered_pairs(small):
     found = by_code(recommendations(small, "T0"))
     silent = found["brak_odpowiedzi"]
-    assert silent.title == ("1 partner nie odpowiedział — zbierz ich odpowiedzi (pzk formularze / pzk zbierz) "
+    assert silent.title == ("1 partner nie odpowiedział — zbierz odpowiedzi (pzk formularze, pzk zbierz), "
                             "zanim ocenisz wzajemność")
     assert silent.priority == 1 and silent.step == "siec"
     assert "opisało 3 z 4 członków PZK (75\u00a0%)" in silent.text
@@ -186,6 +186,17 @@ def test_low_reciprocity_caused_by_non_response_is_not_blamed(build, gmina_rows)
     found = by_code(recommendations(data))
     assert "niska_wzajemnosc" not in found  # the one answered pair is mutual: 100 %
     assert found["brak_odpowiedzi"].evidence[1:] == ["Bez odpowiedzi: Szkoła Podstawowa nr 1 (SP1)"]
+
+
+def test_a_silent_member_nobody_named_is_asked_for_answers_not_called_isolated(build):
+    rows = {**SMALL, "partnerzy": partners(("L", "Lider"), ("A", "Partner"), ("B", "Partner"), ("C", "Partner"),
+                                           ("D", "Partner"), ("E", "Partner"), ("K", "Kandydat")),
+            "wspolpraca": [*SMALL["wspolpraca"], ["C", "L", 1, "T0"], ["E", "L", 0, "T0"]]}
+    data = build(rows)
+    assert network_summary(data, "T0")["isolates"] == ["D", "E"]  # the contract's isolates: nobody named them
+    found = by_code(recommendations(data, "T0"))
+    assert found["izolowani"].evidence == ["Instytucja E (E; rola: partner)"]  # E answered "no cooperation"
+    assert found["brak_odpowiedzi"].evidence[1:] == ["Bez odpowiedzi: Instytucja D (D)"]
 
 
 def test_no_non_response_rule_when_everyone_answered_or_nothing_was_collected(build, small):

@@ -160,11 +160,15 @@ def _check_missing_sectors(ctx: Analysis, rule: Rule) -> _Finding | None:
 
 
 def _check_isolates(ctx: Analysis, rule: Rule) -> _Finding | None:
-    if not _has_ties_data(ctx) or not ctx.summary["isolates"]:
+    """Partners nobody works with. A member who did not answer and whom nobody named is not known to be alone:
+    rule ``brak_odpowiedzi`` asks for its answer instead of calling it a member "only on paper"."""
+    silent = set(ctx.response.non_respondents)
+    isolates = [pid for pid in ctx.summary["isolates"] if pid not in silent]
+    if not _has_ties_data(ctx) or not isolates:
         return None
     roles = ctx.net.partners["rola"]
     items = [{"nazwa": _partner_name(ctx.data, pid), "id": pid, "rola": _role_label(roles.get(pid))}
-             for pid in ctx.summary["isolates"]]
+             for pid in isolates]
     return _Finding({"pomiar": ctx.network_measurement, "liczba": len(items)}, items)
 
 
