@@ -20,6 +20,7 @@ from form_builder import answers_from, partner_services, touch, write_partner_fo
 
 from pzk_kit.cli import main
 from pzk_kit.collection.merge import (
+    EMPTY_FORM,
     MISSING,
     REFUSED,
     SENT,
@@ -269,8 +270,9 @@ def test_untouched_form_keeps_the_answers_already_collected(base_data, tmp_path)
     result = merge_forms(folder, base_data)
     pd.testing.assert_frame_equal(result.data.cooperation.drop(columns="wiersz"),
                                   base_data.cooperation.drop(columns="wiersz"))
-    assert result.forms[0].status == SENT and "dotychczasowe odpowiedzi zostają" in result.forms[0].reason
+    assert result.forms[0].status == EMPTY_FORM and result.merged_anything
     assert "CUS" in result.missing()
+    assert "Przypomnij (" in status_lines(result)[-1] and "CUS" in status_lines(result)[-1]
 
 
 def test_anonymous_surveys_are_appended_once_with_hashed_codes(base_data, tmp_path):

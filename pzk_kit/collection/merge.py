@@ -45,6 +45,7 @@ STATUS_NAME = "status_zbierania.csv"
 STATUS_ENCODING = "utf-8-sig"  # Excel on Windows opens a BOM-marked UTF-8 file with the Polish letters intact
 
 SENT = "odesłał"
+EMPTY_FORM = "pusty: bez żadnego poziomu, odpowiedzi bez zmian"  # usługi are still taken from it
 MISSING = "nie odesłał"
 REFUSED = "odrzucony"
 SUPERSEDED = "zastąpiony nowszym"
@@ -88,7 +89,7 @@ class FormOutcome:
 
     @property
     def accepted(self) -> bool:
-        return self.status in {SENT, SURVEY_ADDED, SURVEY_PRESENT}
+        return self.status in {SENT, EMPTY_FORM, SURVEY_ADDED, SURVEY_PRESENT}
 
     @property
     def status_text(self) -> str:
@@ -117,7 +118,7 @@ class MergeResult:
         return [f for f in self.forms if f.kind == KIND_SURVEY]
 
     def missing(self) -> list[str]:
-        answered = {f.partner for f in self.forms if f.kind == KIND_PARTNER and f.status == SENT and f.answered}
+        answered = {f.partner for f in self.forms if f.kind == KIND_PARTNER and f.status == SENT}
         return [pid for pid in self.expected if pid not in answered]
 
     def status_rows(self) -> list[dict[str, Any]]:
@@ -151,7 +152,7 @@ def _status_row(kind: str, pid: str, name: str, file: str, status: str,
         "rodzaj": kind, "partner": pid, "nazwa": name, "plik": file, "status": status,
         "odpowiedzi": form.answered if form and form.kind == KIND_PARTNER else "",
         "puste": form.empty if form and form.kind == KIND_PARTNER else "",
-        "uslugi": form.services if form and form.kind == KIND_PARTNER and form.status == SENT else "",
+        "uslugi": form.services if form and form.kind == KIND_PARTNER and form.accepted else "",
         "bledy": problems,
     }
 
@@ -214,9 +215,9 @@ class _FormReader:
             return self._refuse(outcome, f"błędy w formularzu ({count}) — popraw je i odeślij ponownie",
                                 keep_problems=True)
         if kind == KIND_PARTNER:
-            outcome.status = SENT
-            if not outcome.answered:  # a form sent back untouched must not wipe the answers already collected
-                outcome.reason = "bez żadnego poziomu współpracy — dotychczasowe odpowiedzi zostają"
+            # A form sent back untouched (or the blank one still in the folder) must not wipe the answers
+            # already collected: its partner stays on the list to remind.
+            outcome.status = SENT if outcome.answered else EMPTY_FORM
         return outcome
 
     @staticmethod
@@ -487,7 +488,7 @@ def _resolve_duplicates(forms: list[FormOutcome]) -> list[str]:
 def _apply(data: GminaData, forms: list[FormOutcome]) -> GminaData:
     ties, services, survey = data.cooperation, data.services, data.survey
     order = {pid: i for i, pid in enumerate(data.partners["id"])}
-    sent = sorted((f for f in forms if f.kind == KIND_PARTNER and f.status == SENT),
+    sent = sorted((f for f in forms if f.kind == KIND_PARTNER and f.accepted),
                   key=lambda f: (order.get(f.partner, len(order)), measurement_order(f.measurement)))
     new_ties: list[dict[str, Any]] = []
     new_services: list[dict[str, Any]] = []
@@ -599,17 +600,16 @@ def status_lines(result: MergeResult) -> list[str]:
         lines += [f"  {f.path.name}: {f.status_text}" for f in surveys if f.status == SURVEY_REFUSED]
     for form in result.forms:
         problems = form.problem_lines()
-        if problems and form.status in {REFUSED, SURVEY_REFUSED}:
-            lines.append(f"Błędy w {form.path.name}:")
+        if problems and form.status not in {SUPERSEDED}:
+            lines.append(f"{'Błędy' if form.status in {REFUSED, SURVEY_REFUSED} else 'Uwagi'} w {form.path.name}:")
             lines += [f"  {p}" for p in problems[:_MAX_LISTED_PROBLEMS]]
             if len(problems) > _MAX_LISTED_PROBLEMS:
                 lines.append(f"  … i {len(problems) - _MAX_LISTED_PROBLEMS} więcej (pełna lista: {STATUS_NAME})")
     lines += result.notes
     missing = result.missing()
     if missing:
-        names = result.data.partner_names()
-        lines.append("Przypomnij (nie odesłali albo formularz odrzucono): "
-                     + ", ".join(f"{pid} ({_short(names.get(pid, ''), 40)})" for pid in missing) + ".")
+        lines.append(f"Przypomnij ({len(missing)}: nie odesłali, odesłali pusty albo formularz odrzucono): "
+                     + ", ".join(missing) + ".")
     return lines
 
 
