@@ -214,8 +214,10 @@ def test_unreadable_and_plain_workbooks_are_refused(base_data, base, tmp_path):
     folder.mkdir()
     (folder / "zepsuty.xlsx").write_bytes(b"to nie jest zip")
     shutil.copy(base, folder / "kopia_gminy.xlsx")
+    (folder / "zniknal.xlsx").symlink_to(tmp_path / "nie_ma_go.xlsx")  # gone between listing and reading
     result = merge_forms(folder, base_data)
     reasons = {f.path.name: f.reason for f in result.forms}
+    assert reasons["zniknal.xlsx"].startswith("nie da się go odczytać (")
     assert reasons["zepsuty.xlsx"].startswith("nie da się go odczytać")
     assert reasons["kopia_gminy.xlsx"].startswith("to nie jest formularz zestawu PZK")
 

@@ -30,7 +30,7 @@ from pzk_kit.collection.form_format import (
     TIES_SHEET,
 )
 from pzk_kit.errors import PzkError
-from pzk_kit.files import atomic_file
+from pzk_kit.files import atomic_file, describe_os_error
 from pzk_kit.spreadsheet_safety import csv_row
 from pzk_kit.workbook.cells import DONT_KNOW, Bad, as_text, parse_pomiar
 from pzk_kit.workbook.reading import GminaData, cell_checker, measurement_order
@@ -171,7 +171,11 @@ class _FormReader:
         self.service_owner = dict(zip(data.services["id"], data.services["partner"], strict=True))
 
     def read(self, path: Path) -> FormOutcome:
-        outcome = FormOutcome(path=path, modified=path.stat().st_mtime)
+        outcome = FormOutcome(path=path)
+        try:
+            outcome.modified = path.stat().st_mtime
+        except OSError as exc:  # removed meanwhile, or locked by another program on Windows
+            return self._refuse(outcome, f"nie da się go odczytać ({describe_os_error(exc)})")
         report = ValidationReport(source=str(path))
         tables = {t.source_name.strip(): t for t in load_tables(path, report)}
         if not tables:
