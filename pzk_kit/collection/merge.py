@@ -32,7 +32,7 @@ from pzk_kit.collection.form_format import (
 from pzk_kit.errors import PzkError
 from pzk_kit.files import atomic_file, describe_os_error
 from pzk_kit.spreadsheet_safety import csv_row
-from pzk_kit.workbook.cells import DONT_KNOW, Bad, as_text, parse_pomiar
+from pzk_kit.workbook.cells import DONT_KNOW, Bad, as_text, parse_pomiar, parse_teryt
 from pzk_kit.workbook.reading import GminaData, cell_checker, measurement_order
 from pzk_kit.workbook.schema import load_schema
 from pzk_kit.workbook.sources import RawTable, load_tables
@@ -177,11 +177,12 @@ class _FormReader:
         except OSError as exc:  # removed meanwhile, or locked by another program on Windows
             return self._refuse(outcome, f"nie da się go odczytać ({describe_os_error(exc)})")
         report = ValidationReport(source=str(path))
-        tables = {t.source_name.strip(): t for t in load_tables(path, report)}
+        # Sheet names compared as headers are ("Współpraca" = "wspolpraca"): a partner may retype a tab's name.
+        tables = {normalize_code(t.source_name): t for t in load_tables(path, report)}
         if not tables:
             first = report.errors[0].text if report.errors else "plik jest pusty"
             return self._refuse(outcome, f"nie da się go odczytać ({first})")
-        meta = _meta_fields(tables.get(META_SHEET))
+        meta = _meta_fields(tables.get(normalize_code(META_SHEET)))
         kind = meta.get("rodzaj")
         if kind not in {KIND_PARTNER, KIND_SURVEY}:
             return self._refuse(outcome, f"to nie jest formularz zestawu PZK (brak ukrytego arkusza „{META_SHEET}” "
@@ -238,7 +239,8 @@ class _FormReader:
         name, teryt = meta.get("gmina", ""), meta.get("teryt", "")
         if normalize_code(name) != normalize_code(self.data.name):
             return f"formularz innej gminy („{name}”, a dane są gminy „{self.data.name}”)"
-        if teryt and self.data.teryt and teryt.strip() != str(self.data.teryt):
+        typed = parse_teryt(teryt) if teryt else None
+        if typed and self.data.teryt and (teryt if isinstance(typed, Bad) else typed) != str(self.data.teryt):
             return f"formularz innej gminy (TERYT {teryt}, a dane mają TERYT {self.data.teryt})"
         return None
 
