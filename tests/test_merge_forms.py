@@ -135,7 +135,13 @@ def test_status_counts_answers_empty_rows_and_services(merged, original):
     text = "\n".join(status_lines(result))
     assert "skan_podpisu.pdf: to nie jest skoroszyt .xlsx — pomijam." in text
     assert "~$formularz_CUS.xlsx: plik blokady Excela" in text
-    assert text.splitlines()[0].split() == ["partner", "nazwa", "status", "odp.", "puste", "usługi"]
+    answered = len(result.expected) - len(silent)
+    assert text.splitlines()[0] == f"Wypełnione formularze partnerów: {answered} z {len(result.expected)}."
+    assert text.splitlines()[1].split() == ["partner", "nazwa", "status", "odp.", "puste", "usługi"]
+    assert not any(MISSING in line for line in text.splitlines()[2:]), "partners without a form: one line only"
+    if silent:
+        assert text.splitlines()[-1] == (f"Przypomnij ({len(silent)}: nie odesłali, odesłali pusty albo formularz "
+                                         f"odrzucono): {', '.join(silent)}.")
 
 
 def test_merging_the_same_folder_again_changes_nothing(merged, t1_forms):

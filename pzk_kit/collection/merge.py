@@ -150,8 +150,8 @@ def _status_row(kind: str, pid: str, name: str, file: str, status: str,
     problems = "; ".join(p.located_text for p in form.problems if p.severity is Severity.ERROR) if form else ""
     return {
         "rodzaj": kind, "partner": pid, "nazwa": name, "plik": file, "status": status,
-        "odpowiedzi": form.answered if form and form.kind == KIND_PARTNER else "",
-        "puste": form.empty if form and form.kind == KIND_PARTNER else "",
+        "odpowiedzi": form.answered if form and form.kind == KIND_PARTNER and form.accepted else "",
+        "puste": form.empty if form and form.kind == KIND_PARTNER and form.accepted else "",
         "uslugi": form.services if form and form.kind == KIND_PARTNER and form.accepted else "",
         "bledy": problems,
     }
@@ -589,14 +589,21 @@ def write_status(result: MergeResult, path: Path) -> Path:
 
 
 def status_lines(result: MergeResult) -> list[str]:
-    """The status for the console: short, aligned, Polish; errors per file after the table."""
-    table = [r for r in result.status_rows() if r["rodzaj"] != "ankieta"]
+    """The status for the console: short, aligned, Polish; errors per file after the table.
+
+    The table lists the files; partners without one are named once, in the line of whom to remind (the CSV has
+    a row for each of them too).
+    """
+    table = [r for r in result.status_rows() if r["rodzaj"] != "ankieta" and r["status"] != MISSING]
     header = ("partner", "nazwa", "status", "odp.", "puste", "usługi")
     body = [(r["partner"], _short(r["nazwa"], 34), _short(r["status"], 60), str(r["odpowiedzi"]), str(r["puste"]),
              str(r["uslugi"])) for r in table]
     widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(b, widths, strict=True)).rstrip() for b in body]
+    answered = len(result.expected) - len(result.missing())
+    lines = [f"Wypełnione formularze partnerów: {answered} z {len(result.expected)}."]
+    if body:
+        lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+        lines += ["  ".join(c.ljust(w) for c, w in zip(b, widths, strict=True)).rstrip() for b in body]
     surveys = result.surveys
     if surveys:
         counts = {s: sum(f.status == s for f in surveys) for s in (SURVEY_ADDED, SURVEY_PRESENT, SURVEY_EMPTY,
