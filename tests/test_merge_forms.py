@@ -323,7 +323,10 @@ def test_hostile_text_stays_text_in_the_workbook_and_the_status(tmp_path):
                        services=services)
     write_partner_form(folder / "formularz_PUP.xlsx", hostile, "PUP", "T1",
                        {"CUS": {"poziom": 2, "formy": "@SUMA(1+1)"}})
+    write_partner_form(folder / "\x1b[31mformularz\u202eslx.OHP.xlsx", hostile, "OHP", "T1", {"CUS": {"poziom": 1}})
     result = merge_forms(folder, hostile)
+    printed = "\n".join(status_lines(result))
+    assert "\x1b" not in printed and "\u202e" not in printed and "formularzslx.OHP.xlsx" in printed
     out = write_merged(result, tmp_path / "wynik.xlsx")
     status = write_status(result, tmp_path / STATUS_NAME)
 
@@ -344,6 +347,7 @@ def test_hostile_text_stays_text_in_the_workbook_and_the_status(tmp_path):
             assert csv_cell(unescape_csv_text(cell)) == cell
     names = {unescape_csv_text(r[2]) for r in rows[1:]}
     assert set(hostile.partners.loc[hostile.partners["rola"] != "kandydat", "nazwa"]) <= names
+    assert not any("\x1b" in cell or "\u202e" in cell for row in rows for cell in row)
     errors = next(r for r in rows if r[3] == "formularz_PUP.xlsx")
     assert "Nieznana wartość „@SUMA(1+1)”" in unescape_csv_text(errors[8])
 

@@ -32,7 +32,7 @@ from pzk_kit.collection.form_format import (
 from pzk_kit.errors import PzkError
 from pzk_kit.files import atomic_file, describe_os_error
 from pzk_kit.spreadsheet_safety import csv_row
-from pzk_kit.workbook.cells import DONT_KNOW, Bad, as_text, parse_pomiar, parse_teryt
+from pzk_kit.workbook.cells import DONT_KNOW, Bad, as_text, normalize_raw, parse_pomiar, parse_teryt
 from pzk_kit.workbook.reading import GminaData, cell_checker, measurement_order
 from pzk_kit.workbook.schema import load_schema
 from pzk_kit.workbook.sources import RawTable, load_tables
@@ -96,7 +96,7 @@ class FormOutcome:
         return f"{self.status}: {self.reason}" if self.reason else self.status
 
     def problem_lines(self) -> list[str]:
-        return [f"{self.path.name}: {p.severity.value} — {p.located_text}" for p in self.problems]
+        return [f"{shown_name(self.path)}: {p.severity.value} — {p.located_text}" for p in self.problems]
 
 
 @dataclass
@@ -134,13 +134,13 @@ class MergeResult:
                 rows.append(_status_row("formularz partnera", pid, names.get(pid, ""), "", MISSING))
             for form in own:
                 listed.add(id(form))
-                rows.append(_status_row("formularz partnera", pid, names.get(pid, ""), form.path.name,
+                rows.append(_status_row("formularz partnera", pid, names.get(pid, ""), shown_name(form.path),
                                         form.status_text, form))
         for form in self.forms:
             if id(form) in listed:
                 continue
             kind = "ankieta" if form.kind == KIND_SURVEY else "formularz partnera" if form.kind else "plik"
-            rows.append(_status_row(kind, form.partner or "", names.get(form.partner or "", ""), form.path.name,
+            rows.append(_status_row(kind, form.partner or "", names.get(form.partner or "", ""), shown_name(form.path),
                                     form.status_text, form))
         return rows
 
@@ -407,6 +407,12 @@ class _FormReader:
         return None if missing else columns
 
 
+def shown_name(path: Path) -> str:
+    """A file name as the console and the CSV may show it: an escape sequence or a direction override in the name
+    of a file someone sent must not recolour the terminal or reorder the status (cleaned as cells are)."""
+    return str(normalize_raw(path.name) or "")
+
+
 def _at(row: tuple, index: int | None) -> object:
     return row[index] if index is not None and index < len(row) else None
 
@@ -443,14 +449,14 @@ def _form_files(folder: Path, skip: set[Path]) -> tuple[list[Path], list[str]]:
     files, notes = [], []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         if path.name.startswith("~$"):
-            notes.append(f"{path.name}: plik blokady Excela (formularz jest otwarty) — pomijam.")
+            notes.append(f"{shown_name(path)}: plik blokady Excela (formularz jest otwarty) — pomijam.")
         elif path.resolve() in skip:
-            notes.append(f"{path.name}: to skoroszyt gminy, a nie formularz — pomijam.")
+            notes.append(f"{shown_name(path)}: to skoroszyt gminy, a nie formularz — pomijam.")
         elif path.is_dir():
-            notes.append(f"{path.name}: folder — pomijam (formularze mają leżeć bezpośrednio w folderze).")
+            notes.append(f"{shown_name(path)}: folder — pomijam (formularze mają leżeć bezpośrednio w folderze).")
         elif path.suffix.lower() != ".xlsx":
             if path.name != STATUS_NAME:
-                notes.append(f"{path.name}: to nie jest skoroszyt .xlsx — pomijam.")
+                notes.append(f"{shown_name(path)}: to nie jest skoroszyt .xlsx — pomijam.")
         else:
             files.append(path)
     return files, notes
@@ -484,10 +490,11 @@ def _resolve_duplicates(forms: list[FormOutcome]) -> list[str]:
         group.sort(key=lambda f: (f.modified, f.path.name))
         newest = group[-1]
         for older in group[:-1]:
-            older.status, older.reason = SUPERSEDED, f"nowszy jest {newest.path.name}"
+            older.status, older.reason = SUPERSEDED, f"nowszy jest {shown_name(newest.path)}"
             older.ties, older.service_rows, older.problems = [], None, []
-            notes.append(f"OSTRZEŻENIE: dwa formularze partnera „{partner}” (pomiar {pomiar}): „{older.path.name}” "
-                         f"i „{newest.path.name}” — biorę nowszy (zapisany później): „{newest.path.name}”.")
+            old, new = shown_name(older.path), shown_name(newest.path)
+            notes.append(f"OSTRZEŻENIE: dwa formularze partnera „{partner}” (pomiar {pomiar}): „{old}” i „{new}” — "
+                         f"biorę nowszy (zapisany później): „{new}”.")
     return notes
 
 
@@ -610,11 +617,12 @@ def status_lines(result: MergeResult) -> list[str]:
                                                                      SURVEY_REFUSED)}
         lines.append(f"Ankiety anonimowe: dołączone {counts[SURVEY_ADDED]}, już były w danych "
                      f"{counts[SURVEY_PRESENT]}, puste {counts[SURVEY_EMPTY]}, odrzucone {counts[SURVEY_REFUSED]}.")
-        lines += [f"  {f.path.name}: {f.status_text}" for f in surveys if f.status == SURVEY_REFUSED]
+        lines += [f"  {shown_name(f.path)}: {f.status_text}" for f in surveys if f.status == SURVEY_REFUSED]
     for form in result.forms:
         problems = form.problem_lines()
-        if problems and form.status not in {SUPERSEDED}:
-            lines.append(f"{'Błędy' if form.status in {REFUSED, SURVEY_REFUSED} else 'Uwagi'} w {form.path.name}:")
+        if problems and form.status != SUPERSEDED:
+            heading = "Błędy" if form.status in {REFUSED, SURVEY_REFUSED} else "Uwagi"
+            lines.append(f"{heading} w {shown_name(form.path)}:")
             lines += [f"  {p}" for p in problems[:_MAX_LISTED_PROBLEMS]]
             if len(problems) > _MAX_LISTED_PROBLEMS:
                 lines.append(f"  … i {len(problems) - _MAX_LISTED_PROBLEMS} więcej (pełna lista: {STATUS_NAME})")
