@@ -165,6 +165,8 @@ def test_input_is_never_touched_and_output_is_refused_when_it_exists(base, t1_fo
     with pytest.raises(MergeRefused, match=r"\.xlsx"):
         check_paths(base, tmp_path / "wynik.csv")
     check_paths(base, existing, overwrite=True)
+    with pytest.raises(MergeRefused, match="nigdy go nie nadpisuję"):
+        write_merged(merge_forms(t1_forms, read_gmina(base)), base, overwrite=True)
     assert main(["zbierz", str(t1_forms), "--do", str(base), "--out", str(existing)]) == 2
     assert existing.read_bytes() == b"moje"
     assert base.read_bytes() == before

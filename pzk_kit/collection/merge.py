@@ -575,7 +575,8 @@ def check_paths(input_path: Path, out: Path, *, overwrite: bool = False) -> None
 
 
 def write_merged(result: MergeResult, out: Path, *, overwrite: bool = False) -> Path:
-    """The gmina's complete new workbook (template layout, merged data), written atomically."""
+    """The gmina's complete new workbook (template layout, merged data), written atomically; never over INPUT."""
+    check_paths(result.data.source, Path(out), overwrite=overwrite)
     return write_filled_workbook(result.rows, Path(out), overwrite=overwrite)
 
 
