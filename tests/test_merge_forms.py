@@ -76,6 +76,8 @@ def t1_forms(tmp_path_factory, original, base_data) -> Path:
             write_partner_form(folder / f"formularz_{pid}.xlsx", base_data, pid, "T1", answers)
     (folder / "skan_podpisu.pdf").write_bytes(b"%PDF-1.4")
     (folder / "~$formularz_CUS.xlsx").write_bytes(b"lock")
+    (folder / ".~lock.formularz_PCPR.xlsx#").write_bytes(b"lock")
+    (folder / ".pzk-wynik.json").write_text("{}")
     return folder
 
 
@@ -134,7 +136,8 @@ def test_status_counts_answers_empty_rows_and_services(merged, original):
     assert result.missing() == silent
     text = "\n".join(status_lines(result))
     assert "skan_podpisu.pdf: to nie jest skoroszyt .xlsx — pomijam." in text
-    assert "~$formularz_CUS.xlsx: plik blokady Excela" in text
+    assert "~$formularz_CUS.xlsx: plik blokady Excela lub LibreOffice" in text
+    assert ".~lock.formularz_PCPR.xlsx#: plik blokady" in text and ".pzk-wynik.json" not in text
     answered = len(result.expected) - len(silent)
     assert text.splitlines()[0] == f"Wypełnione formularze partnerów: {answered} z {len(result.expected)}."
     assert text.splitlines()[1].split() == ["partner", "nazwa", "status", "odp.", "puste", "usługi"]

@@ -448,8 +448,11 @@ def _form_files(folder: Path, skip: set[Path]) -> tuple[list[Path], list[str]]:
     """The .xlsx files of ``folder`` and a note for each other entry (Excel's ``~$`` lock files, PDFs, …)."""
     files, notes = [], []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith("~$"):
-            notes.append(f"{shown_name(path)}: plik blokady Excela (formularz jest otwarty) — pomijam.")
+        if path.name.startswith(("~$", ".~lock.")):  # Excel's and LibreOffice's: the form is open somewhere
+            notes.append(f"{shown_name(path)}: plik blokady Excela lub LibreOffice (formularz jest otwarty) — "
+                         "pomijam.")
+        elif path.name.startswith("."):
+            continue  # hidden files (the kit's own marker, .DS_Store): nobody put them there as a form
         elif path.resolve() in skip:
             notes.append(f"{shown_name(path)}: to skoroszyt gminy, a nie formularz — pomijam.")
         elif path.is_dir():
