@@ -285,6 +285,42 @@ def cmd_importuj_ankiete(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_zbierz(args: argparse.Namespace) -> int:
+    """Forms sent back by partners merged into a new workbook of the gmina; INPUT itself is never changed."""
+    from pzk_kit.collection.merge import (
+        STATUS_NAME,
+        check_paths,
+        merge_forms,
+        status_lines,
+        write_merged,
+        write_status,
+    )
+    from pzk_kit.workbook.reading import read_gmina
+
+    source, out = Path(args.do), Path(args.out)
+    check_paths(source, out, overwrite=args.nadpisz)
+    data = read_gmina(source)
+    if not data.report.ok:
+        print_line(data.report.format_text(), err=True)
+        print_line("Nic nie zapisano: najpierw popraw błędy w danych gminy (--do), potem zbierz formularze.", err=True)
+        return EXIT_INVALID
+    measurement = f" (pomiar {args.pomiar})" if args.pomiar else ""
+    print_line(f"Zbieram formularze z „{args.dir}” do danych: {data.name}{measurement} …")
+    result = merge_forms(Path(args.dir), data, measurement=args.pomiar, skip=(source, out))
+    for line in status_lines(result):
+        print_line(line)
+    status = write_status(result, out.parent / STATUS_NAME)
+    if not result.merged_anything:
+        why = ("w folderze nie ma żadnego formularza (.xlsx)" if not result.forms
+               else "każdy formularz został odrzucony (powody wyżej)")
+        print_line(f"Nie dołączono niczego: {why}. Nowy skoroszyt nie powstał; status: {status}.", err=True)
+        return EXIT_INVALID
+    write_merged(result, out, overwrite=args.nadpisz)
+    print_line(f"Zapisano nowy skoroszyt: {out} (dane z „{source}” bez zmian); status: {status}.")
+    print_line(f"Dalej: pzk validate {out}, potem pzk run {out} --out WYNIKI")
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """The browser app (Voila) for workshops; runs until Ctrl+C."""
     from pzk_kit.workshop.servers import run_app
@@ -427,6 +463,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="pomiar odpowiedzi: T0, T1, … (domyślnie najnowszy w danych gminy, a bez pomiarów T0)")
     _add_overwrite(p, "zastąp istniejący NOWY.xlsx (INPUT i EXPORT nigdy)")
     p.set_defaults(handler=cmd_importuj_ankiete)
+
+    p = sub.add_parser("zbierz", help="dołącz odesłane formularze partnerów i ankiety do nowego skoroszytu gminy",
+                       description="Czyta formularze partnerów i ankiety anonimowe (.xlsx) z folderu DIR, sprawdza "
+                       "każdy z nich i dołącza poprawne do danych gminy z INPUT, zapisując wszystko jako nowy "
+                       "skoroszyt NOWY.xlsx (INPUT się nie zmienia). Wypisuje, kto odesłał, kto nie, i co "
+                       "odrzucono, a tabelę zapisuje obok jako status_zbierania.csv (zastępując poprzednią). "
+                       "Kod wyjścia: 0 coś dołączono, 2 nic nie dało się dołączyć.")
+    p.add_argument("dir", metavar="DIR", help="folder z odesłanymi formularzami (.xlsx)")
+    p.add_argument("--do", required=True, metavar="INPUT", help="skoroszyt .xlsx albo folder CSV gminy")
+    p.add_argument("--out", required=True, metavar="NOWY.xlsx", help="nowy skoroszyt gminy z dołączonymi danymi")
+    p.add_argument("--pomiar", default=None, metavar="T1", type=_measurement,
+                   help="dołącz tylko formularze tego pomiaru (domyślnie każdy)")
+    _add_overwrite(p, "zastąp istniejący plik NOWY.xlsx (skoroszytu INPUT nigdy)")
+    p.set_defaults(handler=cmd_zbierz)
     p = sub.add_parser("app", help="uruchom aplikację w przeglądarce (warsztaty, bez internetu)",
                        description="Uruchamia aplikację PZK w przeglądarce: wczytanie skoroszytu lub Gminy "
                        "Przykładowej, sprawdzenie danych, mapa partnerów, koszyk usług, ewaluacja i pliki do "

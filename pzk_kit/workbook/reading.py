@@ -409,6 +409,16 @@ class _SheetReader:
         return mapped
 
     # -- one value ---------------------------------------------------------------------------------------------
+    def check_cell(self, column: ColumnSpec, value: object, *, sheet: str, row: int, header: str) -> Any:
+        """The typed value of one cell at a known place, its problems added to the report (None when invalid).
+
+        Public for files that are not the workbook but hold its values (partner forms merged by ``pzk zbierz``):
+        they are checked by the same rules and in the same words as the workbook's own sheets.
+        """
+        parsed, issues = self._interpret(column, value)
+        self._emit(issues, sheet, row, header)
+        return parsed
+
     def _interpret(self, column: ColumnSpec, value: object) -> tuple[Any, list[_Issue]]:
         """Typed value of one cell and the problems it has, without a location (added per row by the caller).
 
@@ -494,6 +504,11 @@ class _Issue:
     message: str
     value: str | None = None
     hint: str | None = None
+
+
+def cell_checker(report: ValidationReport) -> _SheetReader:
+    """A checker of single cells (:meth:`_SheetReader.check_cell`) reporting into ``report``."""
+    return _SheetReader(report)
 
 
 def _bad(value: object, expected: str) -> _Issue:
