@@ -84,6 +84,7 @@ ID_LIMIT = 30
 _NON_NAME = re.compile(r"[^A-Za-z0-9]+")
 _INFO_FILL = PatternFill("solid", fgColor="7F7F7F")
 _INFO_CELL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_TOP = Alignment(vertical="top")
 _TIE_WIDTHS = {"do": 14, "nazwa_partnera": 48, "sektor": 24, "poprzednio": 12, "poziom": 10, "formy": 40,
                "zaufanie": 11, "wartosc": 11}
 _SERVICE_WIDTH_LIMIT = 45
@@ -196,9 +197,13 @@ def _unique_names(names: list[str]) -> list[str]:
 # -- the data a form shows ------------------------------------------------------------------------------------------
 
 
-def form_partners(data: GminaData) -> list[dict]:
+def _records(data: GminaData) -> list[dict]:
+    return data.partners.to_dict("records")
+
+
+def form_partners(data: GminaData, everyone: list[dict] | None = None) -> list[dict]:
     """Partners who get a form (role lider or partner), in the order of ``partnerzy``."""
-    return [row for row in data.partners.to_dict("records")
+    return [row for row in (everyone if everyone is not None else _records(data))
             if display_text(row.get("id")) and (row.get("rola") or "partner") in FORM_ROLES]
 
 
@@ -300,7 +305,7 @@ def _ties_sheet(workbook: Workbook, data: GminaData, partner_id: str, others: li
         for col, value in enumerate(values, start=1):
             cell = set_cell(sheet.cell(row=row, column=col), value)
             cell.fill = _INFO_CELL_FILL
-            cell.alignment = _WRAP if col == 2 else Alignment(vertical="top")
+            cell.alignment = _WRAP if col == 2 else _TOP
         for col in range(len(TIE_INFO) + 1, len(TIE_COLUMNS) + 1):
             sheet.cell(row=row, column=col).protection = unlocked
     last = max(len(others) + 1, 2)
@@ -362,8 +367,12 @@ def _workbook_bytes(workbook: Workbook, created: dt.datetime) -> bytes:
 
 
 def partner_form(data: GminaData, partner: dict, *, measurement: str, previous: str | None,
-                 levels: dict[tuple[str, str], int], deadline: dt.date | None, created: dt.datetime) -> Workbook:
-    """One partner's form (FORMS_SPEC.md): ``instrukcja``, ``wspolpraca``, ``uslugi`` and the hidden sheets."""
+                 levels: dict[tuple[str, str], int], deadline: dt.date | None, created: dt.datetime,
+                 everyone: list[dict] | None = None) -> Workbook:
+    """One partner's form (FORMS_SPEC.md): ``instrukcja``, ``wspolpraca``, ``uslugi`` and the hidden sheets.
+
+    ``everyone``: the partners' rows, when the caller builds many forms and has them already.
+    """
     partner_id = display_text(partner["id"])
     workbook = Workbook()
     lines = [("title", _t("i_tytul", gmina=data.name)),
@@ -377,7 +386,7 @@ def partner_form(data: GminaData, partner: dict, *, measurement: str, previous: 
               ("bold", _t("i_skala_zaufania")), *_scale_lines("skala_zaufania")]
     _instruction_sheet(workbook.active, lines)
     lists, ranges = _lists_sheet(workbook)
-    others = [row for row in data.partners.to_dict("records")
+    others = [row for row in (everyone if everyone is not None else _records(data))
               if display_text(row.get("id")) and display_text(row.get("id")) != partner_id]
     _ties_sheet(workbook, data, partner_id, others, previous, levels, ranges)
     services = data.services
@@ -518,19 +527,20 @@ def _survey_docx(data: GminaData, measurement: str) -> bytes:
 # -- everything -----------------------------------------------------------------------------------------------------
 
 
-def _check(data: GminaData) -> list[dict]:
+def _check(data: GminaData, everyone: list[dict]) -> list[dict]:
     if not data.report.ok:
         from pzk_kit.runs.runner import InvalidInput
 
         raise InvalidInput(data.report)
-    partners = form_partners(data)
+    partners = form_partners(data, everyone)
     if not partners:
         raise NoPartnersForForms("brak partnerów z rolą lider lub partner")
     return partners
 
 
 def _build(data: GminaData, measurement: str | None, deadline: dt.date | None) -> _Built:
-    partners = _check(data)
+    everyone = _records(data)
+    partners = _check(data, everyone)
     instrument = load_instrument()
     target = target_measurement(data, measurement)
     previous = previous_measurement(data, target)
@@ -543,7 +553,7 @@ def _build(data: GminaData, measurement: str | None, deadline: dt.date | None) -
     without_email = []
     for partner, name in zip(partners, names, strict=True):
         form = partner_form(data, partner, measurement=target, previous=previous, levels=levels, deadline=deadline,
-                            created=created)
+                            created=created, everyone=everyone)
         files[name] = _workbook_bytes(form, created)
         paragraphs = letter_paragraphs(data, partner, name, measurement=target, deadline=deadline)
         partner_id, partner_name = display_text(partner["id"]), display_text(partner.get("nazwa"))
