@@ -366,3 +366,23 @@ def test_command_on_invalid_data_exits_2_and_writes_nothing(tmp_path, capsys):
         cli.main(["formularze", str(folder), "--out", "x", "--termin", "jutro"])
     assert stop.value.code == 2
     assert "argument --termin: niepoprawna data „jutro”" in capsys.readouterr().err
+
+
+def test_benchmark_gmina_is_deterministic_and_all_partners_get_forms(monkeypatch):
+    """benchmarks/bench_forms.py times forms for every partner of its synthetic gmina: none may be a candidate."""
+    import importlib.util
+    import sys
+
+    folder = ROOT / "benchmarks"
+    monkeypatch.setattr(sys, "path", [str(folder), *sys.path])
+    spec = importlib.util.spec_from_file_location("bench_forms", folder / "bench_forms.py")
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_forms", bench)
+    spec.loader.exec_module(bench)
+
+    first, second = bench.generate(12, seed=7), bench.generate(12, seed=7)
+    assert first.sheets == second.sheets
+    partners = first.sheets["partnerzy"]
+    roles = {row[partners[0].index("rola")] for row in partners[1:]}
+    assert roles == {"Lider", "Partner"} and len(partners) == 13
+    assert first.data_rows["wspolpraca"] == 12 * 11  # half of the distinct (od, do, pomiar) triples

@@ -308,17 +308,8 @@ def _ties_sheet(workbook: Workbook, data: GminaData, partner_id: str, others: li
             cell.alignment = _WRAP if col == 2 else _TOP
         for col in range(len(TIE_INFO) + 1, len(TIE_COLUMNS) + 1):
             sheet.cell(row=row, column=col).protection = unlocked
-    last = max(len(others) + 1, 2)
-    for col, column in enumerate(columns, start=1):
-        if column.name not in TIE_ANSWERS:
-            continue
-        validation = _validation(column, ranges, drop_down=True)
-        letter = get_column_letter(col)
-        validation.add(f"{letter}2:{letter}{last}")
-        sheet.add_data_validation(validation)
-    sheet.freeze_panes = "C2"
-    sheet.print_title_rows = "1:1"
-    _print_setup(sheet)
+    answers = [column if column.name in TIE_ANSWERS else None for column in columns]
+    _finish_table(sheet, answers, ranges, last=max(len(others) + 1, 2), drop_down=True)
     _protect(sheet)
 
 
@@ -334,9 +325,15 @@ def _services_sheet(workbook: Workbook, services: pd.DataFrame, ranges: dict[str
     for row, values in enumerate(rows, start=2):
         for col, value in enumerate(values, start=1):
             set_cell(sheet.cell(row=row, column=col), value).alignment = _WRAP
-    last = len(rows) + 1 + EMPTY_SERVICE_ROWS
+    _finish_table(sheet, columns, ranges, last=len(rows) + 1 + EMPTY_SERVICE_ROWS)
+
+
+def _finish_table(sheet: Worksheet, columns: list[ColumnSpec | None], ranges: dict[str, str], *, last: int,
+                  drop_down: bool = False) -> None:
+    """The template's validations on each given column (None: none) down to row ``last``; the two first columns
+    and the header frozen; printed landscape on one page width with the header on every page."""
     for col, column in enumerate(columns, start=1):
-        validation = _validation(column, ranges)
+        validation = _validation(column, ranges, drop_down=drop_down) if column is not None else None
         if validation is not None:
             letter = get_column_letter(col)
             validation.add(f"{letter}2:{letter}{last}")
