@@ -308,6 +308,8 @@ def _ties_sheet(workbook: Workbook, data: GminaData, partner_id: str, others: li
             cell.alignment = _WRAP if col == 2 else _TOP
         for col in range(len(TIE_INFO) + 1, len(TIE_COLUMNS) + 1):
             sheet.cell(row=row, column=col).protection = unlocked
+        if len(values[1]) > _TIE_WIDTHS["nazwa_partnera"]:  # Excel does not grow a wrapped row on its own
+            sheet.row_dimensions[row].height = _wrapped_height((values[1],), (_TIE_WIDTHS["nazwa_partnera"],))
     answers = [column if column.name in TIE_ANSWERS else None for column in columns]
     _finish_table(sheet, answers, ranges, last=max(len(others) + 1, 2), drop_down=True)
     _protect(sheet)
@@ -322,9 +324,11 @@ def _services_sheet(workbook: Workbook, services: pd.DataFrame, ranges: dict[str
         longest = max((len(str(r[col - 1])) for r in rows if r[col - 1] is not None), default=0)
         width = max(len(column.name) + 4, min(max(longest, len(column.example)) + 2, _SERVICE_WIDTH_LIMIT), 10)
         sheet.column_dimensions[get_column_letter(col)].width = width
+    widths = [sheet.column_dimensions[get_column_letter(col)].width for col in range(1, len(columns) + 1)]
     for row, values in enumerate(rows, start=2):
         for col, value in enumerate(values, start=1):
             set_cell(sheet.cell(row=row, column=col), value).alignment = _WRAP
+        sheet.row_dimensions[row].height = _wrapped_height(["" if v is None else str(v) for v in values], widths)
     _finish_table(sheet, columns, ranges, last=len(rows) + 1 + EMPTY_SERVICE_ROWS)
 
 
