@@ -62,6 +62,7 @@ from pzk_kit.workbook.templates import (
     _validation,
     _wrapped_height,
     _write_lists,
+    allowed_values_text,
 )
 from pzk_kit.workbook.text import display_text, sentence, strip_diacritics
 
@@ -279,7 +280,7 @@ def _spec_column(sheet: str, name: str) -> ColumnSpec:
     return load_schema()[sheet].column(name)
 
 
-def _ties_sheet(workbook: Workbook, data: GminaData, partner_id: str, others: list[dict],
+def _ties_sheet(workbook: Workbook, partner_id: str, others: list[dict],
                 previous: str | None, levels: dict[tuple[str, str], int], ranges: dict[str, str]) -> None:
     sheet = workbook.create_sheet(TIES_SHEET)
     hint = {"poprzedni": previous} if previous else {}
@@ -287,6 +288,8 @@ def _ties_sheet(workbook: Workbook, data: GminaData, partner_id: str, others: li
         "do": _t("k_do"), "nazwa_partnera": _t("k_nazwa_partnera"), "sektor": _t("k_sektor"),
         "poprzednio": _t("k_poprzednio", **hint) if previous else _t("k_poprzednio_brak"),
     }
+    level = _spec_column("wspolpraca", "poziom")  # required in the workbook; here an empty level means "no answer"
+    notes["poziom"] = _t("k_poziom", opis=level.description, dozwolone=allowed_values_text(level))
     columns = []
     for col, name in enumerate(TIE_COLUMNS, start=1):
         column = (_spec_column("wspolpraca", name) if name in TIE_ANSWERS or name == "do"
@@ -389,7 +392,7 @@ def partner_form(data: GminaData, partner: dict, *, measurement: str, previous: 
     lists, ranges = _lists_sheet(workbook)
     others = [row for row in (everyone if everyone is not None else _records(data))
               if display_text(row.get("id")) and display_text(row.get("id")) != partner_id]
-    _ties_sheet(workbook, data, partner_id, others, previous, levels, ranges)
+    _ties_sheet(workbook, partner_id, others, previous, levels, ranges)
     services = data.services
     own = services[services["partner"] == partner_id] if services is not None and not services.empty else services
     _services_sheet(workbook, own if own is not None else pd.DataFrame(), ranges)
