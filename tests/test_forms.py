@@ -175,6 +175,7 @@ def test_ties_rows_are_the_other_partners_with_last_levels_as_hints(written):
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
     assert sheet["A1"].comment is not None and "do odczytu" in sheet["D1"].comment.text
     assert "T1" in sheet["D1"].comment.text
+    assert "Puste pole = brak odpowiedzi" in sheet["E1"].comment.text and "Wymagana" not in sheet["E1"].comment.text
 
 
 def test_asked_measurement_takes_hints_from_the_one_before(command_t1):
