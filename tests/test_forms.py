@@ -387,3 +387,13 @@ def test_benchmark_gmina_is_deterministic_and_all_partners_get_forms(monkeypatch
     roles = {row[partners[0].index("rola")] for row in partners[1:]}
     assert roles == {"Lider", "Partner"} and len(partners) == 13
     assert first.data_rows["wspolpraca"] == 12 * 11  # half of the distinct (od, do, pomiar) triples
+
+
+def test_command_refuses_a_folder_of_returned_forms(tmp_path, capsys):
+    folder = tmp_path / "odeslane"
+    folder.mkdir()
+    (folder / "formularz_PUP_wypelniony.xlsx").write_bytes(b"returned")
+    code = cli.main(["formularze", str(example_dir()), "--out", str(folder), "--nadpisz"])
+    assert code == 2
+    assert "nie jest folderem z wynikami zestawu" in capsys.readouterr().err
+    assert [p.name for p in folder.iterdir()] == ["formularz_PUP_wypelniony.xlsx"]
