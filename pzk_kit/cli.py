@@ -84,6 +84,16 @@ def _measurement(text: str) -> str:
     return value
 
 
+def _deadline(text: str):
+    """``--termin``: a date as the ``gmina`` sheet takes it (``2027-01-31`` or ``31.01.2027``)."""
+    from pzk_kit.workbook.cells import Bad, parse_date
+
+    value = parse_date(text)
+    if isinstance(value, Bad):
+        raise argparse.ArgumentTypeError(f"niepoprawna data „{text}” — podaj {value.expected}")
+    return value
+
+
 def _count(text: str) -> int:
     """A whole number ≥ 1 (``-j``, ``--port``, ``--limit``), refused in Polish rather than as "invalid int value"."""
     try:
@@ -321,6 +331,36 @@ def cmd_zbierz(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_formularze(args: argparse.Namespace) -> int:
+    """One Excel form per partner, the anonymous survey and cover letters; nothing written on bad data."""
+    from pzk_kit import polish
+    from pzk_kit.collection.forms import LETTERS_CSV, LETTERS_DOCX, SURVEY_NAME, SURVEY_PRINT_NAME, write_forms
+    from pzk_kit.workbook.reading import read_gmina
+
+    data = read_gmina(args.input)
+    if not data.report.ok:
+        print_line(data.report.format_text(), err=True)
+        print_line("Nic nie zapisano. Popraw błędy i uruchom ponownie.", err=True)
+        return EXIT_INVALID
+    result = write_forms(data, Path(args.out), measurement=args.pomiar, deadline=args.termin,
+                         overwrite=args.nadpisz)
+    forms = polish.count(len(result.partner_forms), "formularz partnera", "formularze partnerów",
+                         "formularzy partnerów")
+    print_line(f"Zapisano {forms} dla: {data.name} (pomiar {result.measurement}) w: {result.folder}")
+    hint = f"; kolumna „poprzednio” podpowiada poziomy z pomiaru {result.previous}" if result.previous else ""
+    print_line(f"  formularze: formularz_<kod>_<nazwa>.xlsx — po jednym dla każdego lidera i partnera{hint}")
+    print_line(f"  ankieta anonimowa: {SURVEY_NAME} (każda osoba wypełnia własną kopię) i {SURVEY_PRINT_NAME} "
+               "(do druku)")
+    print_line(f"  listy przewodnie: {LETTERS_CSV} (do korespondencji seryjnej: adres, plik, treść) i {LETTERS_DOCX}")
+    if result.without_email:
+        print_line(f"  bez adresu e-mail w arkuszu „partnerzy”: {', '.join(result.without_email)} — te formularze "
+                   "przekaż inną drogą")
+    print_line("Co dalej: wyślij każdemu partnerowi jego formularz z listem i ankietą. Odesłane pliki zbierz w "
+               "jednym folderze i dołącz do danych gminy: pzk zbierz FOLDER --do " + str(args.input)
+               + " --out NOWY.xlsx")
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """The browser app (Voila) for workshops; runs until Ctrl+C."""
     from pzk_kit.workshop.servers import run_app
@@ -351,10 +391,10 @@ def _add_overwrite(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--nadpisz", action="store_true", help=help_text)
 
 
-def _add_measurement(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pomiar", default=None, metavar="T0", type=_measurement,
-                        help="pomiar, który opisują wyniki: T0, T1, … (domyślnie najnowszy w danych; zmiany od "
-                        "pierwszego)")
+def _add_measurement(parser: argparse.ArgumentParser, help_text: str | None = None, metavar: str = "T0") -> None:
+    parser.add_argument("--pomiar", default=None, metavar=metavar, type=_measurement,
+                        help=help_text or "pomiar, który opisują wyniki: T0, T1, … (domyślnie najnowszy w danych; "
+                        "zmiany od pierwszego)")
 
 
 def _add_server_options(parser: argparse.ArgumentParser, default_port: int) -> None:
@@ -464,6 +504,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_overwrite(p, "zastąp istniejący NOWY.xlsx (INPUT i EXPORT nigdy)")
     p.set_defaults(handler=cmd_importuj_ankiete)
 
+    p = sub.add_parser("formularze", help="przygotuj formularze do wysłania partnerom (Excel) i listy przewodnie",
+                       description="Zapisuje w DIR formularz Excel dla każdego partnera (współpraca z pozostałymi "
+                       "instytucjami i własne usługi, z listami rozwijanymi), anonimową ankietę samooceny (Excel i "
+                       "wersja do druku) oraz listy przewodnie (listy.csv do korespondencji seryjnej i listy.docx). "
+                       "Odesłane formularze łączy z danymi polecenie pzk zbierz. Przy błędach w danych kończy się "
+                       "kodem 2 i niczego nie zapisuje.")
+    _add_input(p)
+    _add_out_dir(p, "folder na formularze (powstaje w całości albo wcale)")
+    _add_measurement(p, "pomiar, który zbierają formularze (domyślnie następny po najnowszym w arkuszu "
+                     "„wspolpraca”; bez danych: T0)", metavar="T1")
+    p.add_argument("--termin", default=None, metavar="RRRR-MM-DD", type=_deadline,
+                   help="termin odesłania formularzy, np. 2027-01-31 (trafia do instrukcji i listów)")
+    _add_overwrite(p, "zastąp wcześniejsze formularze w DIR (folderu z innymi plikami, np. odesłanymi, nigdy)")
+    p.set_defaults(handler=cmd_formularze)
+
     p = sub.add_parser("zbierz", help="dołącz odesłane formularze partnerów i ankiety do nowego skoroszytu gminy",
                        description="Czyta formularze partnerów i ankiety anonimowe (.xlsx) z folderu DIR, sprawdza "
                        "każdy z nich i dołącza poprawne do danych gminy z INPUT, zapisując wszystko jako nowy "
@@ -477,6 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="dołącz tylko formularze tego pomiaru (domyślnie każdy)")
     _add_overwrite(p, "zastąp istniejący plik NOWY.xlsx (skoroszytu INPUT nigdy)")
     p.set_defaults(handler=cmd_zbierz)
+
     p = sub.add_parser("app", help="uruchom aplikację w przeglądarce (warsztaty, bez internetu)",
                        description="Uruchamia aplikację PZK w przeglądarce: wczytanie skoroszytu lub Gminy "
                        "Przykładowej, sprawdzenie danych, mapa partnerów, koszyk usług, ewaluacja i pliki do "

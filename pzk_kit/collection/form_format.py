@@ -1,7 +1,8 @@
-"""The file format shared by the form writer (``pzk formularze``) and the merger (``pzk zbierz``).
+"""The file format shared by ``pzk formularze`` (writes the forms) and ``pzk zbierz`` (reads them back).
 
-Both sides read these names from here, so a form written by one version is recognised by the other; the format
-itself is described in the repository's FORMS_SPEC (partner form, anonymous survey form, merge rules).
+Both sides import these names instead of spelling sheet names and metadata keys themselves, so a renamed sheet
+cannot make the merger silently skip what the writer produced. The hidden ``_pzk`` sheet carries who a form is
+for and which measurement it collects; a form whose version the merger does not know is refused, not guessed.
 """
 
 FORMAT_VERSION = "1"

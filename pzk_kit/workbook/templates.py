@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -131,14 +132,17 @@ def _write_lists(sheet: Worksheet) -> dict[str, str]:
     return ranges
 
 
-def _header(sheet: Worksheet, column: ColumnSpec, col: int, row: int = 1) -> None:
+def _header(sheet: Worksheet, column: ColumnSpec, col: int, row: int = 1, *, note: str | None = None) -> Cell:
+    """A header cell with its Polish comment; ``note`` replaces the comment (partner forms' read-only columns)."""
     cell = sheet.cell(row=row, column=col, value=column.name)
     cell.font = _HEADER_FONT
     cell.fill = _REQUIRED_FILL if column.required else _OPTIONAL_FILL
     cell.alignment = Alignment(vertical="center")
     required = "Wymagana. " if column.required else ""
-    cell.comment = Comment(f"{required}{column.description}\nDozwolone: {allowed_values_text(column)}", "pzk-kit")
+    text = note or f"{required}{column.description}\nDozwolone: {allowed_values_text(column)}"
+    cell.comment = Comment(text, "pzk-kit")
     cell.comment.width, cell.comment.height = 320, 140
+    return cell
 
 
 def _write_table_sheet(
@@ -190,8 +194,12 @@ def _write_gmina_sheet(
     sheet.freeze_panes = "A2"
 
 
-def _validation(column: ColumnSpec, list_ranges: dict[str, str]) -> DataValidation | None:
-    """Excel data validation for a column: drop-downs for dictionaries and partner ids, ranges for numbers."""
+def _validation(column: ColumnSpec, list_ranges: dict[str, str], *, drop_down: bool = False) -> DataValidation | None:
+    """Excel data validation for a column: drop-downs for dictionaries and partner ids, ranges for numbers.
+
+    ``drop_down``: a labelled scale (``poziom`` 0–5) as a list of its numbers rather than a range, for partner
+    forms filled by people who have never seen the template.
+    """
     title = column.name[:32]
     if column.kind in {"dict", "multidict"}:
         multi = column.kind == "multidict"
@@ -210,7 +218,10 @@ def _validation(column: ColumnSpec, list_ranges: dict[str, str]) -> DataValidati
     if column.kind in {"scale", "int"}:
         scale = allowed_values_text(column)
         low = int(column.minimum) if column.minimum is not None else 0
-        if column.maximum is not None:
+        if drop_down and column.kind == "scale":
+            codes = ",".join(dictionary(column.dictionary).codes)
+            validation = DataValidation(type="list", formula1=f'"{codes}"')
+        elif column.maximum is not None:
             validation = DataValidation(type="whole", operator="between", formula1=str(low),
                                         formula2=str(int(column.maximum)))
         else:
