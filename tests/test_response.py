@@ -314,8 +314,33 @@ def test_app_collection_tab_follows_the_map_measurement(no_figure_output, tmp_pa
     shown = _visible(_html_of(app.tab_boxes["zbieranie"]))
     assert "Odsetek członków z odpowiedzią: 75" in shown and "Członkowie bez odpowiedzi (1)" in shown
     assert "Instytucja C" in shown and "Członkowie, którzy opisali współpracę (3)" in shown
-    assert "Pobierz formularze" not in shown and app.forms_download(app.data) is None  # not wired yet: no button
+    assert "Formularze dla partnerów" in shown and "pzk-download" not in _collection_tab(app)  # made on request
     assert "pzk-error" not in app.message.value
+
+
+def test_app_collection_tab_offers_the_partners_forms_as_one_zip(no_figure_output):
+    import base64
+    import io
+    import zipfile
+
+    from pzk_kit.workshop.app import WorkshopApp
+
+    app = WorkshopApp()
+    app.load_example()
+    _collection_tab(app)
+    assert app.forms_button.description == "Przygotuj formularze (zip)"
+    app.forms_button.click()
+    offered = app.forms_offered
+    assert offered.available and offered.filename == "formularze_gmina_przykladowa.zip"
+    names = zipfile.ZipFile(io.BytesIO(offered.content)).namelist()
+    members = app.data.partners[app.data.partners["rola"].isin(["lider", "partner"])]
+    assert len([n for n in names if n.startswith("formularz_")]) == len(members)
+    assert {"ankieta_anonimowa.xlsx", "listy.csv"} <= set(names)
+    markup = _collection_tab(app)
+    assert 'download="formularze_gmina_przykladowa.zip"' in markup and "data:application/zip;base64," in markup
+    encoded = re.search(r'href="data:application/zip;base64,([^"]+)"', markup).group(1)
+    assert base64.b64decode(encoded) == offered.content
+    assert not app.forms_button.disabled
 
 
 def test_app_collection_tab_without_the_sheet_and_when_everyone_answered(no_figure_output, tmp_path,

@@ -29,7 +29,7 @@ import pandas as pd
 from pzk_kit import polish
 from pzk_kit.files import atomic_file
 from pzk_kit.workbook.reading import GminaData, read_gmina
-from pzk_kit.workshop.downloads import FILE_MAKERS, MIME, Offered, make_file
+from pzk_kit.workshop.downloads import FILE_MAKERS, MIME, Offered, forms_file, make_file
 from pzk_kit.workshop.servers import (
     APP_NOTEBOOK,
     DEFAULT_APP_PORT,
@@ -429,6 +429,7 @@ class WorkshopApp:
         from pzk_kit.network import response
 
         content = widgets.VBox()
+        forms = self.forms_download(data)
 
         def show(_change: object = None) -> None:
             measurement = self.map_measurement(data)
@@ -449,9 +450,7 @@ class WorkshopApp:
                 if status.respondents:
                     parts += [_heading(text("zbieranie_odpowiedzieli", liczba=len(status.respondents))),
                               _table(response.partners_table(data, status, answered=True))]
-            forms = self.forms_download(data)
-            if forms is not None:
-                parts.append(forms)
+            parts.append(forms)
             content.children = tuple(parts)
 
         show()
@@ -459,13 +458,23 @@ class WorkshopApp:
             self.explorer.measurement.observe(show, names="value")
         box.children = (content,)
 
-    def forms_download(self, data: GminaData) -> widgets.Widget | None:
-        """Placeholder for the "Pobierz formularze (zip)" download (issue 15): the partners' forms as one zip.
+    def forms_download(self, data: GminaData) -> widgets.Widget:
+        """``pzk formularze`` in the room: the partners' forms as one zip, made when the trainer asks for it."""
+        button = widgets.Button(description=text("zbieranie_przycisk"), layout=widgets.Layout(width="auto"))
+        place = widgets.HTML()
 
-        Not wired yet: the forms are made by another part of the kit, and the lead connects them here. Until
-        then the tab offers no button, rather than one that does nothing.
-        """
-        return None
+        def make(_button: object = None) -> None:
+            button.disabled = True
+            place.value = _busy_html(html.escape(text("zbieranie_przygotowuje")))
+            self.forms_offered = offered = forms_file(data)
+            place.value = f'<table class="pzk-files">{offered.row()}</table>'
+            button.disabled = False
+
+        button.on_click(make)
+        self.forms_button = button
+        return widgets.VBox([_heading(text("zbieranie_formularze")),
+                             widgets.HTML(f"<p>{html.escape(text('zbieranie_formularze_opis'))}</p>"),
+                             button, place])
 
     def _files_tab(self, data: GminaData, box: widgets.VBox) -> None:
         progress = widgets.IntProgress(value=0, min=0, max=len(FILE_MAKERS), bar_style="info")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pzk_kit.runs.outputs import CATALOGUE_DOCX_NAME, CATALOGUE_HTML_NAME, REPORT_NAME, SUMMARY_NAME
 from pzk_kit.workbook.reading import GminaData
+from pzk_kit.workbook.text import normalize_code
 from pzk_kit.workshop.wording import size_text, text
 from pzk_kit.workshop.workbook_rows import filled_workbook_name, workbook_rows
 
@@ -24,6 +25,7 @@ MIME = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".json": "application/json",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".zip": "application/zip",
 }
 
 
@@ -114,3 +116,20 @@ def make_file(key: str, data: GminaData) -> Offered:
             return Offered(key, filename, reason=text("powod_brak_modulu"))
         except Exception as error:  # a file that cannot be made must not take the other files down
             return Offered(key, filename, reason=text("powod_blad", powod=f"{type(error).__name__}: {error}"))
+
+
+def forms_file(data: GminaData) -> Offered:
+    """The partners' forms, the anonymous survey and the cover letters (``pzk formularze``) as one zip.
+
+    Made only when the trainer asks (the Zbieranie danych tab): a large gmina's forms take seconds.
+    """
+    from pzk_kit.collection.forms import forms_zip
+    from pzk_kit.errors import PzkError
+
+    filename = f"formularze_{normalize_code(data.name) or 'gmina'}.zip"
+    try:
+        return Offered("formularze", filename, content=forms_zip(data))
+    except PzkError as error:  # e.g. no leader or partner to send a form to: said in Polish by the kit
+        return Offered("formularze", filename, reason=str(error))
+    except Exception as error:  # the rest of the tab must keep working
+        return Offered("formularze", filename, reason=text("powod_blad", powod=f"{type(error).__name__}: {error}"))
