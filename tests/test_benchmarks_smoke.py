@@ -56,8 +56,21 @@ def _basket_output(bench, out: str, workdir: Path | None) -> None:
         assert re.search(rf"of \(a\): {step}\s+[\d.]+s", out), step
 
 
+def _forms_output(bench, out: str, workdir: Path) -> None:
+    assert re.search(r"\(a\)/\(b\)\s+all forms / one template\s+[\d.]+×", out), out
+    assert re.search(r"\(c\)/\(a\)\s+ZIP in memory / folder on disk\s+[\d.]+×", out), out
+    assert "check: (a) wrote 12 forms, (b) one template, (c) a ZIP" in out
+
+
+def _merge_output(bench, out: str, workdir: Path) -> None:
+    assert re.search(r"\(a\)/\(b\)\s+[\d.]+×\s+goal ≤ 5×\s+(PASS|MISS)", out), out
+    assert "check: the merged workbook is valid" in out
+
+
 @pytest.mark.parametrize(("name", "use_workdir", "check_output"), [
     pytest.param("bench_io", True, _io_output, id="io"),
+    pytest.param("bench_forms", True, _forms_output, id="forms"),
+    pytest.param("bench_merge", True, _merge_output, id="merge"),
     pytest.param("bench_network", True, _network_output, id="network"),
     pytest.param("bench_basket", False, _basket_output, id="basket-temporary-dir"),
 ])
@@ -100,7 +113,8 @@ def test_data_is_deterministic(name, check_data, monkeypatch, tmp_path):
     check_data(bench, first, sizes, tmp_path)
 
 
-@pytest.mark.parametrize("name", ["bench_io", "bench_network", "bench_basket", "bench_batch"])
+@pytest.mark.parametrize("name", ["bench_io", "bench_network", "bench_basket", "bench_batch", "bench_forms",
+                                  "bench_merge"])
 def test_script_runs_from_the_command_line(name, tmp_path):
     done = subprocess.run([sys.executable, str(BENCHMARKS / f"{name}.py"), "--help"], cwd=tmp_path,
                           capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
