@@ -73,6 +73,7 @@ def test_a_step_that_was_one_module_still_answers_by_its_old_name(step):
     public = [name for name in vars(core) if not name.startswith("_") and callable(getattr(core, name))]
     assert len(public) > 5
     assert all(getattr(package, name) is getattr(core, name) for name in public)
+    assert set(public) | {STEP_CORES[step]} <= set(dir(package))  # the core's names and the loaded submodules
     with pytest.raises(AttributeError):
         package.no_such_name  # noqa: B018
 

@@ -1,23 +1,10 @@
 """The cooperation network: its measures (CONTRACT §3), the map's layout and the pictures.
 
-The step's core is :mod:`pzk_kit.network.measures`; its public names are importable from here as well, as they were when
-``pzk_kit.network`` was one module. They load on first use, so importing a submodule (say
-``pzk_kit.network.layout``) does not pull in the whole step.
+The step's core is :mod:`pzk_kit.network.measures`; its public names are importable from here as well, as they were
+when ``pzk_kit.network`` was one module. They load on first use (:mod:`pzk_kit.step_package`), so importing a
+submodule (say ``pzk_kit.network.layout``) does not pull in the whole step.
 """
 
-from __future__ import annotations
+from pzk_kit.step_package import forward_to
 
-import importlib
-from typing import Any
-
-_CORE = "pzk_kit.network.measures"
-
-
-def __getattr__(name: str) -> Any:
-    if name.startswith("__"):
-        raise AttributeError(name)
-    return getattr(importlib.import_module(_CORE), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(dir(importlib.import_module(_CORE))))
+__getattr__, __dir__ = forward_to("pzk_kit.network.measures", globals())
