@@ -150,6 +150,16 @@ def test_meta_sheet_names_the_partner_and_the_measurement(written):
     assert abs(dt.datetime.fromisoformat(meta["utworzono"]) - dt.datetime.now()) < dt.timedelta(hours=1)
 
 
+def test_every_printed_page_says_whose_form_it_is(written):
+    workbook = openpyxl.load_workbook(written.partner_forms[3])
+    for name in ("instrukcja", fmt.TIES_SHEET, fmt.SERVICES_SHEET):
+        header = workbook[name].oddHeader.center.text
+        assert header == "Formularz dla: Powiatowy Urząd Pracy w Przykładowie (kod: PUP). Pomiar: T2.", name
+        assert workbook[name].oddFooter.right.text == "&P / &N"
+    survey = openpyxl.load_workbook(written.survey)[fmt.SURVEY_SHEET].oddHeader.center.text
+    assert "Gmina Przykładowa" in survey and survey.endswith("· T2")
+
+
 def test_instruction_sheet_gives_the_deadline_and_the_scales(written):
     workbook = openpyxl.load_workbook(written.partner_forms[3])
     text = "\n".join(str(r[0]) for r in _sheet_rows(workbook["instrukcja"]) if r[0])

@@ -256,7 +256,7 @@ def _meta_sheet(workbook: Workbook, values: dict[str, str | None]) -> None:
 def _instruction_sheet(sheet: Worksheet, lines: list[tuple[str, str]]) -> None:
     """Paragraphs in one wide wrapped column; ``lines`` are (kind, text), kind ``title``, ``bold`` or ``text``."""
     sheet.title = INSTRUCTION_SHEET
-    width = 110
+    width = 72  # fits A4 portrait at 100 % also in LibreOffice (its substitute for Calibri is wider)
     sheet.column_dimensions["A"].width = width
     for row, (kind, text) in enumerate(lines, start=1):
         cell = set_cell(sheet.cell(row=row, column=1), text)
@@ -265,6 +265,16 @@ def _instruction_sheet(sheet: Worksheet, lines: list[tuple[str, str]]) -> None:
         sheet.row_dimensions[row].height = max(_wrapped_height((text,), (width,)), 22.0 if kind == "title" else 15.0)
     _print_setup(sheet)
     sheet.page_setup.orientation = "portrait"
+
+
+def _page_header(workbook: Workbook, title: str) -> None:
+    """Whose form a printed page is, on every page: the table pages alone do not say it."""
+    text = title.replace("&", "&&")  # "&" starts a header code in Excel's page headers
+    for sheet in workbook.worksheets:
+        sheet.oddHeader.center.text = text
+        sheet.oddHeader.center.size = 9
+        sheet.oddFooter.right.text = "&P / &N"
+        sheet.oddFooter.right.size = 9
 
 
 def _protect(sheet: Worksheet) -> None:
@@ -396,6 +406,8 @@ def partner_form(data: GminaData, partner: dict, *, measurement: str, previous: 
     services = data.services
     own = services[services["partner"] == partner_id] if services is not None and not services.empty else services
     _services_sheet(workbook, own if own is not None else pd.DataFrame(), ranges)
+    _page_header(workbook, _t("i_dla", partner=display_text(partner.get("nazwa")), id=partner_id,
+                              pomiar=measurement))
     workbook.move_sheet(lists, offset=len(workbook.sheetnames))
     _meta_sheet(workbook, _meta(KIND_PARTNER, data, partner_id, measurement, created))
     workbook.active = 0
@@ -458,6 +470,7 @@ def survey_form(data: GminaData, *, measurement: str, instrument: Instrument, cr
              ("bold", _t("a_kopia")), ("text", _t("a_jak", ankieta_druk=SURVEY_PRINT_NAME))]
     _instruction_sheet(instruction, lines)
     workbook.move_sheet(lists, offset=len(workbook.sheetnames))
+    _page_header(workbook, f"{_t('a_tytul', tytul=instrument.title, gmina=data.name)} · {measurement}")
     _meta_sheet(workbook, _meta(KIND_SURVEY, data, None, measurement, created))
     workbook.active = 0
     return workbook
