@@ -397,6 +397,12 @@ def _add_measurement(parser: argparse.ArgumentParser, help_text: str | None = No
                         "zmiany od pierwszego)")
 
 
+def _add_new_workbook(parser: argparse.ArgumentParser, input_help: str, out_help: str) -> None:
+    """``--do INPUT --out NOWY.xlsx``: commands that add data to a gmina write a new workbook, never INPUT."""
+    parser.add_argument("--do", required=True, metavar="INPUT", help=input_help)
+    parser.add_argument("--out", required=True, metavar="NOWY.xlsx", help=out_help)
+
+
 def _add_server_options(parser: argparse.ArgumentParser, default_port: int) -> None:
     """``pzk app`` and ``pzk lab``: the port, and whether to open the browser.
 
@@ -497,10 +503,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "zostaje bez zmian; adresy e-mail i nazwiska z narzędzia nie są przenoszone; ponowny import "
                        "tego samego pliku nikogo nie dodaje.")
     p.add_argument("export", metavar="EXPORT", help="wyniki ankiety: plik .xlsx albo .csv z narzędzia ankietowego")
-    p.add_argument("--do", required=True, metavar="INPUT", help="skoroszyt .xlsx albo folder CSV gminy (tylko czytany)")
-    p.add_argument("--out", required=True, metavar="NOWY.xlsx", help="nowy skoroszyt z dopisanymi respondentami")
-    p.add_argument("--pomiar", default=None, metavar="T0", type=_measurement,
-                   help="pomiar odpowiedzi: T0, T1, … (domyślnie najnowszy w danych gminy, a bez pomiarów T0)")
+    _add_new_workbook(p, "skoroszyt .xlsx albo folder CSV gminy (tylko czytany)",
+                      "nowy skoroszyt z dopisanymi respondentami")
+    _add_measurement(p, "pomiar odpowiedzi: T0, T1, … (domyślnie najnowszy w danych gminy, a bez pomiarów T0)")
     _add_overwrite(p, "zastąp istniejący NOWY.xlsx (INPUT i EXPORT nigdy)")
     p.set_defaults(handler=cmd_importuj_ankiete)
 
@@ -526,10 +531,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "odrzucono, a tabelę zapisuje obok jako status_zbierania.csv (zastępując poprzednią). "
                        "Kod wyjścia: 0 coś dołączono, 2 nic nie dało się dołączyć.")
     p.add_argument("dir", metavar="DIR", help="folder z odesłanymi formularzami (.xlsx)")
-    p.add_argument("--do", required=True, metavar="INPUT", help="skoroszyt .xlsx albo folder CSV gminy")
-    p.add_argument("--out", required=True, metavar="NOWY.xlsx", help="nowy skoroszyt gminy z dołączonymi danymi")
-    p.add_argument("--pomiar", default=None, metavar="T1", type=_measurement,
-                   help="dołącz tylko formularze tego pomiaru (domyślnie każdy)")
+    _add_new_workbook(p, "skoroszyt .xlsx albo folder CSV gminy", "nowy skoroszyt gminy z dołączonymi danymi")
+    _add_measurement(p, "dołącz tylko formularze tego pomiaru (domyślnie każdy)", metavar="T1")
     _add_overwrite(p, "zastąp istniejący plik NOWY.xlsx (skoroszytu INPUT nigdy)")
     p.set_defaults(handler=cmd_zbierz)
 
