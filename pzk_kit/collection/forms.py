@@ -57,12 +57,12 @@ from pzk_kit.workbook.templates import (
     CSV_ENCODING,
     INSTRUCTION_SHEET,
     LISTS_SHEET,
-    _header,
-    _print_setup,
-    _validation,
-    _wrapped_height,
-    _write_lists,
     allowed_values_text,
+    header_cell,
+    print_setup,
+    validation_for,
+    wrapped_height,
+    write_lists,
 )
 from pzk_kit.workbook.text import display_text, sentence, strip_diacritics
 
@@ -262,8 +262,8 @@ def _instruction_sheet(sheet: Worksheet, lines: list[tuple[str, str]]) -> None:
         cell = set_cell(sheet.cell(row=row, column=1), text)
         cell.font = _TITLE_FONT if kind == "title" else Font(name=_FONT, bold=kind == "bold")
         cell.alignment = _WRAP
-        sheet.row_dimensions[row].height = max(_wrapped_height((text,), (width,)), 22.0 if kind == "title" else 15.0)
-    _print_setup(sheet)
+        sheet.row_dimensions[row].height = max(wrapped_height((text,), (width,)), 22.0 if kind == "title" else 15.0)
+    print_setup(sheet)
     sheet.page_setup.orientation = "portrait"
 
 
@@ -305,7 +305,7 @@ def _ties_sheet(workbook: Workbook, partner_id: str, others: list[dict],
         column = (_spec_column("wspolpraca", name) if name in TIE_ANSWERS or name == "do"
                   else ColumnSpec(sheet=TIES_SHEET, name=name, required=False, kind="text"))
         columns.append(column)
-        cell = _header(sheet, column, col, note=notes.get(name))
+        cell = header_cell(sheet, column, col, note=notes.get(name))
         if name in TIE_INFO:
             cell.fill = _INFO_FILL
         sheet.column_dimensions[get_column_letter(col)].width = _TIE_WIDTHS[name]
@@ -322,7 +322,7 @@ def _ties_sheet(workbook: Workbook, partner_id: str, others: list[dict],
         for col in range(len(TIE_INFO) + 1, len(TIE_COLUMNS) + 1):
             sheet.cell(row=row, column=col).protection = unlocked
         if len(values[1]) > _TIE_WIDTHS["nazwa_partnera"]:  # Excel does not grow a wrapped row on its own
-            sheet.row_dimensions[row].height = _wrapped_height((values[1],), (_TIE_WIDTHS["nazwa_partnera"],))
+            sheet.row_dimensions[row].height = wrapped_height((values[1],), (_TIE_WIDTHS["nazwa_partnera"],))
     answers = [column if column.name in TIE_ANSWERS else None for column in columns]
     _finish_table(sheet, answers, ranges, last=max(len(others) + 1, 2), drop_down=True)
     _protect(sheet)
@@ -333,7 +333,7 @@ def _services_sheet(workbook: Workbook, services: pd.DataFrame, ranges: dict[str
     columns = [c for c in load_schema()["uslugi"].columns if c.name != "partner"]
     rows = [[_service_value(c, record.get(c.name)) for c in columns] for record in services.to_dict("records")]
     for col, column in enumerate(columns, start=1):
-        _header(sheet, column, col)
+        header_cell(sheet, column, col)
         longest = max((len(str(r[col - 1])) for r in rows if r[col - 1] is not None), default=0)
         width = max(len(column.name) + 4, min(max(longest, len(column.example)) + 2, _SERVICE_WIDTH_LIMIT), 10)
         sheet.column_dimensions[get_column_letter(col)].width = width
@@ -341,7 +341,7 @@ def _services_sheet(workbook: Workbook, services: pd.DataFrame, ranges: dict[str
     for row, values in enumerate(rows, start=2):
         for col, value in enumerate(values, start=1):
             set_cell(sheet.cell(row=row, column=col), value).alignment = _WRAP
-        sheet.row_dimensions[row].height = _wrapped_height(["" if v is None else str(v) for v in values], widths)
+        sheet.row_dimensions[row].height = wrapped_height(["" if v is None else str(v) for v in values], widths)
     _finish_table(sheet, columns, ranges, last=len(rows) + 1 + EMPTY_SERVICE_ROWS)
 
 
@@ -350,19 +350,19 @@ def _finish_table(sheet: Worksheet, columns: list[ColumnSpec | None], ranges: di
     """The template's validations on each given column (None: none) down to row ``last``; the two first columns
     and the header frozen; printed landscape on one page width with the header on every page."""
     for col, column in enumerate(columns, start=1):
-        validation = _validation(column, ranges, drop_down=drop_down) if column is not None else None
+        validation = validation_for(column, ranges, drop_down=drop_down) if column is not None else None
         if validation is not None:
             letter = get_column_letter(col)
             validation.add(f"{letter}2:{letter}{last}")
             sheet.add_data_validation(validation)
     sheet.freeze_panes = "C2"
     sheet.print_title_rows = "1:1"
-    _print_setup(sheet)
+    print_setup(sheet)
 
 
 def _lists_sheet(workbook: Workbook) -> tuple[Worksheet, dict[str, str]]:
     lists = workbook.create_sheet(LISTS_SHEET)
-    ranges = _write_lists(lists)
+    ranges = write_lists(lists)
     lists.sheet_state = "hidden"
     return lists, ranges
 
@@ -437,7 +437,7 @@ def survey_form(data: GminaData, *, measurement: str, instrument: Instrument, cr
                              skala_5=instrument.scale[-1])}
     for col, name in enumerate(SURVEY_COLUMNS, start=1):
         spec = ColumnSpec(sheet=SURVEY_SHEET, name=name, required=name == "odpowiedz", kind="text")
-        cell = _header(sheet, spec, col, note=notes[name])
+        cell = header_cell(sheet, spec, col, note=notes[name])
         if name != "odpowiedz":
             cell.fill = _INFO_FILL
     for col, width in enumerate((8, 90, 34), start=1):
@@ -449,8 +449,8 @@ def survey_form(data: GminaData, *, measurement: str, instrument: Instrument, cr
             cell = set_cell(sheet.cell(row=row, column=col), value)
             cell.fill, cell.alignment = _INFO_CELL_FILL, _WRAP
         sheet.cell(row=row, column=3).protection = unlocked
-        sheet.row_dimensions[row].height = _wrapped_height(("", text), (8, 90))
-    sector = _validation(_spec_column("ankieta", "sektor"), ranges)
+        sheet.row_dimensions[row].height = wrapped_height(("", text), (8, 90))
+    sector = validation_for(_spec_column("ankieta", "sektor"), ranges)
     sector.add("C2")
     sheet.add_data_validation(sector)
     answer = DataValidation(
@@ -462,7 +462,7 @@ def survey_form(data: GminaData, *, measurement: str, instrument: Instrument, cr
     sheet.add_data_validation(answer)
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
-    _print_setup(sheet)
+    print_setup(sheet)
     _protect(sheet)
     instruction = workbook.create_sheet(INSTRUCTION_SHEET)
     lines = [("title", _t("a_tytul", tytul=instrument.title, gmina=data.name)),
@@ -513,12 +513,12 @@ def _letters_docx(data: GminaData, letters: list[tuple[str, list[str]]], measure
     """One page per partner, in the house style of ``pzk dokumenty``'s letters (no page numbers on a letter)."""
     from docx.shared import Pt
 
-    from pzk_kit.workshop.documents import _document, _title
+    from pzk_kit.workshop.documents import document_title, gmina_document
 
     title = _t("l_tytul")
-    document = _document(title, data.name, page_numbers=False)
+    document = gmina_document(title, data.name, page_numbers=False)
     for index, (name, paragraphs) in enumerate(letters):
-        _title(document, _t("l_temat", gmina=data.name, pomiar=measurement), new_page=index > 0, size=13)
+        document_title(document, _t("l_temat", gmina=data.name, pomiar=measurement), new_page=index > 0, size=13)
         heading = document.add_paragraph()
         word.run(heading, _t("l_do", partner=name), bold=True)
         heading.paragraph_format.space_after = Pt(10)

@@ -102,7 +102,7 @@ def build_workbook(rows: dict[str, list[list[Any]]]) -> Workbook:
     instruction.title = INSTRUCTION_SHEET
     schema = load_schema()
     lists = workbook.create_sheet(LISTS_SHEET)
-    list_ranges = _write_lists(lists)
+    list_ranges = write_lists(lists)
     for spec in schema.values():
         sheet = workbook.create_sheet(spec.name)
         if spec.name == "gmina":
@@ -111,7 +111,7 @@ def build_workbook(rows: dict[str, list[list[Any]]]) -> Workbook:
             _write_table_sheet(sheet, spec, rows.get(spec.name), list_ranges)
     _write_instruction(instruction, schema)
     for sheet in workbook.worksheets:
-        _print_setup(sheet)
+        print_setup(sheet)
     lists.sheet_state = "hidden"
     workbook.move_sheet(lists, offset=len(workbook.sheetnames))
     # Fixed metadata keeps regenerated templates comparable.
@@ -120,7 +120,7 @@ def build_workbook(rows: dict[str, list[list[Any]]]) -> Workbook:
     return workbook
 
 
-def _write_lists(sheet: Worksheet) -> dict[str, str]:
+def write_lists(sheet: Worksheet) -> dict[str, str]:
     """One column per dictionary with its labels; returns dictionary → absolute range for validations."""
     ranges: dict[str, str] = {}
     for index, (name, dic) in enumerate(load_dictionaries().items(), start=1):
@@ -132,7 +132,7 @@ def _write_lists(sheet: Worksheet) -> dict[str, str]:
     return ranges
 
 
-def _header(sheet: Worksheet, column: ColumnSpec, col: int, row: int = 1, *, note: str | None = None) -> Cell:
+def header_cell(sheet: Worksheet, column: ColumnSpec, col: int, row: int = 1, *, note: str | None = None) -> Cell:
     """A header cell with its Polish comment; ``note`` replaces the comment (partner forms' read-only columns)."""
     cell = sheet.cell(row=row, column=col, value=column.name)
     cell.font = _HEADER_FONT
@@ -150,7 +150,7 @@ def _write_table_sheet(
 ) -> None:
     body = data if data is not None else [example_row(spec)]
     for col, column in enumerate(spec.columns, start=1):
-        _header(sheet, column, col)
+        header_cell(sheet, column, col)
         longest = max((len(str(r[col - 1])) for r in body if col <= len(r) and r[col - 1] is not None), default=0)
         width = max(len(column.name) + 4, min(max(longest, len(column.example)) + 2, 45), 10)
         sheet.column_dimensions[get_column_letter(col)].width = width
@@ -165,7 +165,7 @@ def _write_table_sheet(
     last = max(VALIDATED_ROWS, len(body) + 1)
     for col, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(col)
-        validation = _validation(column, list_ranges)
+        validation = validation_for(column, list_ranges)
         if validation is not None:
             validation.add(f"{letter}2:{letter}{last}")
             sheet.add_data_validation(validation)
@@ -187,14 +187,15 @@ def _write_gmina_sheet(
             value_cell.number_format = "yyyy-mm-dd"
         hint = f"{'Wymagane. ' if column.required else ''}{column.description} Przykład: {column.example}"
         sheet.cell(row=r, column=3, value=hint).alignment = _WRAP
-        validation = _validation(column, list_ranges)
+        validation = validation_for(column, list_ranges)
         if validation is not None:
             validation.add(f"B{r}")
             sheet.add_data_validation(validation)
     sheet.freeze_panes = "A2"
 
 
-def _validation(column: ColumnSpec, list_ranges: dict[str, str], *, drop_down: bool = False) -> DataValidation | None:
+def validation_for(column: ColumnSpec, list_ranges: dict[str, str], *,
+                   drop_down: bool = False) -> DataValidation | None:
     """Excel data validation for a column: drop-downs for dictionaries and partner ids, ranges for numbers.
 
     ``drop_down``: a labelled scale (``poziom`` 0–5) as a list of its numbers rather than a range, for partner
@@ -282,7 +283,7 @@ def _write_instruction(sheet: Worksheet, schema: dict[str, SheetSpec]) -> None:
         row += 1
         sheet.cell(row=row, column=1, value=spec.name).font = Font(name=_FONT, bold=True)
         sheet.cell(row=row, column=4, value=spec.description).alignment = _WRAP
-        sheet.row_dimensions[row].height = _wrapped_height(("", "", "", spec.description), widths)
+        sheet.row_dimensions[row].height = wrapped_height(("", "", "", spec.description), widths)
         sheet.cell(row=row, column=3, value="wymagany" if spec.required else "opcjonalny")
         for column in spec.columns:
             row += 1
@@ -290,18 +291,18 @@ def _write_instruction(sheet: Worksheet, schema: dict[str, SheetSpec]) -> None:
                       allowed_values_text(column), column.example)
             for col, value in enumerate(values, start=1):
                 set_cell(sheet.cell(row=row, column=col), value).alignment = _WRAP
-            sheet.row_dimensions[row].height = _wrapped_height(values, widths)
+            sheet.row_dimensions[row].height = wrapped_height(values, widths)
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
-def _wrapped_height(values: Iterable[str], widths: Iterable[int]) -> float:
+def wrapped_height(values: Iterable[str], widths: Iterable[int]) -> float:
     """Row height (points) that shows every wrapped line; Excel and LibreOffice do not grow rows on open."""
     lines = max(1 + len(str(v)) // max(int(w * 1.1), 1) for v, w in zip(values, widths, strict=False))
     return 15.0 * lines
 
 
-def _print_setup(sheet: Worksheet) -> None:
+def print_setup(sheet: Worksheet) -> None:
     """Landscape, one page wide: the template is printed for meetings where not everyone has a laptop."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

@@ -129,7 +129,8 @@ def institution_contact(row: dict) -> list[tuple[str, str]]:
 # -- shared layout ----------------------------------------------------------------------------------------------
 
 
-def _document(title: str, gmina: str | None, *, base_size: float = 10, page_numbers: bool = True):
+def gmina_document(title: str, gmina: str | None, *, base_size: float = 10, page_numbers: bool = True):
+    """A printable document of the gmina: its name in every footer, so loose pages from a workshop find home."""
     footer = f"{title} · {gmina}" if gmina else title
     document = word.new_document(title, footer=footer, base_size=base_size, author=gmina or "pzk-kit")
     if not page_numbers:  # one page per partner: "Strona 7 z 25" on a letter would only confuse
@@ -165,7 +166,8 @@ def _title_headings(document) -> None:
         properties.append(level)
 
 
-def _title(document, text: str, *, new_page: bool = False, size: float | None = None):
+def document_title(document, text: str, *, new_page: bool = False, size: float | None = None):
+    """A real Heading 1 (Word's navigation pane lists it), sized for the kind of page it opens."""
     paragraph = document.add_paragraph(style="Heading 1")
     paragraph.paragraph_format.space_after = Pt(2)
     paragraph.paragraph_format.page_break_before = new_page
@@ -232,8 +234,8 @@ def build_survey_form(*, gmina_name: str | None = None, measurement: str | None 
     instrument = load_instrument()
     if instrument is None:
         raise ValueError("Brakuje plików ankiety (pzk_kit/data/ankieta) — nie można przygotować formularza.")
-    document = _document(instrument.title, gmina_name)
-    _title(document, instrument.title, size=16)
+    document = gmina_document(instrument.title, gmina_name)
+    document_title(document, instrument.title, size=16)
     paragraph = document.add_paragraph()
     if gmina_name:
         word.run(paragraph, _t("ankieta_gmina", gmina=gmina_name), bold=True, size=11)
@@ -439,7 +441,7 @@ def _partner_pairs(row: dict) -> list[tuple[str, str]]:
 
 def build_partner_cards(data: GminaData):
     data = published(data)
-    document = _document(_t("karty_partnerow_tytul"), data.name)
+    document = gmina_document(_t("karty_partnerow_tytul"), data.name)
     cooperation = _cooperation_frame(data)
     measurements = sorted(set(cooperation["pomiar"]), key=measurement_order, reverse=True)
     for number, row in enumerate(_partner_rows(data)):
@@ -449,7 +451,7 @@ def build_partner_cards(data: GminaData):
         kicker.paragraph_format.space_after = Pt(0)
         word.run(kicker, f"{_t('karta_partnera')} · {_t('pzk_nazwa', gmina=data.name)}", size=8.5,
                  color=word.GREY)
-        _title(document, display_text(row.get("nazwa")) or pid, size=15)
+        document_title(document, display_text(row.get("nazwa")) or pid, size=15)
         _note(document, _t("karta_partnera_wstep"), size=8.5)
         _pairs_table(document, _partner_pairs(row), (Cm(2.9), Cm(5.8), Cm(2.9), Cm(5.8)))
         if not data.has("wspolpraca"):
@@ -551,7 +553,7 @@ def _blank_service_pairs() -> list[tuple[str, str]]:
 
 def build_service_cards(data: GminaData):
     data = published(data)
-    document = _document(_t("karty_uslug_tytul"), data.name)
+    document = gmina_document(_t("karty_uslug_tytul"), data.name)
     services = data.services if data.services is not None else pd.DataFrame(columns=["partner"])
     for number, partner in enumerate(_partner_rows(data)):
         pid = partner["id"]
@@ -560,7 +562,7 @@ def build_service_cards(data: GminaData):
         kicker.paragraph_format.page_break_before = number > 0
         kicker.paragraph_format.space_after = Pt(0)
         word.run(kicker, f"{_t('karta_uslug')} · {_t('pzk_nazwa', gmina=data.name)}", size=8.5, color=word.GREY)
-        _title(document, display_text(partner.get("nazwa")) or pid, size=15)
+        document_title(document, display_text(partner.get("nazwa")) or pid, size=15)
         _note(document, _t("karta_uslug_wstep") if own else _t("karta_uslug_brak"), size=8.5, space_after=6)
         for service in own:
             title = f"{display_text(service.get('nazwa'))}   ({display_text(service.get('id'))})"
@@ -573,7 +575,7 @@ def build_service_cards(data: GminaData):
 
 def _dictionary_appendix(document) -> None:
     """Need areas and target groups on the last page: blank cards are filled with the dictionary's words."""
-    _title(document, _t("slowniki_tytul"), new_page=True, size=15)
+    document_title(document, _t("slowniki_tytul"), new_page=True, size=15)
     for name in ("obszary_potrzeb", "grupy_docelowe"):
         dic = dictionary(name)
         document.add_heading(dic.title, level=2)
@@ -735,11 +737,11 @@ def _letter_values(data: GminaData, partner: dict) -> dict[str, str]:
 
 def _build_letters(data: GminaData, template_name: str, title_key: str):
     data = published(data)
-    document = _document(_t(title_key), data.name, base_size=11, page_numbers=False)
+    document = gmina_document(_t(title_key), data.name, base_size=11, page_numbers=False)
     document.core_properties.title = f"{_t(title_key)} – {data.name}"
     partners = letter_partners(data)
     if not partners:
-        _title(document, _t(title_key), size=16)
+        document_title(document, _t(title_key), size=16)
         document.add_paragraph(_t("brak_partnerow_listy"))
         return document
     template = letter_template(template_name)
@@ -771,8 +773,8 @@ def write_declarations(data: GminaData, out: Path | str, *, overwrite: bool = Fa
 
 def build_attendance_list(data: GminaData, *, guest_rows: int = GUEST_ROWS):
     data = published(data)
-    document = _document(_t("lista_tytul"), data.name)
-    _title(document, _t("lista_tytul"), size=18)
+    document = gmina_document(_t("lista_tytul"), data.name)
+    document_title(document, _t("lista_tytul"), size=18)
     subtitle = document.add_paragraph()
     subtitle.paragraph_format.space_after = Pt(6)
     word.run(subtitle, _t("lista_podtytul", gmina=data.name), bold=True, size=11.5, color=word.NAVY)
