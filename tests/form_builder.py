@@ -1,4 +1,5 @@
-"""Partner forms and anonymous survey forms written exactly as FORMS_SPEC describes them, for the merge's tests.
+"""Partner forms and anonymous survey forms written exactly as ``pzk_kit.collection.form_format`` describes them,
+for the merge's tests.
 
 Built here with openpyxl rather than by ``pzk formularze`` so that the merge is tested against the format itself:
 a writer that drifted from the spec would then fail against these files too. The benchmark uses it as well.

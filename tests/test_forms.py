@@ -1,5 +1,5 @@
 """Partner forms (issue 15, item 1): ``pzk formularze`` writes one Excel form per partner, the anonymous survey and
-the cover letters, in the layout FORMS_SPEC.md fixes for ``pzk zbierz``.
+the cover letters, in the layout ``pzk_kit.collection.form_format`` fixes for ``pzk zbierz``.
 
 Every check parses the written files with openpyxl (or csv / python-docx) and compares cells with values taken by
 hand from the example gmina (``pzk_kit/data/przyklad/gmina_przykladowa``): the other partners in sheet order, the

@@ -5,7 +5,7 @@ services from paper or e-mail. Each partner now gets a small workbook of its own
 already knows (the other partners, its own services, its level from the previous measurement as a hint) and with
 drop-down lists built by the same helpers as the blank template (:mod:`pzk_kit.workbook.templates`), so every value
 a partner can pick is one the reader accepts. ``pzk zbierz`` merges the returned files back; the layout both sides
-rely on is :mod:`pzk_kit.collection.form_format` (FORMS_SPEC.md).
+rely on is :mod:`pzk_kit.collection.form_format` (its docstring).
 
 Every file is built in memory first: :func:`write_forms` puts them into a folder that appears whole or not at all
 (:func:`pzk_kit.files.atomic_dir`), :func:`forms_zip` into one ZIP for a browser download, from the same bytes.
@@ -174,7 +174,7 @@ def _ascii_name(text: str, *, lower: bool, limit: int) -> str:
 
 
 def form_file_name(partner_id: str, name: str) -> str:
-    """``formularz_<id>_<slug>.xlsx`` (FORMS_SPEC.md): the slug is the name lowercased, at most 40 characters."""
+    """``formularz_<id>_<slug>.xlsx`` (its docstring): the slug is the name lowercased, at most 40 characters."""
     ident = _ascii_name(partner_id, lower=False, limit=ID_LIMIT) or "bez_kodu"
     slug = _ascii_name(name, lower=True, limit=SLUG_LIMIT) or "partner"
     return f"formularz_{ident}_{slug}.xlsx"
@@ -383,7 +383,7 @@ def _workbook_bytes(workbook: Workbook, created: dt.datetime) -> bytes:
 def partner_form(data: GminaData, partner: dict, *, measurement: str, previous: str | None,
                  levels: dict[tuple[str, str], int], deadline: dt.date | None, created: dt.datetime,
                  everyone: list[dict] | None = None) -> Workbook:
-    """One partner's form (FORMS_SPEC.md): ``instrukcja``, ``wspolpraca``, ``uslugi`` and the hidden sheets.
+    """One partner's form (its docstring): ``instrukcja``, ``wspolpraca``, ``uslugi`` and the hidden sheets.
 
     ``everyone``: the partners' rows, when the caller builds many forms and has them already.
     """
@@ -420,7 +420,7 @@ def _meta(kind: str, data: GminaData, partner_id: str | None, measurement: str, 
 
 
 def survey_form(data: GminaData, *, measurement: str, instrument: Instrument, created: dt.datetime) -> Workbook:
-    """The anonymous survey as a workbook (FORMS_SPEC.md): one row per item, the answer picked from a list."""
+    """The anonymous survey as a workbook (its docstring): one row per item, the answer picked from a list."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SURVEY_SHEET

@@ -5,7 +5,7 @@ folder and merges it as often as needed. So the merge must be safe to repeat (th
 nothing), must never trust a file it did not check (every cell goes through the workbook's own rules, and a form
 with one bad cell is left out whole rather than half-merged), and must tell the leader plainly who answered, who
 did not and whose file was refused and why — the status is what the leader acts on before the meeting.
-The file format is in :mod:`pzk_kit.collection.form_format`; the rules of the merge follow FORMS_SPEC.
+The file format is in :mod:`pzk_kit.collection.form_format`; so are the rules of the merge.
 """
 
 from __future__ import annotations
