@@ -3,7 +3,7 @@
 The script generates, deterministically, a synthetic gmina (61 institutions: a leader, 60 partners, T0
 cooperation, a few services each), writes it as a workbook, then writes one T1 form per partner (60, each
 answering about most of the others and keeping its services) and 40 anonymous survey forms, exactly as
-FORMS_SPEC describes them (``tests/form_builder.py``). It times, side by side:
+``pzk_kit.collection.form_format`` describes them (``tests/form_builder.py``). It times, side by side:
 
     (a) merge_forms(folder, data) + write_merged(...)      the whole of ``pzk zbierz`` after INPUT is read
     (b) read_gmina(merged workbook)                        reading the result once (what ``pzk run`` starts with)

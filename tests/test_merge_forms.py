@@ -1,8 +1,9 @@
 """``pzk zbierz``: partner forms and anonymous surveys merged back into a new workbook of the gmina.
 
 The forms are written by :mod:`form_builder` from the format in ``pzk_kit.collection.form_format``, not by
-``pzk formularze``, so these tests pin the format itself. The round trip is the promise to a leader: if every partner types into its form what the example
-gmina holds for T1, the merged workbook gives the same T1 network as the example.
+``pzk formularze``, so these tests pin the format itself. The round trip is the promise to a leader: if every
+partner types into its form what the example gmina holds for T1, the merged workbook gives the same T1 network as
+the example.
 """
 
 from __future__ import annotations
