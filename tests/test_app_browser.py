@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -380,6 +381,16 @@ def test_example_workbook_map_filter_tabs_and_downloads(app_server, browser, exa
             f"{len(checked)} / {len(by_sector)}")
         page.shot("05_ewaluacja")
         assert_accessible(page.page, "aplikacja, Ewaluacja według sektorów")
+
+        page.page.get_by_role("tab", name="Zbieranie danych").click()
+        page.page.get_by_text("Odpowiedzieli wszyscy członkowie PZK").wait_for()
+        page.page.get_by_role("button", name="Przygotuj formularze (zip)").click()
+        forms_zip = "formularze_gmina_przykladowa.zip"
+        page.page.locator(f'a[data-plik="{forms_zip}"]').wait_for(timeout=UI_TIMEOUT_MS)
+        page.shot("05b_zbieranie")
+        assert_accessible(page.page, "aplikacja, zakładka Zbieranie danych z formularzami do pobrania")
+        names = zipfile.ZipFile(page.download(forms_zip, tmp_path)).namelist()
+        assert "ankieta_anonimowa.xlsx" in names and "formularz_PUP_powiatowy_urzad_pracy_w_przykladowie.xlsx" in names
 
         page.page.get_by_role("tab", name="Pliki do pobrania").click()
         page.page.locator('a[data-plik="katalog_uslug.html"]').wait_for(timeout=UI_TIMEOUT_MS)
