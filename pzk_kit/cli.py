@@ -250,15 +250,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _valid_gmina(path: str | Path, advice: str = "Nic nie zapisano. Popraw błędy i uruchom ponownie."):
+    """The gmina read from ``path``, or None after printing its problems and ``advice``: a command that writes
+    files from the data writes nothing from bad data."""
+    from pzk_kit.workbook.reading import read_gmina
+
+    data = read_gmina(path)
+    if data.report.ok:
+        return data
+    print_line(data.report.format_text(), err=True)
+    print_line(advice, err=True)
+    return None
+
+
 def cmd_dokumenty(args: argparse.Namespace) -> int:
     """Printable forms and PZK documents (DOCX) mail-merged from the gmina data; nothing written on bad data."""
-    from pzk_kit.workbook.reading import read_gmina
     from pzk_kit.workshop.documents import write_documents
 
-    data = read_gmina(args.input)
-    if not data.report.ok:
-        print_line(data.report.format_text(), err=True)
-        print_line("Nic nie zapisano. Popraw błędy i uruchom ponownie.", err=True)
+    data = _valid_gmina(args.input)
+    if data is None:
         return EXIT_INVALID
     paths = write_documents(data, Path(args.out), overwrite=args.nadpisz)
     print_line(f"Dokumenty dla: {data.name} zapisane w: {args.out}")
@@ -305,14 +315,12 @@ def cmd_zbierz(args: argparse.Namespace) -> int:
         write_merged,
         write_status,
     )
-    from pzk_kit.workbook.reading import read_gmina
 
     source, out = Path(args.do), Path(args.out)
     check_paths(source, out, overwrite=args.nadpisz)
-    data = read_gmina(source)
-    if not data.report.ok:
-        print_line(data.report.format_text(), err=True)
-        print_line("Nic nie zapisano: najpierw popraw błędy w danych gminy (--do), potem zbierz formularze.", err=True)
+    data = _valid_gmina(source, "Nic nie zapisano: najpierw popraw błędy w danych gminy (--do), potem zbierz "
+                                "formularze.")
+    if data is None:
         return EXIT_INVALID
     measurement = f" (pomiar {args.pomiar})" if args.pomiar else ""
     print_line(f"Zbieram formularze z „{args.dir}” do danych: {data.name}{measurement} …")
@@ -335,12 +343,9 @@ def cmd_formularze(args: argparse.Namespace) -> int:
     """One Excel form per partner, the anonymous survey and cover letters; nothing written on bad data."""
     from pzk_kit import polish
     from pzk_kit.collection.forms import LETTERS_CSV, LETTERS_DOCX, SURVEY_NAME, SURVEY_PRINT_NAME, write_forms
-    from pzk_kit.workbook.reading import read_gmina
 
-    data = read_gmina(args.input)
-    if not data.report.ok:
-        print_line(data.report.format_text(), err=True)
-        print_line("Nic nie zapisano. Popraw błędy i uruchom ponownie.", err=True)
+    data = _valid_gmina(args.input)
+    if data is None:
         return EXIT_INVALID
     result = write_forms(data, Path(args.out), measurement=args.pomiar, deadline=args.termin,
                          overwrite=args.nadpisz)

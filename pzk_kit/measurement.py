@@ -48,7 +48,8 @@ def pick(available: Iterable[str], asked: str | None) -> str | None:
     return earlier[-1] if earlier else found[0]
 
 
-def _collected(frame: pd.DataFrame) -> list[str]:
+def collected(frame: pd.DataFrame | None) -> list[str]:
+    """The measurements a sheet holds, in order (T0, T1, …, T10)."""
     if frame is None or "pomiar" not in frame:
         return []
     return sorted({m for m in frame["pomiar"].dropna() if isinstance(m, str)}, key=measurement_order)
@@ -95,8 +96,8 @@ class RunMeasurement:
 
 def resolve(data: GminaData, asked: str | None = None) -> RunMeasurement:
     """The measurement a run of ``data`` describes (see the module's rule); ``asked`` None means the latest."""
-    network_found = _collected(data.cooperation)
-    survey_found = _collected(data.survey) if data.has("ankieta") else []
+    network_found = collected(data.cooperation)
+    survey_found = collected(data.survey) if data.has("ankieta") else []
     available = tuple(sorted(set(network_found) | set(survey_found), key=measurement_order))
     run = pick(available, asked) or asked or DEFAULT_MEASUREMENT
     network = pick(network_found, run) or run  # no ties collected: an empty map, named as the run

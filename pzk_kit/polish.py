@@ -12,6 +12,8 @@ from __future__ import annotations
 
 NBSP = "\u00a0"  # between a number and "%": the sign never wraps to the next line alone
 MINUS = "\u2212"  # the minus sign of print; "-" is a hyphen
+MONTHS = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
+          "października", "listopada", "grudnia")  # the genitive, as a date is read: "31 stycznia"
 
 
 def comma(value: float, spec: str = "g") -> str:
@@ -111,3 +113,15 @@ def count(n: int, one: str, few: str, many: str) -> str:
     '112 usług'
     """
     return f"{n} {plural(n, one, few, many)}"
+
+
+def date(day) -> str:
+    """A date as Polish letters and documents write it (``day`` is a ``datetime.date``).
+
+    >>> import datetime
+    >>> date(datetime.date(2027, 1, 31))
+    '31 stycznia 2027 r.'
+    >>> date(datetime.date(2024, 9, 3))
+    '3 września 2024 r.'
+    """
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year} r."

@@ -48,8 +48,6 @@ TEXTS_FILE = "katalog_teksty.csv"
 EVERYONE = "wszyscy"
 OTHER_SECTION = "inne"
 
-_MONTHS = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
-           "października", "listopada", "grudnia")
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE_IN_TEXT = re.compile(r"(?<![\d+])(?:\+48[ ]?)?\d{2,3}(?:[ -]\d{2,3}){2,3}(?!\d)")
 _LINKABLE = re.compile(f"(?P<email>{_EMAIL_IN_TEXT.pattern})|(?P<phone>{_PHONE_IN_TEXT.pattern})")
@@ -350,10 +348,6 @@ def count_text(n: int) -> str:
     return f"Znaleziono {polish.count(n, 'usługę', 'usługi', 'usług')}"
 
 
-def polish_date(day: dt.date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year} r."
-
-
 def _output_path(out: Path, name: str, suffixes: Iterable[str]) -> Path:
     """``out`` is the file itself when it has the right suffix, otherwise the folder to write ``name`` into."""
     out = Path(out)
@@ -415,7 +409,7 @@ def render_catalogue_html(
         "title": _text("tytul", gmina=data.name),
         "gmina": data.name,
         "mission": _text("misja", misja=mission) if (mission := display_text(data.info.get("misja"))) else "",
-        "date_text": _text("stan_na", data=polish_date(day)),
+        "date_text": _text("stan_na", data=polish.date(day)),
         "date_iso": day.isoformat(),
         "leader_text": _leader_text(data),
         "leader_line": _text("jak_korzystac_lider", lider=_leader_text(data)) if _leader_text(data) else "",
@@ -548,7 +542,7 @@ def _setup_document(document, data: GminaData, day: dt.date) -> None:
 
     if "Footer" in [style.name for style in styles]:
         word.set_style(styles["Footer"], size=_FOOTER_SIZE)
-    before = f"{_text('tytul', gmina=data.name)} · {polish_date(day)} · strona "
+    before = f"{_text('tytul', gmina=data.name)} · {polish.date(day)} · strona "
     word.page_numbers(section.footer.paragraphs[0], before, size=_FOOTER_SIZE, color=None, italic=False)
 
 
@@ -560,7 +554,7 @@ def _title_block(document, data: GminaData, day: dt.date) -> None:
         word.run(document.add_paragraph(), _text("misja", misja=mission), italic=True, size=12)
     meta = document.add_paragraph()
     meta.paragraph_format.space_after = Pt(12)
-    word.run(meta, f"{_text('stan_na', data=polish_date(day))}\n{_text('pzk')}", color=word.LEAFLET_GREY)
+    word.run(meta, f"{_text('stan_na', data=polish.date(day))}\n{_text('pzk')}", color=word.LEAFLET_GREY)
 
 
 def _service_rows(service: CatalogueService) -> list[tuple[str, list[str]]]:

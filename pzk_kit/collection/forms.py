@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pzk_kit import texts, word
+from pzk_kit import polish, texts, word
 from pzk_kit.collection.form_format import (
     FORMAT_VERSION,
     KIND_PARTNER,
@@ -45,6 +45,7 @@ from pzk_kit.collection.form_format import (
 from pzk_kit.errors import PzkError
 from pzk_kit.evaluation.instrument import Instrument, load_instrument
 from pzk_kit.files import atomic_dir, check_output
+from pzk_kit.measurement import collected
 from pzk_kit.spreadsheet_safety import csv_row, set_cell
 from pzk_kit.workbook.dictionaries import dictionary
 from pzk_kit.workbook.reading import DEFAULT_MEASUREMENT, GminaData, measurement_order
@@ -131,34 +132,20 @@ def _t(key: str, **values: object) -> str:
     return texts.fill(texts.load(TEXTS_DIR)[key], **values)
 
 
-def polish_date(day: dt.date) -> str:
-    """``31 stycznia 2027 r.``: the catalogue's rule, so every document writes dates the same way."""
-    from pzk_kit.basket.catalogue import polish_date as catalogue_date
-
-    return catalogue_date(day)
-
-
 # -- measurements -------------------------------------------------------------------------------------------------
-
-
-def _tie_measurements(data: GminaData) -> list[str]:
-    frame = data.cooperation
-    if frame is None or frame.empty or "pomiar" not in frame:
-        return []
-    return sorted({m for m in frame["pomiar"].dropna() if isinstance(m, str)}, key=measurement_order)
 
 
 def target_measurement(data: GminaData, asked: str | None = None) -> str:
     """The measurement the forms collect: ``asked``, else the one after the latest in ``wspolpraca`` (none: T0)."""
     if asked:
         return asked
-    found = _tie_measurements(data)
+    found = collected(data.cooperation)
     return f"T{measurement_order(found[-1]) + 1}" if found else DEFAULT_MEASUREMENT
 
 
 def previous_measurement(data: GminaData, target: str) -> str | None:
     """The latest measurement of ``wspolpraca`` before ``target``: where the ``poprzednio`` hints come from."""
-    earlier = [m for m in _tie_measurements(data) if measurement_order(m) < measurement_order(target)]
+    earlier = [m for m in collected(data.cooperation) if measurement_order(m) < measurement_order(target)]
     return earlier[-1] if earlier else None
 
 
@@ -392,7 +379,7 @@ def partner_form(data: GminaData, partner: dict, *, measurement: str, previous: 
     lines = [("title", _t("i_tytul", gmina=data.name)),
              ("bold", _t("i_dla", partner=display_text(partner.get("nazwa")), id=partner_id, pomiar=measurement))]
     if deadline is not None:
-        lines.append(("bold", sentence(_t("i_termin", termin=polish_date(deadline)))))
+        lines.append(("bold", sentence(_t("i_termin", termin=polish.date(deadline)))))
     lines += [("text", _t("i_cel")), ("text", _t("i_wspolpraca")),
               ("text", _t("i_poprzednio", poprzedni=previous) if previous else _t("i_poprzednio_brak")),
               ("text", _t("i_uslugi")), ("text", _t("i_nie_zmieniaj")), ("text", _t("i_odeslij")), ("text", ""),
@@ -492,7 +479,7 @@ def letter_paragraphs(data: GminaData, partner: dict, file_name: str, *, measure
         _t("l_zwrot"),
     ]
     if deadline is not None:
-        paragraphs.append(sentence(_t("l_termin", termin=polish_date(deadline))))
+        paragraphs.append(sentence(_t("l_termin", termin=polish.date(deadline))))
     paragraphs += [
         _t("l_ankieta", ankieta=SURVEY_NAME, ankieta_druk=SURVEY_PRINT_NAME),
         _t("l_podziekowanie"),

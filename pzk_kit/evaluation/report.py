@@ -23,7 +23,7 @@ import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from pzk_kit import basket, evaluation, glossary, network, texts, word
+from pzk_kit import basket, evaluation, glossary, network, polish, texts, word
 from pzk_kit.evaluation.analysis import Analysis
 from pzk_kit.evaluation.instrument import load_instrument
 from pzk_kit.evaluation.recommendations import number, percent
@@ -56,12 +56,6 @@ def report_texts() -> dict[str, str]:
 
 def _t(key: str, **values: object) -> str:
     return texts.fill(report_texts()[key], **values)
-
-
-def _polish_date(day: dt.date) -> str:
-    from pzk_kit.basket.catalogue import polish_date
-
-    return polish_date(day)
 
 
 def _missing(value: object) -> bool:
@@ -108,7 +102,7 @@ def build_report(data: GminaData | Analysis, *, measurement: str | None = None, 
     data = facts.data
     day = on or dt.date.today()
     document = word.new_document(_t("tytul"), footer=_t("stopka", gmina=data.name),
-                                 comments=_t("wygenerowano", zrodlo=data.source.name, data=_polish_date(day)))
+                                 comments=_t("wygenerowano", zrodlo=data.source.name, data=polish.date(day)))
     stamp = dt.datetime.combine(day, dt.time(12, 0))
     document.core_properties.created = document.core_properties.modified = stamp
     _title_page(document, facts, day, include_personal)
@@ -174,12 +168,12 @@ def _title_page(document, facts: Analysis, day: dt.date, include_personal: bool)
     rows = [(_t("etykieta_lider"), str(names.get(data.leader) or data.leader) if data.leader else _t("brak_lidera"))]
     founded = data.info.get("data_zawiazania")
     if isinstance(founded, dt.date):
-        rows.append((_t("etykieta_zawiazanie"), _polish_date(founded)))
+        rows.append((_t("etykieta_zawiazanie"), polish.date(founded)))
     place = [f"powiat {data.info['powiat']}" if data.info.get("powiat") else "",
              f"województwo {data.info['wojewodztwo']}" if data.info.get("wojewodztwo") else ""]
     if any(place):
         rows.append((_t("etykieta_polozenie"), ", ".join(p for p in place if p)))
-    rows.append((_t("etykieta_data"), _polish_date(day)))
+    rows.append((_t("etykieta_data"), polish.date(day)))
     if include_personal and data.leader:
         contact = _leader_contact(data)
         if contact:
@@ -801,7 +795,7 @@ def _method_appendix(document, facts: Analysis, day: dt.date) -> None:
                 word.run(paragraph, description, size=9)
         else:
             _paragraph(document, block, size=9.5, after=4)
-    _paragraph(document, _t("wygenerowano", zrodlo=facts.data.source.name, data=_polish_date(day)), size=8,
+    _paragraph(document, _t("wygenerowano", zrodlo=facts.data.source.name, data=polish.date(day)), size=8,
                italic=True, color=word.GREY, before=10)
 
 
