@@ -37,6 +37,7 @@ from pzk_kit.workbook.validation import Severity, ValidationReport
 
 ROW_COLUMN = "wiersz"
 DEFAULT_MEASUREMENT = "T0"
+DEFAULT_PROJECT_NAME = "Kooperacje 3D"
 # Sheets our own template adds, and common extras users keep: never worth a warning.
 IGNORED_SHEETS = {"instrukcja", "listy", "slowniki", "readme", "czytaj", "info"}
 HEADER_SCAN_ROWS = 10
@@ -82,11 +83,32 @@ class GminaData:
 
     @property
     def leader(self) -> str | None:
-        """Id of the PZK leader: the ``gmina.lider`` field, else the only partner with the role lider."""
+        """Id of the PZK leader: the ``gmina.lider`` field, else the only partner with the role lider.
+
+        With co-leaders this is the first one named (the one that convenes); :attr:`leaders` lists them all.
+        """
         if self.info.get("lider"):
             return self.info["lider"]
         leaders = self.partners.loc[self.partners["rola"] == "lider", "id"].tolist()
         return leaders[0] if len(leaders) == 1 else None
+
+    @property
+    def leaders(self) -> list[str]:
+        """Ids of the leader and co-leaders (e.g. OPS and PCPR of a powiat PZK), the convening one first."""
+        named = self.info.get("liderzy")
+        if named:
+            return list(named)
+        return [self.leader] if self.leader is not None else []
+
+    @property
+    def scope(self) -> str:
+        """Area of the partnership (``gmina`` / ``powiat`` / ``miedzygminny``): a gmina PZK unless stated."""
+        return str(self.info.get("zasieg") or "gmina")
+
+    @property
+    def project_name(self) -> str:
+        """The project or programme the PZK runs under: titles say it instead of a fixed model name."""
+        return str(self.info.get("nazwa_projektu") or DEFAULT_PROJECT_NAME)
 
     @property
     def measurements(self) -> list[str]:
