@@ -48,7 +48,7 @@ MINIMAL_GMINA: dict[str, list[list[object]]] = {
     "gmina": [
         ["pole", "wartosc"],
         ["nazwa", "Gmina Testowa"],
-        ["teryt", "1209034"],
+        ["teryt", "1209022"],
         ["typ", "Wiejska"],
         ["lider", "GOPS"],
         ["data_zawiazania", "2024-03-15"],

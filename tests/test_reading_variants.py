@@ -46,7 +46,7 @@ def test_baseline_values(baseline):
     data = baseline
     no_errors_or_warnings(data)
     assert data.info == {
-        "nazwa": "Gmina Testowa", "teryt": "1209034", "typ": "wiejska", "lider": "GOPS",
+        "nazwa": "Gmina Testowa", "teryt": "1209022", "typ": "wiejska", "lider": "GOPS", "liderzy": ["GOPS"],
         "data_zawiazania": dt.date(2024, 3, 15),
     }
     assert data.name == "Gmina Testowa" and data.leader == "GOPS"
@@ -223,6 +223,7 @@ def test_sector_spelled_many_ways(tmp_path, gmina_rows, write_csv_gmina, typed):
 
 @pytest.mark.parametrize("typed", ["Miejsko-wiejska", "miejsko wiejska", "MIEJSKO_WIEJSKA", "gmina miejsko-wiejska"])
 def test_gmina_type_spelled_many_ways(tmp_path, gmina_rows, write_csv_gmina, typed):
+    gmina_rows["gmina"][2][1] = "1209033"  # the gmina Myślenice: 7th digit 3, miejsko-wiejska
     gmina_rows["gmina"][3][1] = typed
     data = read_gmina(write_csv_gmina(tmp_path / "g", gmina_rows))
     no_errors_or_warnings(data)
@@ -380,7 +381,7 @@ def test_numbers_typed_as_text_and_as_floats_in_xlsx(tmp_path, gmina_rows, write
     set_column(gmina_rows["potrzeby"], "priorytet", ["1", 2])
     set_column(gmina_rows["uslugi"], "limit_miejsc", [None, "20"])
     set_column(gmina_rows["ankieta"], "q01", ["4", 5.0, 3])
-    gmina_rows["gmina"][2][1] = 1209034  # TERYT stored as a number
+    gmina_rows["gmina"][2][1] = 1209022  # TERYT stored as a number
     data = read_gmina(write_xlsx(tmp_path / "g.xlsx", gmina_rows))
     no_errors_or_warnings(data)
     assert list(data.cooperation["poziom"]) == [3, 2, 1]
@@ -389,7 +390,7 @@ def test_numbers_typed_as_text_and_as_floats_in_xlsx(tmp_path, gmina_rows, write
     assert list(data.needs["priorytet"]) == [1, 2]
     assert data.services["limit_miejsc"].iloc[1] == 20
     assert list(data.survey["q01"]) == [4, 5, 3]
-    assert data.info["teryt"] == "1209034"
+    assert data.info["teryt"] == "1209022"
 
 
 @pytest.mark.parametrize("levels", [[True, 1, 1], [1, 1, True]], ids=["true-first", "true-last"])
@@ -526,8 +527,8 @@ def test_partner_references_ignore_case(tmp_path, gmina_rows, write_csv_gmina):
     assert data.leader == "GOPS"
 
 
-@pytest.mark.parametrize(("typed", "teryt"), [("209034", "0209034"), ("0209034", "0209034"), ("1209034", "1209034"),
-                                              ("12 09 034", "1209034"), ("806011", "0806011")])
+@pytest.mark.parametrize(("typed", "teryt"), [("209022", "0209022"), ("0209022", "0209022"), ("1209022", "1209022"),
+                                              ("12 09 022", "1209022"), ("806012", "0806012")])
 def test_teryt_in_csv(tmp_path, gmina_rows, write_csv_gmina, typed, teryt):
     gmina_rows["gmina"][2][1] = typed
     data = read_gmina(write_csv_gmina(tmp_path / "g", gmina_rows))
@@ -535,8 +536,8 @@ def test_teryt_in_csv(tmp_path, gmina_rows, write_csv_gmina, typed, teryt):
     assert data.teryt == teryt
 
 
-@pytest.mark.parametrize(("cell", "teryt"), [(209034, "0209034"), (209034.0, "0209034"), (1209034, "1209034"),
-                                             ("0209034", "0209034")])
+@pytest.mark.parametrize(("cell", "teryt"), [(209022, "0209022"), (209022.0, "0209022"), (1209022, "1209022"),
+                                             ("0209022", "0209022")])
 def test_teryt_that_lost_its_leading_zero_in_excel(tmp_path, gmina_rows, write_xlsx, cell, teryt):
     gmina_rows["gmina"][2][1] = cell
     data = read_gmina(write_xlsx(tmp_path / "g.xlsx", gmina_rows))

@@ -156,16 +156,47 @@ def parse_pomiar(value: object) -> str | Bad:
     return f"T{int(text[1:])}"  # T01 and T1 are the same measurement
 
 
-def parse_teryt(value: object) -> str | Bad:
-    """Seven-digit TERYT.
+TERYT_TEXT = "kod TERYT: 7 cyfr dla gminy (np. 1209033 — gmina Myślenice) albo 4 cyfry dla powiatu (np. 2814)"
+
+
+def parse_teryt(value: object, scope: str | None = None) -> str | Bad:
+    """A gmina's seven-digit TERYT or a powiat's four digits.
 
     Excel turns ``0201011`` into the number ``201011``. Województwo codes are even numbers 02–32, so a six-digit
-    code starting with 2, 4, 6 or 8 can only be one of 02–08 that lost its zero: we give it back.
+    code starting with 2, 4, 6 or 8 can only be one of 02–08 that lost its zero: we give it back. Three digits
+    (a powiat ``0214`` typed as a number) are repaired the same way only when the PZK says it is a powiat one
+    (``scope="powiat"``): otherwise they may as well be a gmina code cut short, and guessing would hide it.
     """
     text = re.sub(r"[\s\-_]", "", as_text(value))
-    if re.fullmatch(r"[2468]\d{5}", text):
+    if re.fullmatch(r"[2468]\d{5}", text) or (scope == "powiat" and re.fullmatch(r"[2468]\d{2}", text)):
         text = "0" + text
-    return text if re.fullmatch(r"\d{7}", text) else Bad("kod TERYT: dokładnie 7 cyfr, np. 1209034")
+    if re.fullmatch(r"\d{7}|\d{4}", text):
+        return text
+    if re.fullmatch(r"[2468]\d{2}", text):
+        return Bad(f"{TERYT_TEXT}; jeśli to kod powiatu bez zera na początku (np. {text} → 0{text}), "
+                   "wpisz go jako tekst albo ustaw w polu „zasieg” wartość „Powiat”")
+    return Bad(TERYT_TEXT)
+
+
+# The 7th digit of a gmina's TERYT says what kind of unit the code is (rodzaj jednostki). 4 and 5 are the town and
+# the rural area INSIDE a miejsko-wiejska gmina: statistical parts, not gminas (the gmina Myślenice is 1209033, its
+# town 1209034). 8 and 9 are Warsaw's districts and the delegatury of other cities, parts of a city (miejska).
+TERYT_GMINA_TYPES = {"1": "miejska", "2": "wiejska", "3": "miejsko_wiejska", "8": "miejska", "9": "miejska"}
+TERYT_PART_DIGITS = {"4": "miasta", "5": "obszaru wiejskiego"}
+TYPE_DIGIT = {"miejska": "1", "wiejska": "2", "miejsko_wiejska": "3"}
+
+
+def teryt_gmina_type(teryt: str | None) -> str | None:
+    """The gmina type (``typy_gmin`` code) a seven-digit TERYT states; None for a powiat or a part of a gmina."""
+    return TERYT_GMINA_TYPES.get(teryt[6]) if teryt and len(teryt) == 7 else None
+
+
+def is_city_with_powiat_rights(teryt: str | None) -> bool:
+    """Whether the code is a city with powiat rights (miasto na prawach powiatu, e.g. 1261011 Kraków): its powiat
+    digits (3rd–4th) are 61–99, and a seven-digit code must be the city itself (7th digit 1) or its district."""
+    if not teryt or len(teryt) not in (4, 7) or not teryt.isdigit() or int(teryt[2:4]) < 61:
+        return False
+    return len(teryt) == 4 or teryt_gmina_type(teryt) == "miejska"
 
 
 # One wording of what a survey answer may be, for the template's notes, its instruction and validation messages.

@@ -19,8 +19,11 @@ import pandas as pd
 
 from pzk_kit.evaluation.instrument import load_instrument
 from pzk_kit.workbook.cells import (
+    TERYT_PART_DIGITS,
+    TYPE_DIGIT,
     Bad,
     as_text,
+    is_city_with_powiat_rights,
     looks_like_email,
     parse_date,
     parse_int,
@@ -28,7 +31,9 @@ from pzk_kit.workbook.cells import (
     parse_survey_answer,
     parse_teryt,
     split_multi,
+    teryt_gmina_type,
 )
+from pzk_kit import privacy
 from pzk_kit.workbook.dictionaries import dictionary
 from pzk_kit.workbook.schema import ColumnSpec, SheetSpec, load_schema, match_sheet
 from pzk_kit.workbook.sources import RawTable, load_tables
@@ -83,22 +88,28 @@ class GminaData:
 
     @property
     def leader(self) -> str | None:
-        """Id of the PZK leader: the ``gmina.lider`` field, else the only partner with the role lider.
+        """Id of the PZK leader: the first one named in ``gmina.lider``, else the first partner (in sheet order)
+        with the role lider.
 
         With co-leaders this is the first one named (the one that convenes); :attr:`leaders` lists them all.
         """
-        if self.info.get("lider"):
-            return self.info["lider"]
-        leaders = self.partners.loc[self.partners["rola"] == "lider", "id"].tolist()
-        return leaders[0] if len(leaders) == 1 else None
+        leaders = self.leaders
+        return leaders[0] if leaders else None
 
     @property
     def leaders(self) -> list[str]:
-        """Ids of the leader and co-leaders (e.g. OPS and PCPR of a powiat PZK), the convening one first."""
-        named = self.info.get("liderzy")
+        """Ids of the leader and co-leaders (e.g. OPS and PCPR of a powiat PZK), the convening one first: those
+        named in ``gmina.lider``, else every partner with the role lider."""
+        named = self.info.get("liderzy") or ([self.info["lider"]] if self.info.get("lider") else [])
         if named:
             return list(named)
-        return [self.leader] if self.leader is not None else []
+        return [pid for pid in self.partners.loc[self.partners["rola"] == "lider", "id"] if pid is not None]
+
+    @property
+    def city_with_powiat_rights(self) -> bool:
+        """Whether the gmina is a city with powiat rights (Kraków 1261011): the gmina and the powiat are one, so
+        the powiat's institutions (PCPR, PUP) are the city's own."""
+        return is_city_with_powiat_rights(self.teryt)
 
     @property
     def scope(self) -> str:
@@ -231,6 +242,7 @@ class _SheetReader:
         pairs = self._gmina_pairs(spec, table)
         info: dict[str, Any] = {}
         seen_rows: dict[str, int] = {}
+        raw_teryt: object = None
         for row_number, key, value in pairs:
             name = spec.match_header(key)
             if name is None:
@@ -256,10 +268,22 @@ class _SheetReader:
             column = spec.column(name)
             if value is None:
                 continue
+            if name == "teryt":  # read once the scope is known: a powiat's code may have lost its zero
+                raw_teryt = value
+                continue
             parsed, issues = self._interpret(column, value)
             self._emit(issues, sheet, row_number, f"wartosc ({name})")
             if parsed is not None:
                 info[name] = parsed
+        self._gmina_lists(info)
+        if raw_teryt is not None:
+            teryt = parse_teryt(raw_teryt, info.get("zasieg"))
+            if isinstance(teryt, Bad):
+                self._emit([_bad(raw_teryt, teryt.expected)], sheet, self.field_rows["teryt"], "wartosc (teryt)")
+            else:
+                info["teryt"] = teryt
+                self._check_area(info, sheet)
+        self._check_coordinator(info, sheet)
         for column in spec.columns:
             if column.required and column.name not in info:
                 where = seen_rows.get(column.name)
@@ -269,6 +293,68 @@ class _SheetReader:
                     hint=f"Wpisz ją w kolumnie „wartosc” obok pola „{column.name}”.",
                 )
         return info
+
+    @staticmethod
+    def _gmina_lists(info: dict[str, Any]) -> None:
+        """Fields that may name several things, split like multi-valued cells: the co-leaders (``OPS; PCPR``,
+        the first one convenes) and the gminas a powiat or multi-gmina PZK covers."""
+        if "gminy" in info:
+            info["gminy"] = split_multi(info["gminy"])
+        if "lider" in info:
+            leaders = split_multi(info.pop("lider"))
+            if leaders:
+                info["lider"], info["liderzy"] = leaders[0], leaders
+
+    def _check_area(self, info: dict[str, Any], sheet: str) -> None:
+        """The TERYT against the area (``zasieg``) and the gmina type (``typ``): codes people copy from the
+        register are often the town inside a miejsko-wiejska gmina, or a gmina's code for a powiat PZK."""
+        teryt = info["teryt"]
+        scope = info.get("zasieg") or "gmina"
+        where = {"sheet": sheet, "row": self.field_rows.get("teryt"), "column": "wartosc (teryt)", "value": teryt}
+        if len(teryt) == 4:
+            if scope == "gmina":
+                self.report.warning(
+                    f"Kod TERYT „{teryt}” ma 4 cyfry, czyli oznacza powiat, a PZK działa w jednej gminie "
+                    "(pole „zasieg” puste albo „Gmina”).",
+                    hint="Wpisz 7-cyfrowy kod gminy (np. 1209033 — gmina Myślenice) albo w polu „zasieg” "
+                         "wpisz „Powiat”.", **where)
+            return
+        if scope == "powiat":
+            self.report.warning(
+                f"PZK jest powiatowy, a kod TERYT „{teryt}” ma 7 cyfr (kod gminy) — przyjmuję, że powiat to "
+                f"{teryt[:4]} (pierwsze 4 cyfry).",
+                hint=f"Dla PZK powiatowego wpisz 4-cyfrowy kod powiatu: {teryt[:4]}.", **where)
+        digit = teryt[6]
+        if digit in TERYT_PART_DIGITS:
+            self.report.warning(
+                f"„{teryt}” to kod {TERYT_PART_DIGITS[digit]} w gminie miejsko-wiejskiej, a nie całej gminy; "
+                f"kod całej gminy kończy się cyfrą 3, np. {teryt[:6]}3 zamiast {teryt}.",
+                hint="Wpisz kod całej gminy (7. cyfra: 1 miejska, 2 wiejska, 3 miejsko-wiejska).", **where)
+        elif teryt_gmina_type(teryt) is None:
+            self.report.warning(
+                f"Ostatnia, 7. cyfra kodu TERYT „{teryt}” to {digit}, a oznacza ona rodzaj gminy: 1 miejska, "
+                "2 wiejska, 3 miejsko-wiejska (8 i 9: dzielnica Warszawy lub delegatura miasta).",
+                hint="Sprawdź kod gminy w rejestrze TERYT (eteryt.stat.gov.pl).", **where)
+            return
+        typ = info.get("typ")
+        stated = teryt_gmina_type(teryt) or "miejsko_wiejska"  # a town or rural part lies in a miejsko-wiejska one
+        if typ and typ != stated:
+            types = dictionary("typy_gmin")
+            self.report.warning(
+                f"Kod TERYT „{teryt}” kończy się cyfrą {digit} (gmina {types.label(stated).lower()}), a w polu "
+                f"„typ” wpisano „{types.label(typ)}”.",
+                hint=f"Kod gminy {types.label(typ).lower()} kończy się cyfrą {TYPE_DIGIT[typ]}; "
+                     "popraw kod albo typ gminy.", **where)
+
+    def _check_coordinator(self, info: dict[str, Any], sheet: str) -> None:
+        """The coordinator is a position: a person's name there is personal data the reports must not carry."""
+        value = info.get("koordynator")
+        if value and privacy.is_personal(value):
+            self.report.warning(
+                f"Pole „koordynator” wygląda na imię i nazwisko („{value}”) — wpisz stanowisko.",
+                sheet=sheet, row=self.field_rows.get("koordynator"), column="wartosc (koordynator)", value=value,
+                hint="Np. „Zastępca dyrektora CUS ds. usług społecznych”. Dane osobowe nie trafiają do raportów, "
+                     "chyba że poprosisz o nie (tak jak osoba kontaktowa partnera).")
 
     def _gmina_pairs(self, spec: SheetSpec, table: RawTable) -> list[tuple[int, object, object]]:
         rows = table.rows
@@ -650,16 +736,19 @@ class _CrossChecks:
                     for row in rows[codes == k]:
                         self._unknown_partner(value, sheet, int(row), column, hint)
             frame[column] = resolved[codes]
-        leader = self.data.info.get("lider")
-        if leader is not None:
+        leaders: list[str] = []
+        for leader in self.data.info.get("liderzy") or []:
             canonical = self.resolve_partner(leader)
             if canonical is None:
                 if self.ids:
                     self._unknown_partner(leader, "gmina", self.data.field_rows.get("lider"), "wartosc (lider)",
                                           self._partner_hint(str(leader)))
-                self.data.info.pop("lider")
-            else:
-                self.data.info["lider"] = canonical
+            elif canonical not in leaders:
+                leaders.append(canonical)
+        self.data.info.pop("lider", None)
+        self.data.info.pop("liderzy", None)
+        if leaders:
+            self.data.info["lider"], self.data.info["liderzy"] = leaders[0], leaders
 
     def _unknown_partner(self, value: object, sheet: str, row: int | None, column: str, hint: str) -> None:
         """Only called when a partner list exists: without one, its absence is the single error to report."""
@@ -731,26 +820,33 @@ class _CrossChecks:
             )
 
     def _leader(self) -> None:
+        """Co-leaders are allowed (OPS and PCPR of a powiat PZK); the ``gmina.lider`` field and the roles in
+        ``partnerzy`` must then say the same thing."""
         partners = self.data.partners
         leaders = partners.loc[partners["rola"] == "lider"]
-        named = self.data.info.get("lider")
+        named = self.data.info.get("liderzy") or []
         sheet = self.sheet("partnerzy")
-        if len(leaders) > 1:
-            rows = ", ".join(str(r) for r in leaders[ROW_COLUMN])
-            self.report.error(
-                f"Rolę „lider” ma więcej niż jeden partner (wiersze {rows}).", sheet=sheet, column="rola",
-                hint="PZK ma jednego lidera (OPS lub CUS); pozostałym ustaw rolę „partner”.",
-            )
-        if named is not None:
-            role = partners.loc[partners["id"] == named, "rola"]
+        for pid in named:
+            role = partners.loc[partners["id"] == pid, "rola"]
             if len(role) and role.iloc[0] != "lider":
-                row = int(partners.loc[partners["id"] == named, ROW_COLUMN].iloc[0])
+                row = int(partners.loc[partners["id"] == pid, ROW_COLUMN].iloc[0])
                 self.report.error(
-                    f"Partner „{named}” jest wskazany jako lider w arkuszu „{self.sheet('gmina')}”, "
+                    f"Partner „{pid}” jest wskazany jako lider w arkuszu „{self.sheet('gmina')}”, "
                     f"ale w arkuszu „{sheet}” ma rolę „{role.iloc[0]}”.",
                     sheet=sheet, row=row, column="rola", value=str(role.iloc[0]),
                     hint="Ustaw mu rolę „Lider” albo popraw pole „lider” w arkuszu gmina.",
                 )
+        if named:
+            listed = ", ".join(named)
+            for pid, row in zip(leaders["id"], leaders[ROW_COLUMN], strict=True):
+                if pid is not None and pid not in named:
+                    self.report.warning(
+                        f"Partner „{pid}” ma rolę „lider”, ale pole „lider” arkusza „{self.sheet('gmina')}” "
+                        f"wymienia tylko: {listed}.",
+                        sheet=sheet, row=int(row), column="rola", value="lider",
+                        hint=f"Jeśli to współlider, dopisz go w polu „lider” (np. {listed}; {pid}); "
+                             "jeśli nie — ustaw mu rolę „partner”.",
+                    )
         elif self.data.has("partnerzy") and leaders.empty:
             self.report.warning(
                 "Nie wskazano lidera PZK.", sheet=self.sheet("gmina"), column="lider",
