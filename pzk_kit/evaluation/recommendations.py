@@ -136,7 +136,9 @@ def _check_missing_sheet(ctx: Analysis, rule: Rule) -> _Finding | None:
 
 
 def _check_no_leader(ctx: Analysis, rule: Rule) -> _Finding | None:
-    if ctx.data.leader is not None:
+    """No leader at all: neither named in ``gmina.lider`` nor any partner with the role lider (several partners
+    with that role are co-leaders, not a missing leader)."""
+    if ctx.data.leaders:
         return None
     partners = ctx.data.partners
     leaders = partners.loc[partners["rola"] == "lider", "id"].tolist()
@@ -177,9 +179,7 @@ def _check_leader_reach(ctx: Analysis, rule: Rule) -> _Finding | None:
     threshold = _parameter(rule, 0.8)
     if not _has_ties_data(ctx) or reach is None or reach >= threshold:
         return None
-    import networkx as nx
-
-    within = nx.single_source_shortest_path_length(ctx.net.graph, ctx.net.leader, cutoff=2)
+    within = network.within_leaders_reach(ctx.net)
     outside = sorted(pid for pid in ctx.net.graph.nodes if pid not in within)
     items = [{"nazwa": _partner_name(ctx.data, pid), "id": pid} for pid in outside]
     return _Finding({"pomiar": ctx.network_measurement, "wartosc": percent(reach), "prog": percent(threshold),

@@ -34,6 +34,11 @@ class Network:
     reports: pd.DataFrame  # od, do, poziom, zaufanie, wartosc, formy of this measurement
     partners: pd.DataFrame  # the partnerzy table, indexed by id
     leader: str | None
+    leaders: tuple[str, ...] = ()  # the leader and co-leaders on the map, the convening one first
+
+    def __post_init__(self) -> None:
+        if not self.leaders and self.leader is not None:
+            self.leaders = (self.leader,)
 
     @property
     def n(self) -> int:
@@ -78,8 +83,9 @@ def build_network(data: GminaData, measurement: str = DEFAULT_MEASUREMENT) -> Ne
             (a, b, {"level": int(level), "reciprocal": sides == 2})
             for (a, b), level, sides in zip(grouped.index, grouped["level"], grouped["sides"], strict=True)
         )
-    leader = data.leader if data.leader in graph else None
-    return Network(measurement=measurement, graph=graph, reports=reports, partners=partners, leader=leader)
+    leaders = tuple(pid for pid in data.leaders if pid in graph)
+    return Network(measurement=measurement, graph=graph, reports=reports, partners=partners,
+                   leader=leaders[0] if leaders else None, leaders=leaders)
 
 
 def measurements_of(data: GminaData) -> list[str]:
@@ -115,14 +121,27 @@ def degree_centralization(graph: nx.Graph) -> float:
     return sum(top - d for d in degrees) / ((n - 1) * (n - 2))
 
 
+def within_leaders_reach(net: Network) -> set[str]:
+    """Partners within two steps of any leader (the leaders themselves included)."""
+    within: set[str] = set()
+    for leader in net.leaders:
+        within.update(nx.single_source_shortest_path_length(net.graph, leader, cutoff=2))
+    return within
+
+
 def leader_reach(net: Network) -> float | None:
-    """Share of the other partners within two steps of the leader; None when there is no leader."""
-    if net.leader is None:
+    """Share of the other partners within two steps of the leader; None when there is no leader.
+
+    With co-leaders (OPS and PCPR) the partnership is coordinated from each of them, so a partner counts as
+    reached when it is within two steps of ANY leader, and the share is taken among the partners that are not
+    leaders. For one leader this is the contract's definition: (reached − 1) / (n − 1).
+    """
+    if not net.leaders:
         return None
-    if net.n < 2:
+    others = net.n - len(net.leaders)
+    if others < 1:
         return 0.0
-    within = nx.single_source_shortest_path_length(net.graph, net.leader, cutoff=2)
-    return (len(within) - 1) / (net.n - 1)
+    return (len(within_leaders_reach(net)) - len(net.leaders)) / others
 
 
 def brokers(net: Network, limit: int = MAX_BROKERS) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import math
 import textwrap
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 import matplotlib as mpl
@@ -185,7 +185,16 @@ def _isolates_text(graph: nx.Graph) -> str:
     return f"bez powiązań: {shown}"
 
 
-def network_alt(graph: nx.Graph, *, leader: str | None = None, title: str | None = None) -> str:
+Leaders = str | Collection[str] | None  # one leader's id, or the leader and co-leaders (convening one first)
+
+
+def _leaders_in(leader: Leaders, graph: nx.Graph) -> tuple[str, ...]:
+    """The leaders to mark on a map, as given to a drawing function: one id, several or none."""
+    given = () if leader is None else (leader,) if isinstance(leader, str) else tuple(leader)
+    return tuple(dict.fromkeys(v for v in given if v in graph))
+
+
+def network_alt(graph: nx.Graph, *, leader: Leaders = None, title: str | None = None) -> str:
     """The map in words: partners, ties, isolates, the leader's ties and the busiest partners (ids as on the map)."""
     n, ties = graph.number_of_nodes(), graph.number_of_edges()
     head = " ".join((title or "Mapa współpracy").split())
@@ -194,8 +203,11 @@ def network_alt(graph: nx.Graph, *, leader: str | None = None, title: str | None
     if not n:
         return f"{head}: {NO_PARTNERS.lower()}."
     parts = [f"{head}: {_partners_text(n)}, {_ties_text(ties)}, {_isolates_text(graph)}."]
-    if leader is not None and leader in graph:
-        parts.append(f"Lider {leader}: {_ties_text(graph.degree(leader))}.")
+    leaders = _leaders_in(leader, graph)
+    if len(leaders) == 1:
+        parts.append(f"Lider {leaders[0]}: {_ties_text(graph.degree(leaders[0]))}.")
+    elif leaders:
+        parts.append("Liderzy: " + ", ".join(f"{v} ({_ties_text(graph.degree(v))})" for v in leaders) + ".")
     busiest = sorted((v for v in graph.nodes if graph.degree(v)), key=lambda v: (-graph.degree(v), node_key(v)))
     if busiest:
         parts.append("Najwięcej powiązań: " + ", ".join(f"{v} ({graph.degree(v)})" for v in busiest[:ALT_TOP]) + ".")
@@ -265,7 +277,7 @@ def _draw_graph(
     graph: nx.Graph,
     pos: dict,
     *,
-    leader: str | None,
+    leader: Leaders,
     highlight: str | None = None,
     new_ties: frozenset = frozenset(),
     message: str = NO_TIES,
@@ -283,7 +295,7 @@ def _draw_graph(
         ax.text(0.5, 0.5, f"{message}\n({NO_PARTNERS.lower()})", ha="center", va="center", fontsize=16,
                 transform=ax.transAxes, wrap=True)
         return drawn
-    leader = leader if leader in graph else None
+    leaders = _leaders_in(leader, graph)
     highlight = highlight if highlight in graph else None
     degree = dict(graph.degree())
     top_degree = max(max(degree.values()), 1)
@@ -339,7 +351,7 @@ def _draw_graph(
     points.set_gid("partnerzy")
 
     rings: dict[str, float] = {}
-    if leader is not None:
+    for leader in leaders:  # every co-leader is ringed alike
         drawn.leader = True
         ring = (math.sqrt(size[leader]) + 14 * max(scale, 0.5)) ** 2
         ax.scatter(*pos[leader], s=ring, facecolors="none", edgecolors="black", linewidths=3.5, zorder=2.5)
@@ -353,12 +365,12 @@ def _draw_graph(
     # ids under the circles, with a white halo so they stay legible over the lines
     column = _side_column(graph, pos, nodes)
     font = max(_label_size(n) - (1.5 if shrink < 1 else 0), MIN_LABEL_SIZE)
-    texts = {v: f"{v} (lider)" if v == leader else str(v) for v in nodes}
+    texts = {v: f"{v} (lider)" if v in leaders else str(v) for v in nodes}
     offsets = {v: rings.get(v, math.sqrt(size[v]) / 2) + 2 for v in nodes}
     if n > MAX_LABELLED_NODES:
         # the leader, the busiest partners whose ids fit without overlapping, and the isolated ones when few:
         # "who is on the margin" must stay named
-        must = [v for v in (leader, highlight) if v is not None]
+        must = [v for v in (*leaders, highlight) if v is not None]
         ranked = sorted((v for v in nodes if v not in must), key=lambda v: (-degree[v], node_key(v)))
         isolated = column if len(column) <= MAX_LABELLED_ISOLATES else []
         boxes = _LabelBoxes(ax, xy, font)
@@ -379,7 +391,7 @@ def _draw_graph(
             continue
         text, offset = texts[v], offsets[v]
         ax.annotate(text, xy=pos[v], xytext=(0, -offset), textcoords="offset points", ha="center", va="top",
-                    fontsize=font, fontweight="bold" if v in (leader, highlight, focus) else "normal",
+                    fontsize=font, fontweight="bold" if v in (*leaders, highlight, focus) else "normal",
                     color=TEXT_COLOUR, zorder=5, path_effects=_halo())
 
     _isolate_heading(ax, pos, column, font)
@@ -582,7 +594,7 @@ def _default_title(graph: nx.Graph) -> str:
 def draw_network(
     graph: nx.Graph,
     *,
-    leader: str | None = None,
+    leader: Leaders = None,
     pos: dict | None = None,
     ax: Axes | None = None,
     title: str | None = None,
@@ -721,7 +733,7 @@ class _PastedPixels(Artist):
 def draw_live_network(
     graph: nx.Graph,
     *,
-    leader: str | None = None,
+    leader: Leaders = None,
     pos: dict | None = None,
     title: str | None = None,
     highlight: str | None = None,
@@ -778,8 +790,8 @@ def draw_network_pair(before: Network, after: Network) -> Figure:
     now = frozenset(_edge_key(a, b) for a, b in after.graph.edges)
     new = now - old
     drawn = [
-        _draw_graph(axes[0], before.graph, pos, leader=before.leader, shrink=PAIR_SHRINK),
-        _draw_graph(axes[1], after.graph, pos, leader=after.leader, new_ties=new, shrink=PAIR_SHRINK),
+        _draw_graph(axes[0], before.graph, pos, leader=before.leaders, shrink=PAIR_SHRINK),
+        _draw_graph(axes[1], after.graph, pos, leader=after.leaders, new_ties=new, shrink=PAIR_SHRINK),
     ]
     axes[0].set_title(f"{before.measurement}: {_ties_text(before.ties)}", fontsize=TITLE_SIZE, fontweight="bold")
     title = f"{after.measurement}: {_ties_text(after.ties)}"
@@ -844,7 +856,7 @@ def draw_ego_network(net: Network, partner: str) -> Figure:
     name = attrs.get("nazwa") or partner
     direct = ego.degree(partner)
     pos = _ego_positions(ego, partner)
-    drawn = _draw_graph(ax, ego, pos, leader=net.leader, focus=partner, message=(
+    drawn = _draw_graph(ax, ego, pos, leader=net.leaders, focus=partner, message=(
         f"{partner} nie ma zgłoszonej współpracy w pomiarze {net.measurement}"))
     _label_levels(ax, ego, pos, partner)
     heading = "\n".join(textwrap.wrap(f"{name} ({partner})", 55))

@@ -195,7 +195,7 @@ class NetworkExplorer:
         # no sector ticked means an empty map (filtered_graph reads "no sectors" as "no filter")
         graph = filtered_graph(network, min_level, list(sectors)) if sectors else nx.Graph()
         title = map_title(measurement, min_level, graph.number_of_edges())
-        png = live_png(draw_live_network(graph, leader=network.leader, pos=self.layout, title=title))
+        png = live_png(draw_live_network(graph, leader=network.leaders, pos=self.layout, title=title))
         # the glossary's names ("Instytucje na mapie" are all rows, candidates included), as in the headline
         status = (f"{glossary.label('partners')}: {graph.number_of_nodes()}, "
                   f"{glossary.label('ties').lower()}: {graph.number_of_edges()}")
