@@ -364,7 +364,9 @@ PUBLISHED_TEXT: dict[str, tuple[str, ...]] = {
     "services": ("nazwa", "opis", "forma", "miejsce", "godziny", "kontakt"),
     "needs": ("zrodlo",),
 }
-PUBLISHED_INFO = ("misja",)
+# The gmina's free-text fields: the coordinator, the signatory and the authorisation name positions, but a
+# person's name typed there stays out unless personal data are asked for, like a partner's osoba_kontaktowa.
+PUBLISHED_INFO = ("misja", "koordynator", "podpisujacy", "upowaznienie")
 _PUBLISHED_MARK = "_pzk_published"
 
 

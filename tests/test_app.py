@@ -187,7 +187,9 @@ def test_files_tab_offers_every_file_with_real_content(loaded_app, example, tmp_
     assert "Gmina Przykładowa" in "\n".join(p.text for p in document.paragraphs)
 
     summary = json.loads(download(files["summary"]))
-    assert summary["gmina"] == {"name": "Gmina Przykładowa", "teryt": "1299013"}
+    assert summary["gmina"] == {"name": "Gmina Przykładowa", "teryt": "1299013", "scope": "gmina",
+                                "type": "miejsko_wiejska", "powiat": "przykładowski", "voivodeship": "małopolskie",
+                                "leaders": ["CUS"], "project": "Kooperacje 3D"}
     assert summary["network"]["partners"] == 27 and summary["basket"]["services"] == 53
 
     (tmp_path / files["skoroszyt"].filename).write_bytes(download(files["skoroszyt"]))

@@ -53,7 +53,9 @@ def test_summary_json_is_exactly_the_contract(example_run):
     out, _ = example_run
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert list(summary) == ["gmina", "network", "basket", "evaluation", "warnings"]
-    assert summary["gmina"] == {"name": "Gmina Przykładowa", "teryt": "1299013"}
+    assert summary["gmina"] == {"name": "Gmina Przykładowa", "teryt": "1299013", "scope": "gmina",
+                                "type": "miejsko_wiejska", "powiat": "przykładowski", "voivodeship": "małopolskie",
+                                "leaders": ["CUS"], "project": "Kooperacje 3D"}
     assert set(summary["network"]) == NETWORK_KEYS
     assert set(summary["basket"]) == {"services", "needs", "needs_covered", "gaps", "single_provider_areas"}
     assert set(summary["evaluation"]) == {"respondents", "factors", "suppressed"}

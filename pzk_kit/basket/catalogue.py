@@ -407,6 +407,7 @@ def render_catalogue_html(
         "t": catalogue_texts(),
         "lang": "pl",
         "title": _text("tytul", gmina=data.name),
+        "pzk_line": _text("pzk", projekt=data.project_name),
         "gmina": data.name,
         "mission": _text("misja", misja=mission) if (mission := display_text(data.info.get("misja"))) else "",
         "date_text": _text("stan_na", data=polish.date(day)),
@@ -522,8 +523,9 @@ def build_catalogue_docx(data: GminaData, *, include_personal: bool = False, gen
 
 def _setup_document(document, data: GminaData, day: dt.date) -> None:
     """A leaflet for residents: the kit's navy headings with a rule under each life situation, Calibri 11 pt."""
-    word.set_properties(document, title=_text("tytul", gmina=data.name), subject=_text("pzk"), author=data.name,
-                        language="pl-PL", keywords="PZK; koszyk usług; katalog usług", comments="")
+    word.set_properties(document, title=_text("tytul", gmina=data.name),
+                        subject=_text("pzk", projekt=data.project_name), author=data.name, language="pl-PL",
+                        keywords="PZK; koszyk usług; katalog usług", comments="")
     section = document.sections[0]
     word.set_page(section, margin_cm=2.0, footer_distance_cm=1.0)
 
@@ -554,7 +556,8 @@ def _title_block(document, data: GminaData, day: dt.date) -> None:
         word.run(document.add_paragraph(), _text("misja", misja=mission), italic=True, size=12)
     meta = document.add_paragraph()
     meta.paragraph_format.space_after = Pt(12)
-    word.run(meta, f"{_text('stan_na', data=polish.date(day))}\n{_text('pzk')}", color=word.LEAFLET_GREY)
+    made_for = _text("pzk", projekt=data.project_name)
+    word.run(meta, f"{_text('stan_na', data=polish.date(day))}\n{made_for}", color=word.LEAFLET_GREY)
 
 
 def _service_rows(service: CatalogueService) -> list[tuple[str, list[str]]]:

@@ -32,7 +32,7 @@ from pzk_kit.privacy import published
 from pzk_kit.resources import data_path, read_table
 from pzk_kit.runs import outputs
 from pzk_kit.workbook.dictionaries import core_sectors, dictionary
-from pzk_kit.workbook.reading import GminaData
+from pzk_kit.workbook.reading import DEFAULT_PROJECT_NAME, GminaData
 
 REPORT_NAME = outputs.REPORT_NAME
 MAX_EVIDENCE = 8
@@ -152,7 +152,7 @@ def _rich(paragraph, text: str, **style) -> None:
 def _title_page(document, facts: Analysis, day: dt.date, include_personal: bool) -> None:
     data = facts.data
     center = WD_ALIGN_PARAGRAPH.CENTER
-    _paragraph(document, _t("model").upper(), size=10, color=word.GREY, align=center, before=40, after=70)
+    _paragraph(document, project_title(data).upper(), size=10, color=word.GREY, align=center, before=40, after=70)
     _paragraph(document, data.name, size=30, bold=True, color=word.NAVY, align=center, after=10)
     _paragraph(document, _t("tytul"), size=17, color=word.NAVY, align=center, after=8)
     _paragraph(document, _t("podtytul"), size=11, italic=True, color=word.GREY, align=center, after=50)
@@ -164,15 +164,11 @@ def _title_page(document, facts: Analysis, day: dt.date, include_personal: bool)
     else:
         _paragraph(document, _t("brak_misji"), size=10, italic=True, color=word.GREY, align=center, after=40)
 
-    names = data.partner_names()
-    rows = [(_t("etykieta_lider"), str(names.get(data.leader) or data.leader) if data.leader else _t("brak_lidera"))]
+    rows = [*_roles_rows(data)]
     founded = data.info.get("data_zawiazania")
     if isinstance(founded, dt.date):
         rows.append((_t("etykieta_zawiazanie"), polish.date(founded)))
-    place = [f"powiat {data.info['powiat']}" if data.info.get("powiat") else "",
-             f"województwo {data.info['wojewodztwo']}" if data.info.get("wojewodztwo") else ""]
-    if any(place):
-        rows.append((_t("etykieta_polozenie"), ", ".join(p for p in place if p)))
+    rows.extend(_area_rows(data))
     rows.append((_t("etykieta_data"), polish.date(day)))
     if include_personal and data.leader:
         contact = _leader_contact(data)
@@ -186,6 +182,56 @@ def _title_page(document, facts: Analysis, day: dt.date, include_personal: bool)
         row.cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         word.cell_text(row.cells[1], value, size=10.5, bold=True)
     _paragraph(document, _t("motto"), size=10.5, italic=True, color=word.NAVY, align=center, before=70)
+
+
+def project_title(data: GminaData) -> str:
+    """The line above the gmina's name: the model's full title, or the project the PZK runs under when the
+    gmina names another one (Pisz: "Kooperacja efektywna i skuteczna")."""
+    if data.project_name == DEFAULT_PROJECT_NAME:
+        return _t("model")
+    return _t("projekt", projekt=data.project_name)
+
+
+def leaders_text(data: GminaData) -> str:
+    """The leader's name, or the co-leaders' names in their order (the convening one first)."""
+    names = data.partner_names()
+    return "; ".join(str(names.get(pid) or pid) for pid in data.leaders) or _t("brak_lidera")
+
+
+def _roles_rows(data: GminaData) -> list[tuple[str, str]]:
+    """Who leads, who coordinates and who signs for the local authority: the title page's first rows. The
+    coordinator is a position; a personal name there is gone already unless personal data were asked for
+    (:func:`pzk_kit.privacy.published`)."""
+    info = data.info
+    label = "etykieta_liderzy" if len(data.leaders) > 1 else "etykieta_lider"
+    rows = [(_t(label), leaders_text(data))]
+    if info.get("koordynator"):
+        rows.append((_t("etykieta_koordynator"), str(info["koordynator"])))
+    if info.get("organ"):
+        rows.append((_t("etykieta_organ"), dictionary("organy").label(info["organ"])))
+    if info.get("podpisujacy"):
+        rows.append((_t("etykieta_podpisujacy"), str(info["podpisujacy"])))
+    if info.get("upowaznienie"):
+        rows.append((_t("etykieta_upowaznienie"), str(info["upowaznienie"])))
+    return rows
+
+
+def _area_rows(data: GminaData) -> list[tuple[str, str]]:
+    """Where the PZK works: its area (a gmina, a powiat, several gminas) with the gminas it covers, the powiat and
+    the voivodeship, and whether the gmina is a city with powiat rights (its PCPR and PUP are the city's own)."""
+    info = data.info
+    rows = []
+    gminas = info.get("gminy") or []
+    gminas = [gminas] if isinstance(gminas, str) else list(gminas)
+    if data.scope != "gmina" or gminas:
+        area = dictionary("zasiegi").label(data.scope)
+        rows.append((_t("etykieta_zasieg"), f"{area}: {', '.join(gminas)}" if gminas else area))
+    place = [_t("miasto_na_prawach_powiatu") if data.city_with_powiat_rights else "",
+             f"powiat {info['powiat']}" if info.get("powiat") else "",
+             f"województwo {info['wojewodztwo']}" if info.get("wojewodztwo") else ""]
+    if any(place):
+        rows.append((_t("etykieta_polozenie"), ", ".join(p for p in place if p)))
+    return rows
 
 
 def _leader_contact(data: GminaData) -> str:
@@ -504,10 +550,9 @@ def _network_chapter(document, facts: Analysis) -> None:
     _chapter(document, _t("rozdzial_siec"))
     _paragraph(document, _t("siec_wstep"), after=6)
     document.add_heading(_t("siec_sklad"), level=2)
-    names = data.partner_names()
     counts = network.membership(data)
     rows = [
-        (glossary.label("leader"), str(names.get(data.leader) or data.leader) if data.leader else _t("brak_lidera")),
+        (glossary.label("leader"), leaders_text(data)),
         *[(glossary.label(code), glossary.fmt(code, counts[code])) for code in ("members", "candidates")],
         (glossary.label("sectors_present"), network.sector_names(summary["sectors_present"]) or "brak"),
         (glossary.label("sectors_missing"),
@@ -525,7 +570,7 @@ def _network_chapter(document, facts: Analysis) -> None:
         _paragraph(document, response_line, after=6)
     layout = network_plots.compute_layout([facts.network_of(m).graph for m in facts.network_measurements])
     document.add_heading(_t("siec_mapa", pomiar=facts.network_measurement), level=2)
-    figure = network_plots.draw_network(facts.net.graph, leader=facts.net.leader, pos=layout,
+    figure = network_plots.draw_network(facts.net.graph, leader=facts.net.leaders, pos=layout,
                                         title=f"{data.name} — pomiar {facts.network_measurement}")
     _chart(document, figure, _t("siec_mapa", pomiar=facts.network_measurement))
     _paragraph(document, _t("siec_mapa_opis"), size=8.5, italic=True, color=word.GREY, after=6)

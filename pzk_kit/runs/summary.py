@@ -35,11 +35,27 @@ def summary_warnings(data: GminaData) -> list[str]:
     return lines
 
 
+def gmina_part(data: GminaData) -> dict[str, Any]:
+    """Who the summary is about: the contract's name and TERYT, then the partnership's area, the gmina type (the
+    model variant), where it lies, its leaders and the project it runs under, so a region can group and compare
+    summaries without the workbooks. Readers of older summaries fall back on ``teryt[:4]`` for the powiat."""
+    return {
+        "name": data.name,
+        "teryt": data.teryt,
+        "scope": data.scope,
+        "type": data.info.get("typ"),
+        "powiat": data.info.get("powiat"),
+        "voivodeship": data.info.get("wojewodztwo"),
+        "leaders": data.leaders,
+        "project": data.project_name,
+    }
+
+
 def summary_document(data: GminaData, parts: dict[str, Any], measurement: str | None = None) -> dict[str, Any]:
     """The contract's document from the three parts; a part that was not produced is computed here, for the
     run's measurement (``measurement`` as given to the run; None = the latest, :mod:`pzk_kit.measurement`)."""
     return {
-        "gmina": {"name": data.name, "teryt": data.teryt},
+        "gmina": gmina_part(data),
         "network": parts.get("network") or _network_part(data, measurement),
         "basket": parts.get("basket") or basket_summary(data),
         "evaluation": parts.get("evaluation") or EMPTY_EVALUATION,

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pzk_kit import privacy
 from pzk_kit.evaluation.instrument import load_instrument
 from pzk_kit.workbook.cells import (
     TERYT_PART_DIGITS,
@@ -33,7 +34,6 @@ from pzk_kit.workbook.cells import (
     split_multi,
     teryt_gmina_type,
 )
-from pzk_kit import privacy
 from pzk_kit.workbook.dictionaries import dictionary
 from pzk_kit.workbook.schema import ColumnSpec, SheetSpec, load_schema, match_sheet
 from pzk_kit.workbook.sources import RawTable, load_tables
