@@ -65,7 +65,9 @@ def test_title_page(example_report):
     assert "„Mieszkaniec w centrum – razem, blisko i bez odsyłania od drzwi do drzwi”" in first_page
     title_table = document.tables[0]
     rows = {row.cells[0].text: row.cells[1].text for row in title_table.rows}
-    assert rows == {"Lider PZK": "Centrum Usług Społecznych w Przykładowie", "PZK zawiązano": "15 marca 2024 r.",
+    assert rows == {"Lider PZK": "Centrum Usług Społecznych w Przykładowie",
+                    "Koordynator PZK": "Zastępca dyrektora CUS ds. usług społecznych",
+                    "Organ samorządu": "Burmistrz", "PZK zawiązano": "15 marca 2024 r.",
                     "Powiat i województwo": "powiat przykładowski, województwo małopolskie",
                     "Data raportu": "25 listopada 2025 r."}
     assert document.core_properties.title == "Raport Partnerskiego Zespołu Kooperacyjnego"

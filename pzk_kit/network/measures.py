@@ -466,7 +466,7 @@ def membership(data: GminaData) -> dict[str, int]:
 def composition_line(data: GminaData, *, markup: str = "markdown") -> str:
     """Who is in the PZK, in one line with the glossary's names: the notebook's and the app's headline."""
     names = data.partner_names()
-    leader = str(names.get(data.leader) or data.leader) if data.leader else "nie wskazano"
+    leader = "; ".join(str(names.get(pid) or pid) for pid in data.leaders) or "nie wskazano"
     return glossary.line({"leader": leader, **membership(data),
                           "sectors_missing": sector_names(sectors_missing(data)) or "brak — wszystkie obecne"},
                          markup=markup)

@@ -66,7 +66,7 @@ def allowed_values_text(column: ColumnSpec) -> str:
         "id": "niepowtarzalny kod",
         "date": "RRRR-MM-DD lub DD.MM.RRRR",
         "pomiar": "T0, T1, T2 …",
-        "teryt": "7 cyfr",
+        "teryt": "7 cyfr (gmina) albo 4 cyfry (powiat)",
         "survey_item": SURVEY_ANSWER_TEXT,
         "int": "liczba całkowita" + (f" od {column.minimum:g}" if column.minimum is not None else "")
         + (f" do {column.maximum:g}" if column.maximum is not None else ""),
