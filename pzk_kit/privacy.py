@@ -30,7 +30,9 @@ and the words that make a mailbox or a signature institutional.
 
 Partner and service names pass the same rule: they are institutions' names, but a cell like
 "Jan Kowalski, tel. 601 234 567" typed into ``nazwa`` must not travel to every map and table (the partner is then
-shown by its code). ``osoba_kontaktowa`` is printed only when the user asks (``include_personal=True``).
+shown by its code). ``osoba_kontaktowa`` is printed only when the user asks (``include_personal=True``); the
+``gmina`` sheet's coordinator, signatory and authorisation name positions, and a person's name typed there is
+redacted the same way.
 
 Limits, said plainly: a declined name that is not in the workbook ("u Jana Kowalskiego") and a name the first-name
 list does not know are not recognised; a lone first name ("Anna z CUS") is not treated as identifying.

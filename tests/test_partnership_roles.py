@@ -241,9 +241,9 @@ def test_coordinator_with_a_person_s_name_is_warned_and_kept_out_of_the_report(t
     [problem] = find_problems(data.report, "ostrzeżenie", "gmina", 7, "wartosc (koordynator)")
     assert problem.message == "Pole „koordynator” wygląda na imię i nazwisko („Jan Kowalski”) — wpisz stanowisko."
     hidden = Document(str(write_report_docx(data, tmp_path / "raport.docx")))
-    assert "Kowalski" not in _title_rows(hidden).get("Koordynator PZK", "") and "Kowalski" not in _all(hidden)
+    assert "Kowalski" not in _title_rows(hidden).get("Stanowisko koordynatora", "") and "Kowalski" not in _all(hidden)
     shown = Document(str(write_report_docx(data, tmp_path / "osobowe.docx", include_personal=True)))
-    assert _title_rows(shown)["Koordynator PZK"] == "Jan Kowalski"
+    assert _title_rows(shown)["Stanowisko koordynatora"] == "Jan Kowalski"
 
 
 def test_coordinator_position_is_not_warned(tmp_path, gmina_rows, write_csv_gmina):
@@ -273,7 +273,7 @@ def test_first_page_names_leaders_coordinator_signatory_and_area(tmp_path, gmina
     assert document.paragraphs[0].text == "KOOPERACJA EFEKTYWNA"
     title = _title_rows(document)
     assert title["Liderzy PZK (współliderzy)"] == "Gminny Ośrodek Pomocy Społecznej; Powiatowy Urząd Pracy"
-    assert title["Koordynator PZK"] == "Kierownik Działu Usług Społecznych"
+    assert title["Stanowisko koordynatora"] == "Kierownik Działu Usług Społecznych"
     assert title["Organ samorządu"] == "Prezydent miasta"
     assert title["Podpisuje w imieniu organu"] == "Dyrektor MOPS"
     assert title["Podstawa działania"] == "zarządzenie nr 12/2024 Prezydenta Miasta"
@@ -309,3 +309,17 @@ def test_hostile_project_name_is_plain_text_everywhere(tmp_path, gmina_rows, wri
     (tmp_path / "wynik").mkdir()
     written = summary.write_summary(summary.build_summary(data), tmp_path / "wynik")
     assert json.loads(written.read_text(encoding="utf-8"))["gmina"]["project"] == name
+
+
+def test_filled_workbook_gives_back_co_leaders_and_gminas_as_typed(tmp_path, gmina_rows, write_csv_gmina):
+    from pzk_kit.workbook.templates import write_filled_workbook
+    from pzk_kit.workshop.workbook_rows import workbook_rows
+
+    _role(gmina_rows, "PUP", "Lider")
+    rows = with_fields(gmina_rows, lider="GOPS; PUP", zasieg="Powiat", teryt="2814", typ=None,
+                       gminy="Pisz; Biała Piska")
+    data = read(tmp_path, rows, write_csv_gmina)
+    again = read_gmina(write_filled_workbook(workbook_rows(data), tmp_path / "dane.xlsx"))
+    assert serious(again) == []
+    assert again.leaders == ["GOPS", "PUP"] and again.info["gminy"] == ["Pisz", "Biała Piska"]
+    assert again.teryt == "2814" and again.scope == "powiat"

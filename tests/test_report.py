@@ -66,7 +66,7 @@ def test_title_page(example_report):
     title_table = document.tables[0]
     rows = {row.cells[0].text: row.cells[1].text for row in title_table.rows}
     assert rows == {"Lider PZK": "Centrum Usług Społecznych w Przykładowie",
-                    "Koordynator PZK": "Zastępca dyrektora CUS ds. usług społecznych",
+                    "Stanowisko koordynatora": "Zastępca dyrektora CUS ds. usług społecznych",
                     "Organ samorządu": "Burmistrz", "PZK zawiązano": "15 marca 2024 r.",
                     "Powiat i województwo": "powiat przykładowski, województwo małopolskie",
                     "Data raportu": "25 listopada 2025 r."}

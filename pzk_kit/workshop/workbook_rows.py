@@ -46,8 +46,11 @@ def workbook_rows(data: GminaData) -> dict[str, list[list[Any]]]:
     rows: dict[str, list[list[Any]]] = {}
     for spec in load_schema().values():
         if spec.name == "gmina":
-            rows["gmina"] = [[c.name, _cell(c, data.info.get(c.name))] for c in spec.columns
-                             if data.info.get(c.name) not in (None, "")]
+            # fields read as lists (co-leaders, the gminas of a powiat PZK) go back as one cell, as typed
+            info = {**data.info, "lider": data.info.get("liderzy") or data.info.get("lider")}
+            info = {k: "; ".join(v) if isinstance(v, list | tuple) else v for k, v in info.items()}
+            rows["gmina"] = [[c.name, _cell(c, info.get(c.name))] for c in spec.columns
+                             if info.get(c.name) not in (None, "")]
             continue
         if not data.has(spec.name):
             continue
