@@ -136,7 +136,7 @@ def fill_workbook(path: Path) -> None:
     """Type a gmina into the template the way a user does, picking labels from the drop-downs."""
     wb = openpyxl.load_workbook(path)
     gmina = wb["gmina"]
-    values = {"nazwa": "Gmina Nowa Wieś", "teryt": 206011, "typ": pick(dropdown(wb, gmina, "B4"), "Miejsko-wiejska"),
+    values = {"nazwa": "Gmina Nowa Wieś", "teryt": 206013, "typ": pick(dropdown(wb, gmina, "B4"), "Miejsko-wiejska"),
               "powiat": "nowowiejski", "wojewodztwo": "dolnośląskie", "lider": "OPS",
               "data_zawiazania": dt.datetime(2024, 5, 20), "misja": "Razem bliżej mieszkańca"}
     for row in range(2, 10):
@@ -197,8 +197,8 @@ def test_filled_workbook_reads_back(template_xlsx, find_problems):
     assert sorted(p.sheet for p in examples) == sorted(DATA_SHEETS[1:])
     assert {p.row for p in examples} == {2}
     assert data.info == {
-        "nazwa": "Gmina Nowa Wieś", "teryt": "0206011", "typ": "miejsko_wiejska", "powiat": "nowowiejski",
-        "wojewodztwo": "dolnośląskie", "lider": "OPS", "data_zawiazania": dt.date(2024, 5, 20),
+        "nazwa": "Gmina Nowa Wieś", "teryt": "0206013", "typ": "miejsko_wiejska", "powiat": "nowowiejski",
+        "wojewodztwo": "dolnośląskie", "lider": "OPS", "liderzy": ["OPS"], "data_zawiazania": dt.date(2024, 5, 20),
         "misja": "Razem bliżej mieszkańca",
     }
     check_filled(data)
@@ -277,7 +277,7 @@ def _append(path: Path, records: list[dict[str, object]]) -> None:
 
 def test_filled_csv_folder_reads_back(template_dir, find_problems):
     gmina = _read_csv(template_dir / "gmina.csv")
-    values = {"nazwa": "Gmina Nowa Wieś", "teryt": "0206011", "typ": "Miejsko-wiejska", "powiat": "nowowiejski",
+    values = {"nazwa": "Gmina Nowa Wieś", "teryt": "0206013", "typ": "Miejsko-wiejska", "powiat": "nowowiejski",
               "wojewodztwo": "dolnośląskie", "lider": "OPS", "data_zawiazania": "20.05.2024",
               "misja": "Razem bliżej mieszkańca"}
     for row in gmina[1:]:
@@ -320,7 +320,7 @@ def test_filled_csv_folder_reads_back(template_dir, find_problems):
     assert not data.report.warnings, data.report.format_text()
     examples = find_problems(data.report, "informacja", None, 2, None, "wiersz przykładowy")
     assert sorted(p.sheet for p in examples) == sorted(DATA_SHEETS[1:])
-    assert data.info["teryt"] == "0206011" and data.info["data_zawiazania"] == dt.date(2024, 5, 20)
+    assert data.info["teryt"] == "0206013" and data.info["data_zawiazania"] == dt.date(2024, 5, 20)
     assert data.info["typ"] == "miejsko_wiejska" and data.name == "Gmina Nowa Wieś"
     check_filled(data)
 
