@@ -69,7 +69,7 @@ def test_type_digit_against_typ_names_row_column_and_the_valid_digit(tmp_path, g
     [problem] = find_problems(data.report, "ostrzeżenie", "gmina", TERYT_ROW, TERYT_COLUMN)
     assert problem.message == ("Kod TERYT „1209022” kończy się cyfrą 2 (gmina wiejska), a w polu „typ” wpisano "
                                "„Miejska”.")
-    assert problem.hint == "Kod gminy miejska kończy się cyfrą 1; popraw kod albo typ gminy."
+    assert problem.hint == "Kod gminy miejskiej kończy się cyfrą 1; popraw kod albo typ gminy."
     assert data.report.ok and data.info["typ"] == "miejska"  # a warning: the data still run
 
 

@@ -51,6 +51,7 @@ def measurement_order(label: str) -> int:
     return int(label[1:])
 
 
+_TYPE_GENITIVE = {"miejska": "miejskiej", "wiejska": "wiejskiej", "miejsko_wiejska": "miejsko-wiejskiej"}
 _SKIPPED_STEPS = "kroki, które go potrzebują, zostaną pominięte."
 _SURVEY_HEADER = re.compile(r"^(?:q|pyt|pytanie)_?(\d{1,3})$")
 SHEET_ATTRIBUTES = {
@@ -343,7 +344,7 @@ class _SheetReader:
             self.report.warning(
                 f"Kod TERYT „{teryt}” kończy się cyfrą {digit} (gmina {types.label(stated).lower()}), a w polu "
                 f"„typ” wpisano „{types.label(typ)}”.",
-                hint=f"Kod gminy {types.label(typ).lower()} kończy się cyfrą {TYPE_DIGIT[typ]}; "
+                hint=f"Kod gminy {_TYPE_GENITIVE[typ]} kończy się cyfrą {TYPE_DIGIT[typ]}; "
                      "popraw kod albo typ gminy.", **where)
 
     def _check_coordinator(self, info: dict[str, Any], sheet: str) -> None:
