@@ -364,7 +364,7 @@ PUBLISHED_TEXT: dict[str, tuple[str, ...]] = {
     "services": ("nazwa", "opis", "forma", "miejsce", "godziny", "kontakt"),
     "needs": ("zrodlo",),
 }
-PUBLISHED_INFO = ("misja",)
+PUBLISHED_INFO = ("misja", "koordynator", "podpisujacy", "upowaznienie")
 _PUBLISHED_MARK = "_pzk_published"
 
 
