@@ -4,9 +4,14 @@ Step 1 of the model is paperwork as much as mapping: partners sign a list intenc
 przystąpienia do PZK; meetings need an attendance list; the network and the service basket are checked and
 completed by hand on partner and service cards; the evaluation starts from a printed self-assessment survey.
 Everything here is mail-merged from the gmina workbook, so the leader never retypes 25 institution names.
+Some partnerships sign one document together instead (Pisz: a powiat PZK whose agreement the wicestarosta signed
+with every partner), so there is also a joint list intencyjny and a Porozumienie o współpracy: every member (the
+leader or co-leaders first, then the partners) signs in one table, candidates are named as invited, and the organ
+of the gmina or powiat (``organ``, ``podpisujacy``, ``upowaznienie`` of the ``gmina`` sheet) signs first.
 
-Wording lives as data in ``pzk_kit/data/dokumenty`` (``teksty.csv`` for labels, ``list_intencyjny.md`` and
-``deklaracja.md`` for the letters with ``{placeholders}``), so a gmina can adapt the letters without code. The
+Wording lives as data in ``pzk_kit/data/dokumenty`` (``teksty.csv`` for labels, ``list_intencyjny.md``,
+``deklaracja.md``, ``list_intencyjny_wspolny.md`` and ``porozumienie.md`` for the letters with ``{placeholders}``),
+so a gmina (or its lawyer) can adapt the letters without code. The
 survey form reads the same instrument files as scoring (``pzk_kit/data/ankieta``), so the printed items and the
 ``q01…`` columns of the ``ankieta`` sheet cannot drift apart.
 
