@@ -221,20 +221,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Copy the example gmina next to its results, then run everything on it (CONTRACT §2)."""
     from pzk_kit.files import atomic_dir, check_output
     from pzk_kit.runs.runner import RESULT_NAMES, InvalidInput, NotebookFailed, run_into
-    from pzk_kit.workbook.example import EXAMPLE_NAME, example_rows, write_example_workbook
+    from pzk_kit.workbook.example import EXAMPLES, example_rows, write_example_workbook
     from pzk_kit.workbook.reading import read_gmina
     from pzk_kit.workbook.templates import write_csv_folder, write_template
 
     started = time.perf_counter()
     out = Path(args.out)
+    name = EXAMPLES[args.przyklad]
     check_output(out, overwrite=args.nadpisz, result="demo", known=RESULT_NAMES | {"dane"})
-    print_line(f"Kopiuję „Gminę Przykładową” do {out} i uruchamiam na niej cały zestaw …")
+    shown, on = ("„Gminę Przykładową”", "na niej") if args.przyklad == "gmina" else ("„Powiat Przykładowy”", "na nim")
+    print_line(f"Kopiuję {shown} do {out} i uruchamiam {on} cały zestaw …")
     try:
         with atomic_dir(out, overwrite=args.nadpisz, result="demo", known=RESULT_NAMES | {"dane"}) as tmp:
             inputs = tmp / "dane"
             inputs.mkdir()
-            workbook = write_example_workbook(inputs / f"{EXAMPLE_NAME}.xlsx")
-            write_csv_folder(inputs / f"{EXAMPLE_NAME}_csv", example_rows())
+            workbook = write_example_workbook(inputs / f"{name}.xlsx", name=name)
+            write_csv_folder(inputs / f"{name}_csv", example_rows(name))
             write_template(inputs / "szablon_pzk.xlsx")
             data = read_gmina(workbook)
             data.report.source = str(out / workbook.relative_to(tmp))  # where the user will find it
@@ -452,6 +454,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Kopiuje „Gminę Przykładową” do OUT_DIR/dane i zapisuje w OUT_DIR wszystkie "
                        "wyniki, tak jak pzk run.")
     p.add_argument("out", metavar="OUT_DIR", help="folder wyników")
+    p.add_argument("--przyklad", choices=("gmina", "powiat"), default="gmina",
+                   help="który przykład: gmina (domyślnie, „Gmina Przykładowa”) albo powiat (PZK powiatowy "
+                   "„Powiat Przykładowy” ze współliderami OPS i PCPR)")
     _add_overwrite(p, "zastąp wcześniejszy wynik demo w OUT_DIR (folderu z innymi plikami nigdy)")
     p.set_defaults(handler=cmd_demo)
 
@@ -484,8 +489,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("dokumenty", help="przygotuj dokumenty PZK i formularze do druku (DOCX)",
                        description="Zapisuje w DIR dokumenty do druku przygotowane z danych gminy: ankietę "
-                       "samooceny, karty partnerów, karty usług, listy intencyjne, deklaracje przystąpienia do PZK "
-                       "i listę obecności. Przy błędach w danych kończy się kodem 2 i niczego nie zapisuje.")
+                       "samooceny, karty partnerów, karty usług, listy intencyjne, deklaracje przystąpienia do PZK, "
+                       "listę obecności, wspólny list intencyjny i porozumienie o współpracy podpisywane przez "
+                       "wszystkich partnerów i organ samorządu. "
+                       "Przy błędach w danych kończy się kodem 2 i niczego nie zapisuje.")
     _add_input(p)
     _add_out_dir(p, "folder na dokumenty (powstaje w całości albo wcale)")
     _add_overwrite(p, "zastąp istniejący folder DIR")

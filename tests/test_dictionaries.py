@@ -47,7 +47,7 @@ def test_reference_lists_from_domain_are_complete():
     assert dictionary("poziomy_wspolpracy").codes == ["0", "1", "2", "3", "4", "5"]
     assert dictionary("tryby_dostepu").codes == ["bez_skierowania", "skierowanie", "decyzja"]
     assert dictionary("odplatnosc").codes == ["bezplatna", "czesciowo_odplatna", "odplatna"]
-    assert dictionary("deklaracje").codes == ["podpisana", "list_intencyjny", "brak"]
+    assert dictionary("deklaracje").codes == ["podpisana", "porozumienie", "list_intencyjny", "brak"]
     assert len(dictionary("formy_wspolpracy").entries) == 7
 
 

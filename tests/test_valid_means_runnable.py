@@ -84,7 +84,7 @@ def test_hostile_corpus_runs_through_the_docx_producers(tmp_path):
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert data.name in text
     report.write_report_docx(data, tmp_path / "raport.docx")
-    assert len(documents.write_documents(data, tmp_path / "dokumenty")) == 6
+    assert len(documents.write_documents(data, tmp_path / "dokumenty")) == len(documents.DOCUMENT_FILES)
 
 
 # -- any valid input runs ----------------------------------------------------------------------------------------
@@ -151,4 +151,4 @@ def test_pzk_run_and_dokumenty_on_the_hostile_csv_gmina(hostile_run, tmp_path):
     made = subprocess.run([*env_python, "dokumenty", str(HOSTILE_CSV), "--out", str(tmp_path / "dokumenty")],
                           capture_output=True, text=True, timeout=600)
     assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
-    assert len(list((tmp_path / "dokumenty").glob("*.docx"))) == 6
+    assert len(list((tmp_path / "dokumenty").glob("*.docx"))) == len(documents.DOCUMENT_FILES)

@@ -861,7 +861,8 @@ class _CrossChecks:
             self.report.warning(
                 f"Partner „{pid}” nie ma podpisanej deklaracji ani listu intencyjnego.",
                 sheet=self.sheet("partnerzy"), row=int(row), column="deklaracja",
-                hint="Jeśli podpisał, wpisz „podpisana” lub „list intencyjny”; jeśli nie — zaproś go do podpisania.",
+                hint="Jeśli podpisał, wpisz „podpisana”, „porozumienie” lub „list intencyjny”; "
+                "jeśli nie — zaproś go do podpisania.",
             )
 
     def _survey_answers(self) -> None:

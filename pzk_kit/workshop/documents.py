@@ -4,9 +4,14 @@ Step 1 of the model is paperwork as much as mapping: partners sign a list intenc
 przystąpienia do PZK; meetings need an attendance list; the network and the service basket are checked and
 completed by hand on partner and service cards; the evaluation starts from a printed self-assessment survey.
 Everything here is mail-merged from the gmina workbook, so the leader never retypes 25 institution names.
+Some partnerships sign one document together instead (Pisz: a powiat PZK whose agreement the wicestarosta signed
+with every partner), so there is also a joint list intencyjny and a Porozumienie o współpracy: every member (the
+leader or co-leaders first, then the partners) signs in one table, candidates are named as invited, and the organ
+of the gmina or powiat (``organ``, ``podpisujacy``, ``upowaznienie`` of the ``gmina`` sheet) signs first.
 
-Wording lives as data in ``pzk_kit/data/dokumenty`` (``teksty.csv`` for labels, ``list_intencyjny.md`` and
-``deklaracja.md`` for the letters with ``{placeholders}``), so a gmina can adapt the letters without code. The
+Wording lives as data in ``pzk_kit/data/dokumenty`` (``teksty.csv`` for labels, ``list_intencyjny.md``,
+``deklaracja.md``, ``list_intencyjny_wspolny.md`` and ``porozumienie.md`` for the letters with ``{placeholders}``),
+so a gmina (or its lawyer) can adapt the letters without code. The
 survey form reads the same instrument files as scoring (``pzk_kit/data/ankieta``), so the printed items and the
 ``q01…`` columns of the ``ankieta`` sheet cannot drift apart.
 
@@ -48,10 +53,14 @@ SERVICE_CARDS = "karty_uslug.docx"
 LETTERS_OF_INTENT = "listy_intencyjne.docx"
 DECLARATIONS = "deklaracje_przystapienia.docx"
 ATTENDANCE_LIST = "lista_obecnosci.docx"
-DOCUMENT_FILES = (SURVEY_FORM, PARTNER_CARDS, SERVICE_CARDS, LETTERS_OF_INTENT, DECLARATIONS, ATTENDANCE_LIST)
+JOINT_LETTER = "list_intencyjny_wspolny.docx"
+AGREEMENT = "porozumienie.docx"
+DOCUMENT_FILES = (SURVEY_FORM, PARTNER_CARDS, SERVICE_CARDS, LETTERS_OF_INTENT, DECLARATIONS, ATTENDANCE_LIST,
+                  JOINT_LETTER, AGREEMENT)
 
 TEXTS_DIR = "dokumenty"
 LETTER_ROLES = ("partner", "kandydat")
+MEMBER_ROLES = ("lider", "partner")  # who signs a joint document; candidates are only invited
 BOX = "☐"
 DOTS = "…………………………………………"
 BLANK_COOPERATION_ROWS = 6
@@ -620,22 +629,45 @@ def _runs(paragraph, text: str, values: dict[str, str], *, size: float | None = 
             word.run(paragraph, chunk[position:], bold=strong, size=size)
 
 
-def _render_letter(document, template: str, values: dict[str, str], *, new_page: bool) -> None:
+# A block marker of a joint document (``[strony]``, ``[podpisy_stron]``…): (document, argument) → first paragraph.
+Blocks = dict[str, Callable[[object, str], object]]
+
+
+def _render_letter(document, template: str, values: dict[str, str], *, new_page: bool,
+                   blocks: Blocks | None = None) -> None:
     first = True
     for raw in template.splitlines():
         line = raw.strip()
         if not line:
             continue
-        paragraph = _render_line(document, line, values)
+        paragraph = _render_line(document, line, values, blocks or {})
         if first and paragraph is not None:
             paragraph.paragraph_format.page_break_before = new_page
             first = False
 
 
-def _render_line(document, line: str, values: dict[str, str]):
+def _render_line(document, line: str, values: dict[str, str], blocks: Blocks):
     marker = _MARKER.match(line)
+    if marker and marker.group(1) in blocks:
+        return blocks[marker.group(1)](document, (marker.group(2) or "").strip())
     if marker:
         return _render_marker(document, marker.group(1), marker.group(2) or "", values)
+    if line.startswith("#### "):  # a small centred line under the title (the project's name)
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(10)
+        _runs(paragraph, line[5:], values, size=10)
+        for run in paragraph.runs:
+            run.italic = True
+        return paragraph
+    if line.startswith("### "):  # a paragraph (§) of an agreement: a real Heading 2, kept with its first point
+        paragraph = document.add_paragraph(style="Heading 2")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_before = Pt(10)
+        paragraph.paragraph_format.space_after = Pt(4)
+        paragraph.paragraph_format.keep_with_next = True
+        _runs(paragraph, line[4:], values, size=11)
+        return paragraph
     if line.startswith("## "):
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -652,16 +684,13 @@ def _render_line(document, line: str, values: dict[str, str]):
         _runs(paragraph, line[2:], values)
         return paragraph
     numbered = _NUMBERED.match(line)
-    if numbered or line.startswith("- "):
-        prefix, text = (f"{numbered.group(1)}.", numbered.group(2)) if numbered else ("•", line[2:])
-        paragraph = document.add_paragraph()
-        paragraph.paragraph_format.left_indent = Cm(0.9)
-        paragraph.paragraph_format.first_line_indent = Cm(-0.6)
-        paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(0.9))
-        paragraph.paragraph_format.space_after = Pt(3)
-        paragraph.paragraph_format.line_spacing = 1.1
-        word.run(paragraph, prefix + "\t")
-        _runs(paragraph, text, values)
+    if numbered:
+        paragraph = _point(document, f"{numbered.group(1)}.")
+        _runs(paragraph, numbered.group(2), values)
+        return paragraph
+    if line.startswith("- "):
+        paragraph = _point(document, "•", indent=1.5)
+        _runs(paragraph, line[2:], values)
         return paragraph
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -669,6 +698,18 @@ def _render_line(document, line: str, values: dict[str, str]):
     paragraph.paragraph_format.space_after = Pt(6)
     paragraph.paragraph_format.line_spacing = 1.1
     _runs(paragraph, line, values)
+    return paragraph
+
+
+def _point(document, prefix: str, *, indent: float = 0.9):
+    """A numbered point or (indented under it) a bullet, with a hanging indent so wrapped lines align."""
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.left_indent = Cm(indent)
+    paragraph.paragraph_format.first_line_indent = Cm(-0.6)
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(indent))
+    paragraph.paragraph_format.space_after = Pt(3)
+    paragraph.paragraph_format.line_spacing = 1.1
+    word.run(paragraph, prefix + "\t")
     return paragraph
 
 
@@ -768,6 +809,191 @@ def write_declarations(data: GminaData, out: Path | str, *, overwrite: bool = Fa
     return word.save(build_declarations(data), _output(out, DECLARATIONS), overwrite=overwrite)
 
 
+# -- joint documents (one list intencyjny and one porozumienie signed by everyone) ----------------------------------
+
+
+def member_partners(data: GminaData) -> list[dict]:
+    """Partners who sign a joint document: the leader(s) first, then every partner; candidates only invited."""
+    leaders = data.leaders
+    members = [row for row in _partner_rows(data)
+               if (display_text(row.get("rola")) or "partner") in MEMBER_ROLES or row["id"] in leaders]
+    return sorted(members, key=lambda row: leaders.index(row["id"]) if row["id"] in leaders else len(leaders))
+
+
+def invited_candidates(data: GminaData) -> list[dict]:
+    leaders = data.leaders
+    return [row for row in _partner_rows(data)
+            if display_text(row.get("rola")) == "kandydat" and row["id"] not in leaders]
+
+
+def _joined(names: list[str]) -> str:
+    """"A, B oraz C": names in a sentence."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {_t('lista_oraz')} {names[-1]}"
+
+
+def _gminas(data: GminaData) -> list[str]:
+    """The gminas a powiat or multi-gmina PZK covers; a str until the roles helper parses the field into a list."""
+    value = data.info.get("gminy") or []
+    if isinstance(value, str):
+        value = re.split(r"[;,]", value)
+    return [name for name in (display_text(v).strip() for v in value) if name]
+
+
+def area_text(data: GminaData) -> str:
+    """Where the PZK works, in words: the gmina (and its powiat), the powiat or the gminas, with the gminas named."""
+    powiat = display_text(data.info.get("powiat"))
+    scope = data.scope if data.scope in ("powiat", "miedzygminny") else "gmina"
+    key = "obszar_gmina_powiat" if scope == "gmina" and powiat else f"obszar_{scope}"
+    text = _t(key, nazwa=data.name, powiat=powiat)
+    gminas = _gminas(data)
+    return _t("obszar_gminy", obszar=text, gminy=_joined(gminas)) if gminas else text
+
+
+def leaders_sentence(data: GminaData) -> str:
+    names = [_partner_name(data, pid) for pid in data.leaders]
+    if len(names) > 1:
+        return _t("liderzy_wielu", liderzy=_joined(names), lider=names[0])
+    return _t("liderzy_jeden", lider=names[0] if names else DOTS)
+
+
+def authority_lines(data: GminaData) -> list[str]:
+    """Who signs for the gmina or powiat: the organ (label of the ``organy`` dictionary), the person's position
+    signing for it and the basis, e.g. "Starosta (Powiat Piski) — podpisuje: Wicestarosta Powiatu Piskiego"."""
+    organ = _label("organy", data.info.get("organ"))
+    signer = display_text(data.info.get("podpisujacy"))
+    if not organ:
+        line = _t("organ_nieznany", jst=data.name)
+        line += f": {signer}" if signer else f": {DOTS}"
+    elif signer:
+        line = _t("organ_podpisuje", organ=organ, jst=data.name, podpisujacy=signer)
+    else:
+        line = _t("organ_sam", organ=organ, jst=data.name)
+    basis = display_text(data.info.get("upowaznienie"))
+    return [line, _t("organ_podstawa", upowaznienie=basis)] if basis else [line]
+
+
+def _member_role(data: GminaData, partner: dict) -> str:
+    leaders = data.leaders
+    if partner["id"] in leaders:
+        return _t("rola_lider") if partner["id"] == leaders[0] else _t("rola_wspollider")
+    return _t("rola_partner")
+
+
+def _parties_table(data: GminaData, members: list[dict]):
+    def block(document, argument: str):
+        headers = (_t("strony_kol_lp"), _t("strony_kol_strona"), _t("strony_kol_adres"), _t("strony_kol_rola"))
+        grid = word.table(document, headers, (Cm(1.0), Cm(7.6), Cm(5.4), Cm(3.4)), len(members) + 1)
+        rows = [(authority_lines(data), "", _t("rola_organ"))]
+        rows += [([display_text(p.get("nazwa")) or p["id"]], display_text(p.get("adres")), _member_role(data, p))
+                 for p in members]
+        for number, (row, (names, address, role)) in enumerate(zip(grid.rows[1:], rows, strict=True), start=1):
+            word.no_split(row)
+            _center(row.cells[0], str(number), size=9)
+            word.cell_text(row.cells[1], names, bold_first=True, size=9)
+            word.cell_text(row.cells[2], address or "—", size=8.5)
+            word.cell_text(row.cells[3], role, size=8.5)
+        _spacer(document)
+        return grid.rows[0].cells[0].paragraphs[0]
+    return block
+
+
+def _candidates_block(data: GminaData):
+    def block(document, argument: str):
+        candidates = invited_candidates(data)
+        if not candidates:
+            return None
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.left_indent = Cm(0.9)  # inside the numbered points it stands between
+        paragraph.paragraph_format.space_before = Pt(2)
+        paragraph.paragraph_format.space_after = Pt(2)
+        paragraph.paragraph_format.keep_with_next = True
+        word.run(paragraph, argument)
+        for k, candidate in enumerate(candidates):
+            item = _point(document, "•", indent=1.5)
+            item.paragraph_format.keep_with_next = k < len(candidates) - 1
+            word.run(item, display_text(candidate.get("nazwa")) or candidate["id"])  # plain text, never markup
+        return paragraph
+    return block
+
+
+def _signature_table(data: GminaData, members: list[dict]):
+    """One row per signatory (the organ first, then the leaders and partners), each kept whole on its page, the
+    header repeated on every page: 25 institutions sign over several pages without a row cut in two."""
+    def block(document, argument: str):
+        heading = document.add_paragraph(style="Heading 2")
+        heading.paragraph_format.space_before = Pt(14)
+        heading.paragraph_format.keep_with_next = True
+        word.run(heading, argument, size=11)
+        note = _note(document, _t("podpisy_uwaga"), size=8)
+        note.paragraph_format.keep_with_next = True
+        headers = (_t("strony_kol_lp"), _t("podpisy_kol_strona"), _t("podpisy_kol_podpis"), _t("podpisy_kol_data"))
+        grid = word.table(document, headers, (Cm(1.0), Cm(8.2), Cm(5.4), Cm(2.8)), len(members) + 1)
+        signers = [authority_lines(data)]
+        signers += [[display_text(p.get("nazwa")) or p["id"], _member_role(data, p)] for p in members]
+        for number, (row, lines) in enumerate(zip(grid.rows[1:], signers, strict=True), start=1):
+            word.no_split(row)
+            _height(row, 1.9)
+            _center(row.cells[0], str(number), size=9)
+            word.cell_text(row.cells[1], lines[0], bold=True, size=9)
+            for line in lines[1:]:
+                word.run(row.cells[1].add_paragraph(), line, size=8, italic=True, color=word.GREY)
+            row.cells[1].vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+        return heading
+    return block
+
+
+def _spacer(document) -> None:
+    document.add_paragraph().paragraph_format.space_after = Pt(2)
+
+
+def _joint_values(data: GminaData) -> dict[str, str]:
+    leaders = data.leaders
+    return {
+        "gmina": data.name,
+        "projekt": data.project_name,
+        "obszar": area_text(data),
+        "liderzy": leaders_sentence(data),
+        "lider": _partner_name(data, leaders[0]) if leaders else "",
+        "koordynator": display_text(data.info.get("koordynator")),
+        "misja": display_text(data.info.get("misja")),
+    }
+
+
+def _build_joint(data: GminaData, template_name: str, title_key: str):
+    data = published(data)
+    title = _t(title_key)
+    document = gmina_document(title, data.name, base_size=10.5)
+    document.core_properties.title = f"{title} – {data.name}"
+    members = member_partners(data)
+    blocks: Blocks = {
+        "strony": _parties_table(data, members),
+        "kandydaci": _candidates_block(data),
+        "podpisy_stron": _signature_table(data, members),
+    }
+    _render_letter(document, letter_template(template_name), _joint_values(data), new_page=False, blocks=blocks)
+    return document
+
+
+def build_joint_letter(data: GminaData):
+    return _build_joint(data, "list_intencyjny_wspolny", "wspolny_list_tytul")
+
+
+def build_agreement(data: GminaData):
+    return _build_joint(data, "porozumienie", "porozumienie_tytul")
+
+
+def write_joint_letter(data: GminaData, out: Path | str, *, overwrite: bool = False) -> Path:
+    """``list_intencyjny_wspolny.docx``: one letter of intent that every partner and the organ sign together."""
+    return word.save(build_joint_letter(data), _output(out, JOINT_LETTER), overwrite=overwrite)
+
+
+def write_agreement(data: GminaData, out: Path | str, *, overwrite: bool = False) -> Path:
+    """``porozumienie.docx``: the Porozumienie o współpracy w ramach PZK, signed by every partner and the organ."""
+    return word.save(build_agreement(data), _output(out, AGREEMENT), overwrite=overwrite)
+
+
 # -- attendance list --------------------------------------------------------------------------------------------
 
 
@@ -828,11 +1054,13 @@ def _writers(data: GminaData) -> list[Callable[[Path], Path]]:
         lambda folder: write_letters_of_intent(data, folder / LETTERS_OF_INTENT),
         lambda folder: write_declarations(data, folder / DECLARATIONS),
         lambda folder: write_attendance_list(data, folder / ATTENDANCE_LIST),
+        lambda folder: write_joint_letter(data, folder / JOINT_LETTER),
+        lambda folder: write_agreement(data, folder / AGREEMENT),
     ]
 
 
 def write_documents(data: GminaData, out_dir: Path | str, *, overwrite: bool = False) -> list[Path]:
-    """Write all six documents into ``out_dir``: built in a temporary folder, moved into place only when whole.
+    """Write all eight documents into ``out_dir``: built in a temporary folder, moved into place only when whole.
 
     Raises ``ValueError`` (Polish message) for data with errors and :class:`pzk_kit.files.OutputExists` when
     ``out_dir`` exists, is not empty and ``overwrite`` is false.
