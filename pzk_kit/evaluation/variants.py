@@ -106,3 +106,11 @@ def variant_of(typ: object, teryt: object = None) -> Variant:
     if code == "miejska" and is_city_county(teryt):  # only a town gmina can be a city with powiat rights
         return Variant(code, (CITY_COUNTY, "miejska"))
     return Variant(code, (code,))
+
+
+def variant_label(code: object) -> str:
+    """The word a region's table uses for a gmina's variant: ``wiejska``, ``miejsko-wiejska``, ``miejska`` or
+    ``nieznany`` (no or unknown type)."""
+    from pzk_kit.workbook.dictionaries import dictionary
+
+    return dictionary("typy_gmin").label(code).lower() if code in VARIANTS else UNKNOWN
