@@ -18,9 +18,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from pzk_kit.network.measures import MEMBER_ROLES
 from pzk_kit.workbook.text import normalize_code
 
-MEMBER_ROLES = ("lider", "partner")
 WIDE_LEVELS = ("powiat", "wojewodztwo", "kraj")
 WIDE_WORDS = ("powiatow", "wojewodzk", "rejonow", "okregow", "regionaln")  # word starts meaning "not a gmina's"
 UNKNOWN_POWIAT = "nieznany"
