@@ -103,8 +103,11 @@ def test_missing_sectors_name_the_candidates_of_each_sector(build, gmina_rows):
     assert rec.title == ("Zaproście do PZK brakujące sektory: Zdrowie, Kultura, Sport, Wymiar sprawiedliwości, "
                          "Bezpieczeństwo, Organizacje pozarządowe")
     assert "PZK obejmuje 3 z 9 podstawowych polityk sektorowych" in rec.text
-    assert "Bezpieczeństwo — kandydaci w arkuszu „partnerzy”: Komenda Powiatowa Policji (KPP)" in rec.evidence
-    assert "Sport — kandydaci w arkuszu „partnerzy”: brak" in rec.evidence
+    # the minimal gmina is rural: each sector also says whom a rural gmina invites (tests/test_variants.py)
+    assert rec.evidence[0] == "Przyjęty wariant modelu: gmina wiejska."
+    assert any(e.startswith("Bezpieczeństwo — kandydaci w arkuszu „partnerzy”: Komenda Powiatowa Policji (KPP); ")
+               for e in rec.evidence)
+    assert any(e.startswith("Sport — kandydaci w arkuszu „partnerzy”: brak; ") for e in rec.evidence)
 
 
 def test_all_core_sectors_present_silences_missing_sectors(build, gmina_rows):
@@ -324,6 +327,12 @@ def test_example_gmina_recommendations(tmp_path):
 
     found = by_code(recommendations(read_gmina(example_dir())))
     assert found["brakujace_sektory"].title.endswith("Sport")
+    # issue 16: the example is urban-rural with 24 members, a parish and three NGOs: the variant only adds whom
+    # such a gmina invites for sport, no variant rule of its own fires
+    assert found["brakujace_sektory"].evidence[0] == "Przyjęty wariant modelu: gmina miejsko-wiejska."
+    assert "w wariancie „gmina miejsko-wiejska” zwykle zaprasza się: ośrodek sportu" in found[
+        "brakujace_sektory"].evidence[1]
+    assert not [code for code in found if code.startswith("wariant_")]
     assert found["czynniki_wymagaja_uwagi"].evidence == ["Przepływ informacji: 2,82"]
     assert [e.split(":")[0] for e in found["luki_priorytetowe"].evidence] == [
         "Długotrwała lub ciężka choroba — opiekunowie", "Kryzys psychiczny — dzieci"]

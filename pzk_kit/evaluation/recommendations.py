@@ -26,6 +26,7 @@ import pandas as pd
 from pzk_kit import basket, evaluation, glossary, network, polish, texts
 from pzk_kit.evaluation.analysis import Analysis
 from pzk_kit.evaluation.instrument import load_instrument
+from pzk_kit.evaluation.variants import Variant, variant_of
 from pzk_kit.files import atomic_file
 from pzk_kit.resources import read_table
 from pzk_kit.safe_html import markdown_text
@@ -145,20 +146,96 @@ def _check_no_leader(ctx: Analysis, rule: Rule) -> _Finding | None:
     return _Finding({"pole": ctx.data.info.get("lider") or "puste", "liderzy": _listing(leaders)})
 
 
+def _variant(ctx: Analysis) -> Variant:
+    """The model variant the advice assumes: from ``typ`` of a gmina PZK; a powiat or multi-gmina PZK spans
+    gminas of several types, so no one variant's expectations apply to it."""
+    if ctx.data.scope != "gmina":
+        return variant_of(None)
+    return variant_of(ctx.data.info.get("typ"), ctx.data.teryt)
+
+
+def _variant_values(variant: Variant) -> dict[str, object]:
+    return {"wariant": variant.label}
+
+
+def _members(data: GminaData) -> pd.DataFrame:
+    partners = data.partners
+    return partners[partners["rola"].isin(network.MEMBER_ROLES)]
+
+
 def _check_missing_sectors(ctx: Analysis, rule: Rule) -> _Finding | None:
+    """Core sectors without a member; with a known variant each names whom such a gmina usually invites
+    (in a rural gmina the powiat's unit: PUP, KPP, the court's probation officers…), from ``warianty.csv``."""
     missing = network.sectors_missing(ctx.data)
     if not missing:
         return None
+    variant = _variant(ctx)
     sectors = dictionary("sektory")
     partners = ctx.data.partners
     items = []
     for code in missing:
         chosen = partners[(partners["sektor"] == code) & (partners["rola"] == "kandydat")]
         names = [f"{name} ({pid})" for pid, name in zip(chosen["id"], chosen["nazwa"], strict=True)]
-        items.append({"sektor": sectors.label(code), "kandydaci": _listing(names)})
+        typical = variant.first("instytucja", code)
+        hint = (rule.parameter.format(wariant=variant.label, instytucja=typical.text, dlaczego=typical.why)
+                if typical and rule.parameter else "")
+        items.append({"sektor": sectors.label(code), "kandydaci": _listing(names), "wskazowka": hint})
     core = core_sectors()
     return _Finding({"sektory": ", ".join(sectors.label(c) for c in missing), "liczba": len(missing),
-                     "obecne": len(core) - len(missing), "wszystkie": len(core)}, items)
+                     "obecne": len(core) - len(missing), "wszystkie": len(core), **_variant_values(variant)},
+                    items)
+
+
+def _check_unknown_variant(ctx: Analysis, rule: Rule) -> _Finding | None:
+    if ctx.data.scope != "gmina" or _variant(ctx).known:
+        return None
+    return _Finding({"pole": ctx.data.info.get("typ") or "puste"})
+
+
+def _partner_count(ctx: Analysis, rule: Rule, too_few: bool) -> _Finding | None:
+    variant = _variant(ctx)
+    expected = variant.first("liczba_partnerow")
+    if expected is None:
+        return None
+    count = len(_members(ctx.data))
+    low, high = expected.low or 0, expected.high
+    outside = count < low if too_few else (high is not None and count > high)
+    if not outside:
+        return None
+    return _Finding({**_variant_values(variant), "liczba": count, "od": low, "do": high if high is not None else "",
+                     "dlaczego": expected.why})
+
+
+def _check_too_few_partners(ctx: Analysis, rule: Rule) -> _Finding | None:
+    return _partner_count(ctx, rule, too_few=True)
+
+
+def _check_too_many_partners(ctx: Analysis, rule: Rule) -> _Finding | None:
+    return _partner_count(ctx, rule, too_few=False)
+
+
+def _check_key_partners(ctx: Analysis, rule: Rule) -> _Finding | None:
+    """Partners a gmina of its variant relies on (the parish, KGW and OSP in a village; several NGOs, a CIS or
+    KIS and the housing department in a city) that the PZK lacks, each with the reason from ``warianty.csv``."""
+    variant = _variant(ctx)
+    if not variant.known:
+        return None
+    sectors = dictionary("sektory")
+    partners = ctx.data.partners
+    items = []
+    for expected in variant.all("partner"):
+        in_sector = partners[partners["sektor"] == expected.sector]
+        matching = in_sector[in_sector["nazwa"].map(expected.matches).astype(bool)]
+        members = int(matching["rola"].isin(network.MEMBER_ROLES).sum())
+        if members >= (expected.low or 1):
+            continue
+        chosen = matching[matching["rola"] == "kandydat"]
+        names = [f"{name} ({pid})" for pid, name in zip(chosen["id"], chosen["nazwa"], strict=True)]
+        items.append({"instytucja": expected.text, "sektor": sectors.label(expected.sector), "jest": members,
+                      "minimum": expected.low or 1, "dlaczego": expected.why, "kandydaci": _listing(names)})
+    if not items:
+        return None
+    return _Finding({**_variant_values(variant), "instytucje": ", ".join(i["instytucja"] for i in items)}, items)
 
 
 def _check_isolates(ctx: Analysis, rule: Rule) -> _Finding | None:
@@ -463,6 +540,10 @@ CHECKS: dict[str, Callable[[Analysis, Rule], _Finding | None]] = {
     "brak_arkusza": _check_missing_sheet,
     "brak_lidera": _check_no_leader,
     "brakujace_sektory": _check_missing_sectors,
+    "wariant_nieznany": _check_unknown_variant,
+    "za_malo_partnerow": _check_too_few_partners,
+    "za_duzo_partnerow": _check_too_many_partners,
+    "kluczowi_partnerzy": _check_key_partners,
     "izolowani": _check_isolates,
     "niski_zasieg_lidera": _check_leader_reach,
     "niska_wzajemnosc": _check_reciprocity,

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from pzk_kit import __version__, polish
+from pzk_kit.evaluation.variants import variant_label
 from pzk_kit.files import (
     RESULT_MARKER,
     OutputRefused,
@@ -42,7 +43,8 @@ from pzk_kit.files import (
     remove_stale_temp_files,
     write_marker,
 )
-from pzk_kit.runs.outputs import STATE_NAME, SUMMARY_NAME
+from pzk_kit.runs.outputs import PARTNERS_NAME, STATE_NAME, SUMMARY_NAME
+from pzk_kit.runs.powiats import GminaResult, Powiat, group_by_powiat
 from pzk_kit.runs.runner import RESULT_NAMES, write_state
 from pzk_kit.spreadsheet_safety import csv_cell, unescape_csv_text
 from pzk_kit.workbook.validation import Severity
@@ -50,8 +52,10 @@ from pzk_kit.workbook.validation import Severity
 ERRORS_NAME = "bledy.csv"
 SUMMARY_CSV = "podsumowanie.csv"
 SUMMARY_HTML = "podsumowanie.html"
+VARIANTS_CSV = "podsumowanie_warianty.csv"  # medians per model variant (wiejska / miejsko-wiejska / miejska)
+POWIATS_CSV = "podsumowanie_powiaty.csv"  # institutions shared by several PZKs of one powiat
 LOG_DIR = "logi"
-RESERVED_NAMES = (ERRORS_NAME, SUMMARY_CSV, SUMMARY_HTML, LOG_DIR, RESULT_MARKER)
+RESERVED_NAMES = (ERRORS_NAME, SUMMARY_CSV, SUMMARY_HTML, VARIANTS_CSV, POWIATS_CSV, LOG_DIR, RESULT_MARKER)
 FULL, SUMMARY_ONLY = "pelny", "tylko_podsumowanie"
 LATEST = "najnowszy"  # no --pomiar: the run describes the latest measurement in the data (pzk_kit.measurement)
 
@@ -193,8 +197,8 @@ def input_hash(path: Path, measurement: str | None) -> str:
 
 def _unchanged(folder: Path, digest: str, mode: str) -> bool:
     state_file = folder / STATE_NAME
-    if not state_file.exists() or not (folder / SUMMARY_NAME).exists():
-        return False
+    if not state_file.exists() or not (folder / SUMMARY_NAME).exists() or not (folder / PARTNERS_NAME).exists():
+        return False  # a result of a version without partnerzy.json runs again, so the powiat view has it
     try:
         state = json.loads(state_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -369,6 +373,7 @@ def _full_run(gmina: GminaInput, digest: str, out_dir: Path, measurement: str | 
 def _summary_only(gmina: GminaInput, digest: str, out_dir: Path, measurement: str | None) -> Outcome:
     """The same ``summary.json`` figures straight from the package (CONTRACT §2, ``--summary-only``)."""
     from pzk_kit.files import atomic_dir
+    from pzk_kit.runs.partner_list import partner_list, write_partner_list
     from pzk_kit.runs.summary import build_summary, write_summary
     from pzk_kit.workbook.reading import read_gmina
 
@@ -383,6 +388,7 @@ def _summary_only(gmina: GminaInput, digest: str, out_dir: Path, measurement: st
             with atomic_dir(out_dir / gmina.name, overwrite=True, protect=[gmina.path], result="run",
                             known=RESULT_NAMES) as tmp:
                 write_summary(build_summary(data, measurement), tmp)
+                write_partner_list(partner_list(data, measurement), tmp)
                 write_state(tmp, _state(gmina, digest, SUMMARY_ONLY))
             outcome = Outcome(gmina, Status.DONE)
     except Exception as exc:
@@ -461,18 +467,39 @@ def _summaries(out_dir: Path, names: list[str]) -> Iterator[tuple[str, dict[str,
         yield name, summary
 
 
-def summary_rows(out_dir: Path, names: list[str]) -> tuple[list[str], list[list[Any]]]:
+def gmina_results(out_dir: Path, names: list[str]) -> list[GminaResult]:
+    """Each gmina's identity and partner list, for the variant split and the powiat view.
+
+    The type and the powiat come from ``summary.json`` (``gmina.type``, ``gmina.powiat``), else from the run's
+    ``partnerzy.json`` (which also carries them, for results of versions whose summary did not); the partners
+    from ``partnerzy.json`` (none for a result without it)."""
+    from pzk_kit.runs.partner_list import read_partner_list
+
+    results = []
+    for name, summary in _summaries(out_dir, names):
+        document = read_partner_list(out_dir / name) or {}
+        about, listed = summary.get("gmina") or {}, document.get("gmina") or {}
+        results.append(GminaResult(
+            folder=name, name=str(about.get("name") or name), teryt=about.get("teryt") or listed.get("teryt"),
+            type=about.get("type") or listed.get("type"), powiat=about.get("powiat") or listed.get("powiat"),
+            partners=[p for p in document.get("partners") or [] if isinstance(p, dict)]))
+    return results
+
+
+def summary_rows(out_dir: Path, names: list[str],
+                 results: list[GminaResult] | None = None) -> tuple[list[str], list[list[Any]]]:
     """The key figures of each gmina's ``summary.json``, one row per gmina, Polish headers."""
     from pzk_kit.evaluation.instrument import load_instrument
     from pzk_kit.workbook.dictionaries import dictionary
 
     factors = load_instrument().factors
     sectors = dictionary("sektory")
-    header = ["gmina", "nazwa", "teryt", "pomiar_mapy", "partnerzy", "powiazania", "gestosc", "skladowe",
-              "izolowani", "wzajemnosc", "centralizacja", "zasieg_lidera", "sredni_poziom", "brakujace_sektory",
-              "uslugi", "potrzeby", "potrzeby_pokryte", "luki", "obszary_z_jednym_dostawca", "pomiar_ankiety",
-              "respondenci", *[f"czynnik_{f.code}" for f in factors], "ostrzezenia"]
+    header = ["gmina", "nazwa", "teryt", "powiat", "wariant", "pomiar_mapy", "partnerzy", "powiazania", "gestosc",
+              "skladowe", "izolowani", "wzajemnosc", "centralizacja", "zasieg_lidera", "sredni_poziom",
+              "brakujace_sektory", "uslugi", "potrzeby", "potrzeby_pokryte", "luki", "obszary_z_jednym_dostawca",
+              "pomiar_ankiety", "respondenci", *[f"czynnik_{f.code}" for f in factors], "ostrzezenia"]
     rows = []
+    identity = {r.folder: r for r in (gmina_results(out_dir, names) if results is None else results)}
     for name, summary in _summaries(out_dir, names):
         network, basket, evaluation = summary["network"], summary["basket"], summary["evaluation"]
         respondents = evaluation.get("respondents") or {}
@@ -481,7 +508,8 @@ def summary_rows(out_dir: Path, names: list[str]) -> tuple[list[str], list[list[
         latest = list(respondents)[-1] if respondents else None
         scores = [(evaluation["factors"].get(f.code) or {}).get(latest) if latest else None for f in factors]
         rows.append([
-            name, summary["gmina"]["name"], summary["gmina"].get("teryt"), network["measurement"],
+            name, summary["gmina"]["name"], summary["gmina"].get("teryt"), identity[name].powiat,
+            variant_label(identity[name].type), network["measurement"],
             network["partners"], network["ties"], network["density"], network["components"],
             len(network["isolates"]), network["reciprocity"], network["degree_centralization"],
             network["leader_reach"], network["mean_level"],
@@ -494,17 +522,45 @@ def summary_rows(out_dir: Path, names: list[str]) -> tuple[list[str], list[list[
 
 
 def write_regional_summary(out_dir: Path, names: list[str]) -> tuple[Path, Path]:
-    """``podsumowanie.csv`` and ``podsumowanie.html`` over every gmina with a result in ``out_dir``."""
-    from pzk_kit.runs.regional import render_regional_html
+    """``podsumowanie.csv`` and ``podsumowanie.html`` over every gmina with a result in ``out_dir``, with the
+    medians per model variant (``podsumowanie_warianty.csv``) and the powiat view (``podsumowanie_powiaty.csv``)."""
+    from pzk_kit.runs.regional import render_regional_html, variant_table
 
-    header, rows = summary_rows(out_dir, names)
+    results = gmina_results(out_dir, names)
+    header, rows = summary_rows(out_dir, names, results)
     csv_path = out_dir / SUMMARY_CSV
     _write_csv(csv_path, header, rows)
+    variant_header, variant_rows = variant_table(header, rows)
+    _write_csv(out_dir / VARIANTS_CSV, variant_header, variant_rows)
+    powiats = group_by_powiat(results)
+    _write_csv(out_dir / POWIATS_CSV, *powiat_rows(powiats))
     html_path = out_dir / SUMMARY_HTML
     errors = _read_errors(out_dir)
     with atomic_file(html_path, overwrite=True) as tmp:
-        tmp.write_text(render_regional_html(header, rows, errors), encoding="utf-8")
+        tmp.write_text(render_regional_html(header, rows, errors, powiats=powiats), encoding="utf-8")
     return csv_path, html_path
+
+
+POWIAT_HEADER = ["powiat", "liczba_gmin", "gminy", "instytucja", "sektor", "szczebel", "liczba_pzk", "pzk",
+                 "powiazania", "sredni_poziom"]
+
+
+def powiat_rows(powiats: list[Powiat]) -> tuple[list[str], list[list[Any]]]:
+    """``podsumowanie_powiaty.csv``: one row per institution shared by several PZKs of a powiat (a powiat
+    without any gets one row with its gminas and empty institution columns, so every powiat is listed)."""
+    from pzk_kit.workbook.dictionaries import dictionary
+
+    sectors, levels = dictionary("sektory"), dictionary("szczeble")
+    rows: list[list[Any]] = []
+    for powiat in powiats:
+        lead = [powiat.label, len(powiat.gminas), "; ".join(powiat.gminas)]
+        for shared in powiat.shared:
+            rows.append([*lead, shared.name, sectors.label(shared.sector) if shared.sector else None,
+                         levels.label(shared.level) if shared.level else None, len(shared.gminas),
+                         "; ".join(shared.gminas), shared.ties, shared.mean_level])
+        if not powiat.shared:
+            rows.append([*lead, None, None, None, None, None, None, None])
+    return POWIAT_HEADER, rows
 
 
 def _read_errors(out_dir: Path) -> list[dict[str, str]]:

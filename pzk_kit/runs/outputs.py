@@ -13,3 +13,4 @@ CATALOGUE_HTML_NAME = "katalog_uslug.html"  # the resident catalogue (pzk_kit.ba
 CATALOGUE_DOCX_NAME = "katalog_uslug.docx"  # its Word version (pzk_kit.basket.catalogue.DOCX_NAME)
 VALIDATION_NAME = "walidacja.txt"  # every problem the check found, in full
 STATE_NAME = "zrodlo.json"  # written by batch runs: which input (content hash) and mode produced the result
+PARTNERS_NAME = "partnerzy.json"  # the partner list (no contact data) the batch's powiat roll-up reads

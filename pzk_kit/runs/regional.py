@@ -291,8 +291,64 @@ def _quartiles(groups: list[ColumnGroup], records: list[dict[str, Any]], labels:
     return sections
 
 
+# -- model variants: like with like ----------------------------------------------------------------------------
+
+VARIANT_MEDIANS = ("partnerzy", "powiazania", "gestosc", "sredni_poziom", "zasieg_lidera", "uslugi",
+                   "pokrycie_potrzeb", "luki", "respondenci", "srednia_ankiety")
+
+
+def _variant_value(record: dict[str, Any], column: str) -> float | None:
+    if column == "pokrycie_potrzeb":
+        return _coverage(record)
+    if column == "srednia_ankiety":
+        return _factor_mean(record)
+    return _number(record.get(column))
+
+
+def variant_table(header: list[str], rows: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
+    """``podsumowanie_warianty.csv``: per model variant present (wiejska, miejsko-wiejska, miejska, nieznany)
+    the number of gminas and the median of each figure over the gminas that have it: a rural PZK of 14
+    institutions is compared with rural ones, not with a city's 35."""
+    from pzk_kit.evaluation.variants import UNKNOWN, VARIANTS, variant_label
+
+    records = [dict(zip(header, row, strict=True)) for row in rows]
+    out = []
+    for label in [*(variant_label(code) for code in VARIANTS), UNKNOWN]:
+        mine = [r for r in records if (r.get("wariant") or UNKNOWN) == label]
+        if not mine:
+            continue
+        medians = []
+        for column in VARIANT_MEDIANS:
+            known = [v for v in (_variant_value(r, column) for r in mine) if v is not None]
+            medians.append(round(float(np.median(known)), 4) if known else None)
+        out.append([label, len(mine), *medians])
+    return ["wariant", "gminy", *(f"mediana_{c}" for c in VARIANT_MEDIANS)], out
+
+
+def _variant_section(header: list[str], rows: list[list[Any]], labels: dict[str, str]) -> dict[str, Any]:
+    variant_header, variant_rows = variant_table(header, rows)
+    columns = [{"key": c, "label": labels.get(c.removeprefix("mediana_"), c)} for c in variant_header[1:]]
+    return {"columns": columns,
+            "rows": [{"name": row[0], "cells": [_cell(c, v) for c, v in zip(variant_header[1:], row[1:],
+                                                                                 strict=True)]}
+                     for row in variant_rows]}
+
+
+def _powiat_section(powiats: list) -> list[dict[str, Any]]:
+    from pzk_kit.workbook.dictionaries import dictionary
+
+    sectors, levels = dictionary("sektory"), dictionary("szczeble")
+    return [{"label": p.label, "gminas": p.gminas,
+             "shared": [{"name": s.name, "sector": sectors.label(s.sector) if s.sector else "—",
+                         "level": levels.label(s.level) if s.level else "—", "count": len(s.gminas),
+                         "gminas": s.gminas, "ties": s.ties,
+                         "mean_level": polish_number(s.mean_level) if s.mean_level is not None else "—"}
+                        for s in p.shared]}
+            for p in powiats]
+
+
 def render_regional_html(header: list[str], rows: list[list[Any]], errors: list[dict[str, str]],
-                         *, day: dt.date | None = None) -> str:
+                         *, day: dt.date | None = None, powiats: list | None = None) -> str:
     """The whole page; ``header``/``rows`` as in ``podsumowanie.csv`` (raw values, not yet Excel-formatted)."""
     records = [dict(zip(header, row, strict=True)) for row in rows]
     labels = column_labels()
@@ -328,5 +384,7 @@ def render_regional_html(header: list[str], rows: list[list[Any]], errors: list[
         max_bars=MAX_BARS,
         long_table=LONG_TABLE,
         quartiles=_quartiles(groups, records, labels) if many else [],
+        variants=_variant_section(header, rows, labels) if "wariant" in header and records else None,
+        powiats=_powiat_section(powiats or []),
         errors=errors,
     )

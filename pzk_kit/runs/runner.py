@@ -30,6 +30,7 @@ from pzk_kit.runs import kernel_wakeup
 from pzk_kit.runs.outputs import (
     CATALOGUE_DOCX_NAME,
     CATALOGUE_HTML_NAME,
+    PARTNERS_NAME,
     REPORT_NAME,
     STATE_NAME,
     SUMMARY_NAME,
@@ -147,7 +148,7 @@ NOTEBOOKS = ("01_mapowanie_partnerow.ipynb", "02_koszyk_uslug.ipynb", "03_ewalua
 # folder is replaced by --nadpisz only when it holds nothing else.
 RESULT_NAMES = frozenset({
     *NOTEBOOKS, *(Path(name).with_suffix(".html").name for name in NOTEBOOKS), VALIDATION_NAME, STATE_NAME,
-    SUMMARY_NAME, CATALOGUE_HTML_NAME, CATALOGUE_DOCX_NAME, REPORT_NAME, "rekomendacje.json",
+    SUMMARY_NAME, CATALOGUE_HTML_NAME, CATALOGUE_DOCX_NAME, REPORT_NAME, "rekomendacje.json", PARTNERS_NAME,
     "czesci_wynikow", "hsds",
 })
 
@@ -251,6 +252,7 @@ def run_into(
     changes the process's working directory while it starts a kernel, which is not thread-safe.
     """
     from pzk_kit.measurement import resolve
+    from pzk_kit.runs.partner_list import partner_list, write_partner_list
     from pzk_kit.runs.results import read_parts
     from pzk_kit.runs.summary import summary_document, write_summary
 
@@ -287,6 +289,7 @@ def run_into(
             done(name, future.result())
     summary = summary_document(data, read_parts(folder), measurement)
     write_summary(summary, folder)
+    write_partner_list(partner_list(data, measurement), folder)  # for the batch's powiat roll-up
     return RunResult(out=folder, summary=summary, seconds=seconds)
 
 
