@@ -120,7 +120,6 @@ def test_powiat_example_has_the_shape_of_a_powiat_pzk():
     assert problems <= {("gmina", "wartosc (teryt)"), ("gmina", "wartosc (lider)"), ("partnerzy", "rola")}, problems
 
 
-@pytest.mark.xfail(strict=False, reason="co-leaders land with wt-roles")
 def test_powiat_example_is_valid():
     data = read_gmina(example_dir(POWIAT_EXAMPLE_NAME))
     assert data.report.ok, data.report.format_text()

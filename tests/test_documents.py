@@ -513,7 +513,6 @@ def test_co_leaders_sign_first_and_share_the_leaders_tasks(small_dir, tmp_path):
     assert "Komenda Powiatowa Policji" not in _text(table) and "Komenda Powiatowa Policji" in text
 
 
-@pytest.mark.xfail(strict=False, reason="co-leaders land with wt-roles")
 def test_powiat_example_agreement_is_signed_by_both_co_leaders_and_the_wicestarosta(tmp_path):
     data = read_gmina(example_dir(POWIAT_EXAMPLE_NAME))
     assert data.report.ok, data.report.format_text()

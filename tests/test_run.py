@@ -325,8 +325,6 @@ def test_demo_chooses_the_example_gmina_by_default_and_the_powiat_on_request():
         parser.parse_args(["demo", "wyniki", "--przyklad", "województwo"])
 
 
-@pytest.mark.xfail(strict=False, reason="co-leaders land with wt-roles (until then the example's 'lider: OPS; PCPR' "
-                   "and 4-digit TERYT are errors)")
 def test_powiat_example_runs_end_to_end(tmp_path, capsys):
     """`pzk run data/przyklad/powiat_przykladowy.xlsx --out …`: the second example is a real, runnable PZK."""
     out = tmp_path / "powiat"

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from pzk_kit.resources import read_table
+from pzk_kit.workbook.cells import is_city_with_powiat_rights
 from pzk_kit.workbook.text import normalize_code
 
 FILE = "warianty.csv"
 VARIANTS = ("wiejska", "miejsko_wiejska", "miejska")  # the codes of the typy_gmin dictionary
 CITY_COUNTY = "miasto_na_prawach_powiatu"
 UNKNOWN = "nieznany"
-CITY_COUNTY_DIGITS = range(61, 100)  # TERYT digits 3–4 of a city with powiat rights
 
 
 @dataclass(frozen=True)
@@ -92,18 +92,12 @@ def expectations() -> tuple[Expectation, ...]:
     return tuple(rows)
 
 
-def is_city_county(teryt: object) -> bool:
-    """A city with powiat rights (e.g. 1261011 Kraków): the city is also the powiat."""
-    text = str(teryt or "")
-    return len(text) >= 4 and text[:4].isdigit() and int(text[2:4]) in CITY_COUNTY_DIGITS
-
-
 def variant_of(typ: object, teryt: object = None) -> Variant:
     """The model variant of a gmina from its ``typ`` (empty or unknown: :data:`UNKNOWN`, no expectations)."""
     code = typ if isinstance(typ, str) and typ in VARIANTS else None
     if code is None:
         return Variant(UNKNOWN, ())
-    if code == "miejska" and is_city_county(teryt):  # only a town gmina can be a city with powiat rights
+    if code == "miejska" and is_city_with_powiat_rights(str(teryt or "")):  # only a town can have powiat rights
         return Variant(code, (CITY_COUNTY, "miejska"))
     return Variant(code, (code,))
 
