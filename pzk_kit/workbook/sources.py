@@ -141,25 +141,39 @@ def load_tables(path: Path, report: ValidationReport) -> list[RawTable]:
     if path.is_dir():
         return _with_notes(_load_csv_folder(path, report), report)
     suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        return _with_notes(_load_xlsx(path, report), report)
+    if suffix in {".xlsx", ".xlsm"} or (suffix in {".ods", ".xls"} and _is_ooxml(path)):
+        return _with_notes(_load_xlsx(path, report), report)  # an .xlsx renamed: openpyxl's capped reading
+    if suffix in {".ods", ".xls"}:
+        from pzk_kit.workbook import calamine_source
+
+        return _with_notes(calamine_source.load(path, report), report)
     if suffix == ".csv":
         report.error(
             f"„{path.name}” to pojedynczy plik CSV, a gmina to folder z plikami CSV (gmina.csv, partnerzy.csv, …).",
             hint=f"Podaj folder „{path.parent}” zamiast pliku.",
         )
         return []
-    if suffix in {".xls", ".ods", ".numbers"}:
+    if suffix == ".numbers":
         report.error(
             f"Plik „{path.name}” ma format {suffix}, którego zestaw nie czyta.",
-            hint="Otwórz go w Excelu lub LibreOffice i zapisz jako „Skoroszyt programu Excel (.xlsx)”.",
+            hint="Otwórz go w programie Numbers, wybierz Plik → Eksportuj do → Excel i podaj plik .xlsx.",
         )
         return []
     report.error(
         f"Nie wiem, jak odczytać „{path.name}”.",
-        hint="Podaj skoroszyt .xlsx albo folder z plikami CSV (partnerzy.csv, wspolpraca.csv, …).",
+        hint="Podaj skoroszyt (.xlsx, .ods lub .xls) albo folder z plikami CSV (partnerzy.csv, wspolpraca.csv, …).",
     )
     return []
+
+
+def _is_ooxml(path: Path) -> bool:
+    """An Excel 2007+ workbook whatever its name says: read by the capped openpyxl reader, never by calamine,
+    which would build a sheet as one dense block from its first to its last cell (A1 and XFD1048576: 17 billion)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
 
 
 def load_csv_file(path: Path, report: ValidationReport) -> RawTable | None:
@@ -183,12 +197,16 @@ def _with_notes(tables: list[RawTable], report: ValidationReport) -> list[RawTab
 def _load_xlsx(path: Path, report: ValidationReport) -> list[RawTable]:
     import openpyxl  # imported here: the CSV path should not pay for it
 
-    if not _workbook_size_ok(path, report):
+    if not workbook_size_ok(path, report):
         return []
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # zip, XML, deflate, encryption…: any way a file can be damaged
-        message, hint = _why_unreadable(path)
+        from pzk_kit.workbook import calamine_source
+
+        if calamine_source.opens(path):  # an .xls or .ods saved under the name .xlsx: read it as what it is
+            return calamine_source.load(path, report)
+        message, hint = why_unreadable(path)
         report.error(message, hint=hint)
         return []
     tables = []
@@ -196,10 +214,7 @@ def _load_xlsx(path: Path, report: ValidationReport) -> list[RawTable]:
     reading = ""
     try:
         if len(workbook.worksheets) > limits.MAX_SHEETS:
-            report.error(
-                f"Skoroszyt „{path.name}” ma {len(workbook.worksheets)} arkuszy — zestaw czyta najwyżej "
-                f"{limits.MAX_SHEETS}.", hint="Usuń zbędne arkusze (potrzebne są: gmina, partnerzy, wspolpraca, …).",
-            )
+            report_too_many_sheets(path, len(workbook.worksheets), report)
             return []
         for sheet in workbook.worksheets:
             reading = sheet.title
@@ -219,7 +234,14 @@ def _load_xlsx(path: Path, report: ValidationReport) -> list[RawTable]:
     return tables
 
 
-def _workbook_size_ok(path: Path, report: ValidationReport) -> bool:
+def report_too_many_sheets(path: Path, n_sheets: int, report: ValidationReport) -> None:
+    report.error(
+        f"Skoroszyt „{path.name}” ma {n_sheets} arkuszy — zestaw czyta najwyżej {limits.MAX_SHEETS}.",
+        hint="Usuń zbędne arkusze (potrzebne są: gmina, partnerzy, wspolpraca, …).",
+    )
+
+
+def workbook_size_ok(path: Path, report: ValidationReport) -> bool:
     """Refuse, before any XML is parsed, a workbook whose parts unpack to more than the limits allow.
 
     The sizes come from the zip directory; they may lie, but :mod:`zipfile` never inflates a part beyond its
@@ -314,21 +336,38 @@ def _read_sheet_cells(workbook, sheet, budget: _CellBudget, report: ValidationRe
     capped as they come. A formula saved without its result (a tool that does not calculate wrote the file)
     reads as an empty cell: it is reported, never silently dropped. None when a limit is exceeded.
     """
-    title = sheet.title
+    return collect_rows(sheet.title, _openpyxl_rows(workbook, sheet), budget, report)
+
+
+def _openpyxl_rows(workbook, sheet) -> Iterator[tuple[int, dict[int, object], list[int]]]:
+    for row_number, cells in _sheet_cells(workbook, sheet):
+        values: dict[int, object] = {}
+        no_result: list[int] = []
+        for cell in cells:
+            if cell["value"] is not None:
+                values[cell["column"]] = cell["value"]
+            elif cell["no_result"]:
+                no_result.append(cell["column"])
+        yield row_number, values, no_result
+
+
+def collect_rows(title: str, sheet_rows: Iterator[tuple[int, dict[int, object], list[int]]], budget: _CellBudget,
+                 report: ValidationReport) -> RawTable | None:
+    """A sheet's rows, counted and capped as they come, whichever reader gives them; None over a limit.
+
+    ``sheet_rows`` yields (Excel row, {1-based column: value} of the filled cells, columns of formulas saved
+    without a result); the limits and their messages are the same for .xlsx, .ods and .xls.
+    """
     rows: list[tuple] = []
     numbers: list[int] = []
     width = 0
     uncomputed: list[tuple[int, int]] = []  # the first few places; all of them are only counted
     n_uncomputed = 0
-    for row_number, cells in _sheet_cells(workbook, sheet):
-        values: dict[int, object] = {}
-        for cell in cells:
-            if cell["value"] is not None:
-                values[cell["column"]] = cell["value"]
-            elif cell["no_result"]:
-                n_uncomputed += 1
-                if n_uncomputed <= _FORMULA_REPORTS_PER_SHEET:
-                    uncomputed.append((row_number, cell["column"]))
+    for row_number, values, no_result in sheet_rows:
+        for column in no_result:
+            n_uncomputed += 1
+            if n_uncomputed <= _FORMULA_REPORTS_PER_SHEET:
+                uncomputed.append((row_number, column))
         if not values:
             continue
         last = max(values)
@@ -410,7 +449,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE container: an old .xls, or 
 _SAVE_AS_XLSX = "Otwórz go w Excelu lub LibreOffice i zapisz jako „Skoroszyt programu Excel (.xlsx)”."
 
 
-def _why_unreadable(path: Path) -> tuple[str, str]:
+def why_unreadable(path: Path) -> tuple[str, str]:
     """Why openpyxl could not open ``path``, in words a workshop participant can act on (message, hint).
 
     The exception openpyxl raises (BadZipFile, KeyError, XML errors…) names a symptom, not the cause, so the file's
