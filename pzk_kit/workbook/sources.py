@@ -28,6 +28,8 @@ from pzk_kit.workbook.cells import invisible_controls, normalize_raw
 from pzk_kit.workbook.validation import ValidationReport
 
 CSV_ENCODINGS = ("utf-8-sig", "cp1250")
+# The workbook formats load_tables reads (the app's upload and the batch's discovery take the same).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 CSV_DELIMITERS = (";", ",", "\t")
 
 
