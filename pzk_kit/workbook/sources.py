@@ -14,6 +14,7 @@ import codecs
 import contextlib
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -58,43 +59,93 @@ class RawTable:
         return list(self.cells.iloc[:n].itertuples(index=False, name=None))
 
     @classmethod
-    def from_grid(cls, name: str, grid: pd.DataFrame, numbers: np.ndarray | None = None) -> RawTable:
-        """Clean a raw grid and drop blank rows; ``numbers`` are the rows' Excel numbers (default 1, 2, …)."""
+    def from_grid(cls, name: str, grid: pd.DataFrame, numbers: np.ndarray | None = None, *,
+                  clean_text: bool = False) -> RawTable:
+        """Clean a raw grid and drop blank rows; ``numbers`` are the rows' Excel numbers (default 1, 2, …).
+
+        ``clean_text``: every cell is known to be text that needs no trimming nor removing of controls (see
+        :func:`_csv_text_is_clean`), so only empty cells and Excel's length limit are looked at.
+        """
         numbers = np.arange(1, len(grid) + 1) if numbers is None else np.asarray(numbers, dtype=int)
         notes: list[tuple[str, int, int]] = []
         columns = {}
+        keep = np.zeros(len(grid), dtype=bool)
         for i in range(grid.shape[1]):
-            columns[i], flagged = _clean_column(grid.iloc[:, i])
+            columns[i], filled, flagged = _clean_column(grid.iloc[:, i], clean_text)
+            keep |= filled
             notes.extend((kind, int(row), i) for kind, positions in flagged.items() for row in numbers[positions])
-        cleaned = pd.DataFrame(columns)
-        cleaned.columns = range(grid.shape[1])
-        if cleaned.shape[1]:
-            keep = cleaned.notna().any(axis=1).to_numpy()
-            cleaned, numbers = cleaned[keep].reset_index(drop=True), numbers[keep]
+        if columns:
+            cleaned = pd.DataFrame({i: column[keep] for i, column in columns.items()}, dtype=object, copy=False)
+            numbers = numbers[keep]
         else:
             cleaned, numbers = pd.DataFrame(), numbers[:0]
         return cls(name, cleaned, numbers, sorted(notes, key=lambda note: (note[1], note[2])))
 
 
-def _clean_column(column: pd.Series) -> tuple[pd.Series, dict[str, np.ndarray]]:
-    """Cleaned cells of one column and, per kind of note, the positions of the cells that got one."""
+def _clean_column(column: pd.Series, clean_text: bool = False) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Cleaned cells of one column, which of them are filled and, per kind of note, the positions of the cells
+    that got one."""
     codes, found = pd.factorize(column, use_na_sentinel=True)
     uniques = found.tolist()  # plain Python values: iterating a pandas array element by element is slow
+    if clean_text:
+        done = _clean_text_column(codes, uniques)
+        if done is not None:
+            return done
     cleaned = np.empty(len(uniques) + 1, dtype=object)
-    cleaned[:-1] = [normalize_raw(v) for v in uniques]
+    cleaned[:-1] = [_already_clean(v) or normalize_raw(v) for v in uniques]
     cleaned[-1] = None  # code -1 (missing) picks the last slot
     flagged: dict[str, list[int]] = {"controls": [], "too_long": []}
     for k, value in enumerate(uniques):
-        if not isinstance(value, str) or (value.isascii() and value.isprintable()
-                                          and len(value) <= limits.MAX_CELL_CHARS):
-            continue  # the common case, decided without a regex
+        if not isinstance(value, str) or (value.isprintable() and len(value) <= limits.MAX_CELL_CHARS):
+            continue  # the common case, decided without a regex: invisible controls are never printable
         if invisible_controls(value):
             flagged["controls"].append(k)
         if len(value) > limits.MAX_CELL_CHARS:
             flagged["too_long"].append(k)
             cleaned[k] = cleaned[k][: limits.MAX_CELL_CHARS] if isinstance(cleaned[k], str) else cleaned[k]
     positions = {kind: np.flatnonzero(np.isin(codes, ks)) for kind, ks in flagged.items() if ks}
-    return pd.Series(cleaned[codes], dtype=object), positions
+    filled = np.fromiter((v is not None for v in cleaned), dtype=bool, count=len(cleaned))
+    return cleaned[codes], filled[codes], positions
+
+
+def _clean_text_column(codes: np.ndarray, uniques: list) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None:
+    """:func:`_clean_column` for printable text without double spaces (see :func:`_csv_text_is_clean`): "" is an
+    empty cell, the rest stays as it is. None when a value starts or ends with a space (then each is cleaned).
+
+    The values are joined with NUL, which printable text never holds, so one regex finds any edge space.
+    """
+    if _EDGE_SPACE.search("\0".join(uniques)):
+        return None
+    cleaned = np.empty(len(uniques) + 1, dtype=object)
+    cleaned[:-1] = uniques
+    lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
+    cleaned[:-1][lengths == 0] = None
+    cleaned[-1] = None
+    filled = np.append(lengths > 0, False)
+    positions: dict[str, np.ndarray] = {}
+    too_long = np.flatnonzero(lengths > limits.MAX_CELL_CHARS)
+    if len(too_long):
+        for k in too_long:
+            cleaned[k] = cleaned[k][: limits.MAX_CELL_CHARS]
+        positions["too_long"] = np.flatnonzero(np.isin(codes, too_long))
+    return cleaned[codes], filled[codes], positions
+
+
+_EDGE_SPACE = re.compile("(?:^|\0) | (?:\0|$)")
+
+
+def _csv_text_is_clean(text: str, delimiter: str) -> bool:
+    """Whether the text of a CSV file has only printable characters (apart from line breaks and the delimiter),
+    which rules out controls and every space but " ", and no double space: then its cells need at most trimming."""
+    return "  " not in text and text.replace("\n", "").replace("\r", "").replace(delimiter, "").isprintable()
+
+
+def _already_clean(value: object) -> object:
+    """A text :func:`normalize_raw` would return unchanged, or None (then it is asked): Polish text is mostly
+    that, and this check costs no regex. Printable rules out control characters and every space but " "."""
+    if isinstance(value, str) and value and value.isprintable() and value.strip() == value and "  " not in value:
+        return value
+    return None
 
 
 def column_letter(index: int) -> str:
@@ -201,8 +252,10 @@ def _load_xlsx(path: Path, report: ValidationReport) -> list[RawTable]:
 
     if not workbook_size_ok(path, report):
         return []
+    # openpyxl goes by the name: an .xlsx saved as .ods or .xls is handed over as bytes (within the size limit).
+    source = path if path.suffix.lower() in {".xlsx", ".xlsm"} else io.BytesIO(path.read_bytes())
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception:  # zip, XML, deflate, encryption…: any way a file can be damaged
         from pzk_kit.workbook import calamine_source
 
@@ -691,7 +744,9 @@ def _load_csv(path: Path, report: ValidationReport, budget: _CellBudget | None =
     grid = _fast_csv_grid(text, delimiter)
     if grid is not None:
         _check_csv_width(path, grid.shape[1], 1, report)
-        return RawTable.from_grid(path.stem, unescape_csv_grid(grid, text))
+        unescaped = unescape_csv_grid(grid, text)
+        return RawTable.from_grid(path.stem, unescaped,
+                                  clean_text=unescaped is grid and _csv_text_is_clean(text, delimiter))
     return _careful_csv(path, text, delimiter, report)
 
 
