@@ -233,3 +233,59 @@ def test_app_reads_an_uploaded_ods():
     assert all(s in shown.upload.accept.split(",") for s in (".ods", ".xls", ".xlsx"))
     data = shown.load_upload("moja gmina.ods", (FORMATS / "gmina_przykladowa.ods").read_bytes())
     assert data is not None and data.report.ok and shown.data is data
+
+
+# -- .xlsx: calamine for plain workbooks, openpyxl for everything else --------------------------------------------
+
+@pytest.mark.parametrize("path", [EXAMPLE_XLSX, HOSTILE_XLSX], ids=["example", "hostile"])
+def test_plain_xlsx_reads_the_same_through_calamine_and_openpyxl(path, monkeypatch):
+    assert calamine_source._plain_xlsx(path)
+    fast = read_gmina(path)
+    monkeypatch.setattr(calamine_source, "_plain_xlsx", lambda p: False)
+    _same_gmina(fast, read_gmina(path))
+
+
+def test_synthetic_workbook_reads_the_same_through_calamine_and_openpyxl(tmp_path, monkeypatch):
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("bench_io", ROOT / "benchmarks" / "bench_io.py")
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_io", bench)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    spec.loader.exec_module(bench)
+    path = tmp_path / "syntetyczna.xlsx"
+    bench.write_xlsx(bench.generate(bench.FULL_SIZES.scaled(50), seed=3), path)  # dates, numbers, Polish text
+
+    fast = {t.source_name: t for t in sources.load_tables(path, ValidationReport())}
+    monkeypatch.setattr(calamine_source, "_plain_xlsx", lambda p: False)
+    slow = {t.source_name: t for t in sources.load_tables(path, ValidationReport())}
+    assert list(fast) == list(slow)
+    for name, table in slow.items():
+        assert fast[name].row_numbers.tolist() == table.row_numbers.tolist() and fast[name].rows == table.rows
+
+
+def _workbook_with(tmp_path: Path, fill) -> Path:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(EXAMPLE_XLSX)
+    fill(workbook["partnerzy"])
+    path = tmp_path / "g.xlsx"
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("what", "fill"), [
+    ("a formula (its saved result is checked by openpyxl)", lambda s: s.__setitem__("N2", "=1+1")),
+    ("an error cell", lambda s: s.__setitem__("N2", "#N/A")),
+    ("a far cell (calamine would build the block up to it)", lambda s: s.__setitem__("XFD1048576", "x")),
+    ("a column over the limit", lambda s: s.__setitem__("GS2", "x")),
+])
+def test_unusual_xlsx_is_left_to_openpyxl(tmp_path, what, fill):
+    assert not calamine_source._plain_xlsx(_workbook_with(tmp_path, fill)), what
+
+
+def test_error_cell_in_xlsx_still_reads_as_its_text(tmp_path):
+    path = _workbook_with(tmp_path, lambda s: s.__setitem__("K3", "#N/A"))
+    partners = next(t for t in sources.load_tables(path, ValidationReport()) if t.source_name == "partnerzy")
+    assert partners.rows[list(partners.row_numbers).index(3)][10] == "#N/A"
