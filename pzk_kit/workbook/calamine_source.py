@@ -165,6 +165,9 @@ def _plain_xlsx(path: Path) -> bool:
                 return False
             if re.search(rb"date1904=\"(?:1|true)\"", archive.read("xl/workbook.xml")):
                 return False
+            types = ElementTree.fromstring(archive.read("[Content_Types].xml"))  # openpyxl finds the workbook by it
+            if not any(".main+xml" in (t.get("ContentType") or "") for t in types):
+                return False
             area = 0
             for info in sheets:
                 data = archive.read(info)
@@ -181,7 +184,7 @@ def _plain_xlsx(path: Path) -> bool:
                 area += width * height
                 if width > limits.MAX_COLUMNS or height > limits.MAX_ROWS or area > limits.MAX_CELLS:
                     return False
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, RuntimeError):
+    except Exception:  # zip, deflate, XML: a damaged file is openpyxl's to explain
         return False
     return True
 
