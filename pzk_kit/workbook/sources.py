@@ -60,18 +60,18 @@ class RawTable:
 
     @classmethod
     def from_grid(cls, name: str, grid: pd.DataFrame, numbers: np.ndarray | None = None, *,
-                  clean_text: bool = False) -> RawTable:
+                  all_text: bool = False) -> RawTable:
         """Clean a raw grid and drop blank rows; ``numbers`` are the rows' Excel numbers (default 1, 2, …).
 
-        ``clean_text``: every cell is known to be text that needs no trimming nor removing of controls (see
-        :func:`_csv_text_is_clean`), so only empty cells and Excel's length limit are looked at.
+        ``all_text``: every cell is a str (a CSV file's grid), so a column whose values are all clean already is
+        recognised at once (see :func:`_clean_text_column`).
         """
         numbers = np.arange(1, len(grid) + 1) if numbers is None else np.asarray(numbers, dtype=int)
         notes: list[tuple[str, int, int]] = []
         columns = {}
         keep = np.zeros(len(grid), dtype=bool)
         for i in range(grid.shape[1]):
-            columns[i], filled, flagged = _clean_column(grid.iloc[:, i], clean_text)
+            columns[i], filled, flagged = _clean_column(grid.iloc[:, i], all_text)
             keep |= filled
             notes.extend((kind, int(row), i) for kind, positions in flagged.items() for row in numbers[positions])
         if columns:
@@ -82,12 +82,12 @@ class RawTable:
         return cls(name, cleaned, numbers, sorted(notes, key=lambda note: (note[1], note[2])))
 
 
-def _clean_column(column: pd.Series, clean_text: bool = False) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+def _clean_column(column: pd.Series, all_text: bool = False) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Cleaned cells of one column, which of them are filled and, per kind of note, the positions of the cells
     that got one."""
     codes, found = pd.factorize(column, use_na_sentinel=True)
     uniques = found.tolist()  # plain Python values: iterating a pandas array element by element is slow
-    if clean_text:
+    if all_text:
         done = _clean_text_column(codes, uniques)
         if done is not None:
             return done
@@ -109,12 +109,19 @@ def _clean_column(column: pd.Series, clean_text: bool = False) -> tuple[np.ndarr
 
 
 def _clean_text_column(codes: np.ndarray, uniques: list) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None:
-    """:func:`_clean_column` for printable text without double spaces (see :func:`_csv_text_is_clean`): "" is an
-    empty cell, the rest stays as it is. None when a value starts or ends with a space (then each is cleaned).
+    """:func:`_clean_column` for a column of str values that :func:`normalize_raw` would all leave as they are:
+    "" is an empty cell, the rest stays. None when any value needs cleaning (then each one is cleaned).
 
-    The values are joined with NUL, which printable text never holds, so one regex finds any edge space.
+    Decided at C speed on the distinct values: all printable (which rules out controls and every space but " "),
+    and, joined with NUL (never in printable text), no double space and no space at a value's start or end.
     """
-    if _EDGE_SPACE.search("\0".join(uniques)):
+    try:
+        if not all(map(str.isprintable, uniques)):
+            return None
+        joined = "\0".join(uniques)
+    except TypeError:  # not all str after all
+        return None
+    if "  " in joined or _EDGE_SPACE.search(joined):
         return None
     cleaned = np.empty(len(uniques) + 1, dtype=object)
     cleaned[:-1] = uniques
@@ -132,12 +139,6 @@ def _clean_text_column(codes: np.ndarray, uniques: list) -> tuple[np.ndarray, np
 
 
 _EDGE_SPACE = re.compile("(?:^|\0) | (?:\0|$)")
-
-
-def _csv_text_is_clean(text: str, delimiter: str) -> bool:
-    """Whether the text of a CSV file has only printable characters (apart from line breaks and the delimiter),
-    which rules out controls and every space but " ", and no double space: then its cells need at most trimming."""
-    return "  " not in text and text.replace("\n", "").replace("\r", "").replace(delimiter, "").isprintable()
 
 
 def _already_clean(value: object) -> object:
@@ -747,9 +748,7 @@ def _load_csv(path: Path, report: ValidationReport, budget: _CellBudget | None =
     grid = _fast_csv_grid(text, delimiter)
     if grid is not None:
         _check_csv_width(path, grid.shape[1], 1, report)
-        unescaped = unescape_csv_grid(grid, text)
-        return RawTable.from_grid(path.stem, unescaped,
-                                  clean_text=unescaped is grid and _csv_text_is_clean(text, delimiter))
+        return RawTable.from_grid(path.stem, unescape_csv_grid(grid, text), all_text=True)
     return _careful_csv(path, text, delimiter, report)
 
 
