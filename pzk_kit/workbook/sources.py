@@ -1,11 +1,12 @@
 """Getting raw tables out of a workbook or a folder of CSV files, whatever Excel or another tool produced.
 
 The rest of the kit never sees file formats: it gets :class:`RawTable` objects with cleaned cells and the row
-numbers Excel would show. Problems with the files themselves (not found, corrupted, old ``.xls``, unknown
-encoding, too big, a quote that swallows rows, a formula nobody computed) become Polish messages in the report,
-never exceptions, and never a silent loss: whatever cannot be read faithfully is said, with the line or cell.
-Sizes are checked against :mod:`pzk_kit.workbook.limits` before and while reading, so memory stays bounded whatever the
-file declares.
+numbers Excel would show, from an ``.xlsx``, an ``.ods`` or an ``.xls`` (the last two, and plain ``.xlsx`` files,
+through :mod:`pzk_kit.workbook.calamine_source`). Problems with the files themselves (not found, corrupted, protected
+with a password, unknown encoding, too big, a quote that swallows rows, a formula nobody computed) become Polish
+messages in the report, never exceptions, and never a silent loss: whatever cannot be read faithfully is said,
+with the line or cell. Sizes are checked against :mod:`pzk_kit.workbook.limits` before and while reading, so
+memory stays bounded whatever the file declares.
 """
 
 from __future__ import annotations
