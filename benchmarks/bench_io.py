@@ -4,11 +4,13 @@ The script generates, deterministically, a large synthetic gmina (5,000 partners
 services, 300 needs, 200 survey respondents), writes it as an ``.xlsx`` workbook and as a folder of CSV files
 exported the way a Polish Excel does it (Windows-1250, ``;``), and then times, side by side:
 
-    (a) pzk_kit.read_gmina(workbook.xlsx)          (b) pandas.read_excel(workbook.xlsx, sheet_name=None)
+    (a) pzk_kit.read_gmina(workbook.xlsx)          (b) pandas.read_excel(workbook.xlsx, sheet_name=None, openpyxl)
     (c) pzk_kit.read_gmina(csv_folder/)            (d) pandas.read_csv(each CSV, sep=";", encoding="cp1250")
+                                                   (e) python_calamine: every sheet of workbook.xlsx as lists
 
-Each call runs ``--repeat`` times (the order of the four calls rotates between repetitions to spread machine
-noise) and the median is reported together with the ratios (a)/(b) and (c)/(d) against the goal "≤ 2×".
+Each call runs ``--repeat`` times (the order of the calls rotates between repetitions to spread machine
+noise) and the median is reported together with the ratios (a)/(b) and (c)/(d) against the goal "≤ 2×", and
+(a)/(e): read_gmina against the fastest bare reader of the same workbook (calamine, which reads .ods and .xls).
 Nothing here asserts on time: a MISS is information, not a failure.
 
     python benchmarks/bench_io.py                 # full size, 3 repetitions, temporary directory
@@ -29,6 +31,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import python_calamine
 
 from pzk_kit import read_gmina
 from pzk_kit.evaluation.instrument import load_instrument
@@ -323,6 +326,11 @@ def _bare_csv(folder: Path) -> dict[str, pd.DataFrame]:
     return {p.stem: pd.read_csv(p, sep=CSV_DELIMITER, encoding=CSV_ENCODING) for p in sorted(folder.glob("*.csv"))}
 
 
+def _bare_calamine(path: Path) -> dict[str, list[list[object]]]:
+    with python_calamine.CalamineWorkbook.from_path(path) as workbook:
+        return {name: workbook.get_sheet_by_name(name).to_python() for name in workbook.sheet_names}
+
+
 def _check_valid(label: str, result: object) -> None:
     report = result.report  # type: ignore[attr-defined]
     warnings = len(report.warnings) if hasattr(report, "warnings") else "?"
@@ -344,6 +352,9 @@ def report_table(times: dict[str, list[float]], labels: dict[str, str]) -> str:
     lines = [*harness.case_table(times, labels, width=50), "", harness.RATIO_HEADER,
              harness.ratio_line("(a)/(b)", medians["a"], medians["b"], GOAL_RATIO),
              harness.ratio_line("(c)/(d)", medians["c"], medians["d"], GOAL_RATIO)]
+    if "e" in medians:  # no goal: calamine is a Rust reader that neither cleans nor validates
+        lines.append(f"  {'(a)/(e)':<10} {harness.ratio(medians['a'], medians['e']):8.2f}×   "
+                     "(read_gmina against bare python_calamine, information only)")
     return "\n".join(lines)
 
 
@@ -366,7 +377,8 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
     xlsx = workdir / WORKBOOK_NAME
     folder = workdir / CSV_FOLDER_NAME
 
-    harness.print_header("I/O", args, workdir, {"pandas": pd.__version__, "openpyxl": openpyxl.__version__})
+    harness.print_header("I/O", args, workdir, {"pandas": pd.__version__, "openpyxl": openpyxl.__version__,
+                                                "python-calamine": _calamine_version()})
     gmina, t_rows = harness.timed(generate, sizes, args.seed)
     _, t_xlsx = harness.timed(write_xlsx, gmina, xlsx)
     _, t_csv = harness.timed(write_csv_folder, gmina, folder)
@@ -378,9 +390,11 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
 
     cases = [
         Case("a", f"pzk_kit.read_gmina({xlsx.name})", lambda steps: read_gmina(xlsx)),
-        Case("b", "pandas.read_excel(sheet_name=None)", lambda steps: pd.read_excel(xlsx, sheet_name=None)),
+        Case("b", "pandas.read_excel(sheet_name=None, openpyxl)",
+             lambda steps: pd.read_excel(xlsx, sheet_name=None, engine="openpyxl")),
         Case("c", f"pzk_kit.read_gmina({folder.name}/)", lambda steps: read_gmina(folder)),
         Case("d", "pandas.read_csv(each CSV, ';', cp1250)", lambda steps: _bare_csv(folder)),
+        Case("e", "python_calamine (every sheet, lists)", lambda steps: _bare_calamine(xlsx)),
     ]
     print("measuring (the read_gmina results of the first repetition are checked for validity):")
     times, _ = harness.measure(cases, args.repeat, width=48, order=harness.rotating_order,
@@ -388,6 +402,12 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
     print()
     print(f"medians of {args.repeat} repetition(s):")
     print(report_table(times, {case.key: case.label for case in cases}))
+
+
+def _calamine_version() -> str:
+    from importlib.metadata import version
+
+    return version("python-calamine")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

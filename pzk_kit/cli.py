@@ -196,8 +196,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     source = Path(args.input)
     if not source.is_dir():
-        print_line(f"„{source}” nie jest folderem. Podaj folder ze skoroszytami gmin (.xlsx) lub folderami CSV.",
-                   err=True)
+        print_line(f"„{source}” nie jest folderem. Podaj folder ze skoroszytami gmin (.xlsx, .ods, .xls) lub "
+                   "folderami CSV.", err=True)
         return EXIT_FAILURE
     mode = "tylko podsumowanie (bez zeszytów)" if args.summary_only else f"{args.jobs} gminy naraz"
     print_line(f"Przetwarzam gminy z {source} → {args.out} ({mode}) …")
@@ -205,7 +205,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
                        measurement=args.pomiar, progress=not args.bez_paska)
     counts = {status: sum(o.status is status for o in result.outcomes) for status in Status}
     if not result.outcomes:
-        print_line("Nie znaleziono żadnej gminy: w folderze nie ma plików .xlsx ani folderów z plikami CSV.", err=True)
+        print_line("Nie znaleziono żadnej gminy: w folderze nie ma skoroszytów (.xlsx, .ods, .xls) ani folderów z "
+                   "plikami CSV.", err=True)
         return EXIT_FAILURE
     print_line(f"Gotowe w {time.perf_counter() - started:.0f} s: przeliczone {counts[Status.DONE]}, "
                f"bez zmian (pominięte) {counts[Status.UNCHANGED]}, z błędami {counts[Status.FAILED]}.")
@@ -386,7 +387,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 
 def _add_input(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", metavar="INPUT", help="skoroszyt .xlsx albo folder z plikami CSV")
+    parser.add_argument("input", metavar="INPUT", help="skoroszyt (.xlsx, .ods lub .xls) albo folder z plikami CSV")
 
 
 def _add_out_dir(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -472,10 +473,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("batch", help="uruchom zestaw dla wielu gmin naraz i zrób zestawienie regionalne",
-                       description="Uruchamia pzk run dla każdej gminy z folderu IN_DIR (skoroszyty .xlsx i foldery "
-                       "CSV), równolegle. Gmina z błędami jest zapisywana w bledy.csv, a pozostałe kończą się "
-                       "normalnie. Ponowne uruchomienie pomija gminy, których dane się nie zmieniły. Na końcu "
-                       "zapisuje podsumowanie.csv i podsumowanie.html. Kod wyjścia: 0 wszystkie gminy gotowe, "
+                       description="Uruchamia pzk run dla każdej gminy z folderu IN_DIR (skoroszyty .xlsx, .ods, "
+                       ".xls i foldery CSV), równolegle. Gmina z błędami jest zapisywana w bledy.csv, a pozostałe "
+                       "kończą się normalnie. Ponowne uruchomienie pomija gminy, których dane się nie zmieniły. Na "
+                       "końcu zapisuje podsumowanie.csv i podsumowanie.html. Kod wyjścia: 0 wszystkie gminy gotowe, "
                        "1 co najmniej jedna z błędem.")
     p.add_argument("input", metavar="IN_DIR", help="folder z danymi gmin")
     _add_out_dir(p, "folder wyników (po jednym podfolderze na gminę)")
@@ -515,7 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "zostaje bez zmian; adresy e-mail i nazwiska z narzędzia nie są przenoszone; ponowny import "
                        "tego samego pliku nikogo nie dodaje.")
     p.add_argument("export", metavar="EXPORT", help="wyniki ankiety: plik .xlsx albo .csv z narzędzia ankietowego")
-    _add_new_workbook(p, "skoroszyt .xlsx albo folder CSV gminy (tylko czytany)",
+    _add_new_workbook(p, "skoroszyt (.xlsx, .ods, .xls) albo folder CSV gminy (tylko czytany)",
                       "nowy skoroszyt z dopisanymi respondentami")
     _add_measurement(p, "pomiar odpowiedzi: T0, T1, … (domyślnie najnowszy w danych gminy, a bez pomiarów T0)")
     _add_overwrite(p, "zastąp istniejący NOWY.xlsx (INPUT i EXPORT nigdy)")
@@ -543,7 +544,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "odrzucono, a tabelę zapisuje obok jako status_zbierania.csv (zastępując poprzednią). "
                        "Kod wyjścia: 0 coś dołączono, 2 nic nie dało się dołączyć.")
     p.add_argument("dir", metavar="DIR", help="folder z odesłanymi formularzami (.xlsx)")
-    _add_new_workbook(p, "skoroszyt .xlsx albo folder CSV gminy", "nowy skoroszyt gminy z dołączonymi danymi")
+    _add_new_workbook(p, "skoroszyt (.xlsx, .ods, .xls) albo folder CSV gminy",
+                      "nowy skoroszyt gminy z dołączonymi danymi")
     _add_measurement(p, "dołącz tylko formularze tego pomiaru (domyślnie każdy)", metavar="T1")
     _add_overwrite(p, "zastąp istniejący plik NOWY.xlsx (skoroszytu INPUT nigdy)")
     p.set_defaults(handler=cmd_zbierz)
@@ -552,7 +554,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Uruchamia aplikację PZK w przeglądarce: wczytanie skoroszytu lub Gminy "
                        "Przykładowej, sprawdzenie danych, mapa partnerów, koszyk usług, ewaluacja i pliki do "
                        "pobrania. Działa bez internetu; zatrzymanie: Ctrl+C.")
-    p.add_argument("input", nargs="?", metavar="INPUT", help="skoroszyt .xlsx albo folder CSV do wczytania od razu")
+    p.add_argument("input", nargs="?", metavar="INPUT",
+                   help="skoroszyt (.xlsx, .ods, .xls) albo folder CSV do wczytania od razu")
     _add_server_options(p, default_port=8866)
     p.set_defaults(handler=cmd_app)
 

@@ -47,6 +47,7 @@ from pzk_kit.runs.outputs import PARTNERS_NAME, STATE_NAME, SUMMARY_NAME
 from pzk_kit.runs.powiats import GminaResult, Powiat, group_by_powiat
 from pzk_kit.runs.runner import RESULT_NAMES, write_state
 from pzk_kit.spreadsheet_safety import csv_cell, unescape_csv_text
+from pzk_kit.workbook.sources import WORKBOOK_SUFFIXES
 from pzk_kit.workbook.validation import Severity
 
 ERRORS_NAME = "bledy.csv"
@@ -161,7 +162,7 @@ def find_gminas(in_dir: Path, *, exclude: Path | None = None) -> list[GminaInput
     for path in sorted(Path(in_dir).iterdir(), key=lambda p: p.name.lower()):
         if path.name.startswith((".", "~$")) or (excluded is not None and path.resolve() == excluded):
             continue
-        is_workbook = path.is_file() and path.suffix.lower() == ".xlsx"
+        is_workbook = path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES
         try:
             is_folder = path.is_dir() and any(p.suffix.lower() == ".csv" for p in path.iterdir() if p.is_file())
         except OSError:  # unreadable: report it
@@ -171,7 +172,7 @@ def find_gminas(in_dir: Path, *, exclude: Path | None = None) -> list[GminaInput
         base = path.stem if is_workbook else path.name
         name = safe_output_name(base)
         if _name_key(name) in taken:  # "gmina.xlsx" beside a folder "gmina/" (or "Gmina/")
-            name = safe_output_name(f"{base}_{'csv' if is_folder else 'xlsx'}")
+            name = safe_output_name(f"{base}_{'csv' if is_folder else path.suffix.lower()[1:]}")
         if _name_key(name) in taken:
             name = safe_output_name(f"{base}_{_short_hash(path.name)}")
         taken.add(_name_key(name))

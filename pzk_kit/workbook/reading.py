@@ -432,13 +432,14 @@ class _SheetReader:
         matches = np.ones(len(raw), dtype=bool)
         for name in raw.columns:
             wanted = example.get(name)
-            column = raw[name]
+            candidates = np.flatnonzero(matches)  # only rows still like the example: after a column or two, few
+            column = raw[name].iloc[candidates]
             if wanted is None:
-                matches &= column.isna().to_numpy()
+                matches[candidates] = column.isna().to_numpy()
             else:
                 codes, uniques = pd.factorize(column, use_na_sentinel=True)
                 hit = np.array([normalize_code(as_text(v)) == wanted for v in uniques] + [False], dtype=bool)
-                matches &= hit[codes]
+                matches[candidates] = hit[codes]
             if not matches.any():
                 return matches
         if not set(example) <= set(raw.columns):

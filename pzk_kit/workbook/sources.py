@@ -1,11 +1,12 @@
 """Getting raw tables out of a workbook or a folder of CSV files, whatever Excel or another tool produced.
 
 The rest of the kit never sees file formats: it gets :class:`RawTable` objects with cleaned cells and the row
-numbers Excel would show. Problems with the files themselves (not found, corrupted, old ``.xls``, unknown
-encoding, too big, a quote that swallows rows, a formula nobody computed) become Polish messages in the report,
-never exceptions, and never a silent loss: whatever cannot be read faithfully is said, with the line or cell.
-Sizes are checked against :mod:`pzk_kit.workbook.limits` before and while reading, so memory stays bounded whatever the
-file declares.
+numbers Excel would show, from an ``.xlsx``, an ``.ods`` or an ``.xls`` (the last two, and plain ``.xlsx`` files,
+through :mod:`pzk_kit.workbook.calamine_source`). Problems with the files themselves (not found, corrupted, protected
+with a password, unknown encoding, too big, a quote that swallows rows, a formula nobody computed) become Polish
+messages in the report, never exceptions, and never a silent loss: whatever cannot be read faithfully is said,
+with the line or cell. Sizes are checked against :mod:`pzk_kit.workbook.limits` before and while reading, so
+memory stays bounded whatever the file declares.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import codecs
 import contextlib
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +30,8 @@ from pzk_kit.workbook.cells import invisible_controls, normalize_raw
 from pzk_kit.workbook.validation import ValidationReport
 
 CSV_ENCODINGS = ("utf-8-sig", "cp1250")
+# The workbook formats load_tables reads (the app's upload and the batch's discovery take the same).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 CSV_DELIMITERS = (";", ",", "\t")
 
 
@@ -56,43 +60,94 @@ class RawTable:
         return list(self.cells.iloc[:n].itertuples(index=False, name=None))
 
     @classmethod
-    def from_grid(cls, name: str, grid: pd.DataFrame, numbers: np.ndarray | None = None) -> RawTable:
-        """Clean a raw grid and drop blank rows; ``numbers`` are the rows' Excel numbers (default 1, 2, …)."""
+    def from_grid(cls, name: str, grid: pd.DataFrame, numbers: np.ndarray | None = None, *,
+                  all_text: bool = False) -> RawTable:
+        """Clean a raw grid and drop blank rows; ``numbers`` are the rows' Excel numbers (default 1, 2, …).
+
+        ``all_text``: every cell is a str (a CSV file's grid), so a column whose values are all clean already is
+        recognised at once (see :func:`_clean_text_column`).
+        """
         numbers = np.arange(1, len(grid) + 1) if numbers is None else np.asarray(numbers, dtype=int)
         notes: list[tuple[str, int, int]] = []
         columns = {}
+        keep = np.zeros(len(grid), dtype=bool)
         for i in range(grid.shape[1]):
-            columns[i], flagged = _clean_column(grid.iloc[:, i])
+            columns[i], filled, flagged = _clean_column(grid.iloc[:, i], all_text)
+            keep |= filled
             notes.extend((kind, int(row), i) for kind, positions in flagged.items() for row in numbers[positions])
-        cleaned = pd.DataFrame(columns)
-        cleaned.columns = range(grid.shape[1])
-        if cleaned.shape[1]:
-            keep = cleaned.notna().any(axis=1).to_numpy()
-            cleaned, numbers = cleaned[keep].reset_index(drop=True), numbers[keep]
+        if columns:
+            cleaned = pd.DataFrame({i: column[keep] for i, column in columns.items()}, dtype=object, copy=False)
+            numbers = numbers[keep]
         else:
             cleaned, numbers = pd.DataFrame(), numbers[:0]
         return cls(name, cleaned, numbers, sorted(notes, key=lambda note: (note[1], note[2])))
 
 
-def _clean_column(column: pd.Series) -> tuple[pd.Series, dict[str, np.ndarray]]:
-    """Cleaned cells of one column and, per kind of note, the positions of the cells that got one."""
+def _clean_column(column: pd.Series, all_text: bool = False) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Cleaned cells of one column, which of them are filled and, per kind of note, the positions of the cells
+    that got one."""
     codes, found = pd.factorize(column, use_na_sentinel=True)
     uniques = found.tolist()  # plain Python values: iterating a pandas array element by element is slow
+    if all_text:
+        done = _clean_text_column(codes, uniques)
+        if done is not None:
+            return done
     cleaned = np.empty(len(uniques) + 1, dtype=object)
-    cleaned[:-1] = [normalize_raw(v) for v in uniques]
+    cleaned[:-1] = [_already_clean(v) or normalize_raw(v) for v in uniques]
     cleaned[-1] = None  # code -1 (missing) picks the last slot
     flagged: dict[str, list[int]] = {"controls": [], "too_long": []}
     for k, value in enumerate(uniques):
-        if not isinstance(value, str) or (value.isascii() and value.isprintable()
-                                          and len(value) <= limits.MAX_CELL_CHARS):
-            continue  # the common case, decided without a regex
+        if not isinstance(value, str) or (value.isprintable() and len(value) <= limits.MAX_CELL_CHARS):
+            continue  # the common case, decided without a regex: invisible controls are never printable
         if invisible_controls(value):
             flagged["controls"].append(k)
         if len(value) > limits.MAX_CELL_CHARS:
             flagged["too_long"].append(k)
             cleaned[k] = cleaned[k][: limits.MAX_CELL_CHARS] if isinstance(cleaned[k], str) else cleaned[k]
     positions = {kind: np.flatnonzero(np.isin(codes, ks)) for kind, ks in flagged.items() if ks}
-    return pd.Series(cleaned[codes], dtype=object), positions
+    filled = np.fromiter((v is not None for v in cleaned), dtype=bool, count=len(cleaned))
+    return cleaned[codes], filled[codes], positions
+
+
+def _clean_text_column(codes: np.ndarray, uniques: list) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None:
+    """:func:`_clean_column` for a column of str values that :func:`normalize_raw` would all leave as they are:
+    "" is an empty cell, the rest stays. None when any value needs cleaning (then each one is cleaned).
+
+    Decided at C speed on the distinct values: all printable (which rules out controls and every space but " "),
+    and, joined with NUL (never in printable text), no double space and no space at a value's start or end.
+    """
+    try:
+        if not all(map(str.isprintable, uniques)):
+            return None
+        joined = "\0".join(uniques)
+    except TypeError:  # not all str after all
+        return None
+    if "  " in joined or _EDGE_SPACE.search(joined):
+        return None
+    cleaned = np.empty(len(uniques) + 1, dtype=object)
+    cleaned[:-1] = uniques
+    lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
+    cleaned[:-1][lengths == 0] = None
+    cleaned[-1] = None
+    filled = np.append(lengths > 0, False)
+    positions: dict[str, np.ndarray] = {}
+    too_long = np.flatnonzero(lengths > limits.MAX_CELL_CHARS)
+    if len(too_long):
+        for k in too_long:
+            cleaned[k] = cleaned[k][: limits.MAX_CELL_CHARS]
+        positions["too_long"] = np.flatnonzero(np.isin(codes, too_long))
+    return cleaned[codes], filled[codes], positions
+
+
+_EDGE_SPACE = re.compile("(?:^|\0) | (?:\0|$)")
+
+
+def _already_clean(value: object) -> object:
+    """A text :func:`normalize_raw` would return unchanged, or None (then it is asked): Polish text is mostly
+    that, and this check costs no regex. Printable rules out control characters and every space but " "."""
+    if isinstance(value, str) and value and value.isprintable() and value.strip() == value and "  " not in value:
+        return value
+    return None
 
 
 def column_letter(index: int) -> str:
@@ -141,25 +196,39 @@ def load_tables(path: Path, report: ValidationReport) -> list[RawTable]:
     if path.is_dir():
         return _with_notes(_load_csv_folder(path, report), report)
     suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        return _with_notes(_load_xlsx(path, report), report)
+    if suffix in {".xlsx", ".xlsm"} or (suffix in {".ods", ".xls"} and _is_ooxml(path)):
+        return _with_notes(_load_xlsx(path, report), report)  # an .xlsx renamed: openpyxl's capped reading
+    if suffix in {".ods", ".xls"}:
+        from pzk_kit.workbook import calamine_source
+
+        return _with_notes(calamine_source.load(path, report), report)
     if suffix == ".csv":
         report.error(
             f"„{path.name}” to pojedynczy plik CSV, a gmina to folder z plikami CSV (gmina.csv, partnerzy.csv, …).",
             hint=f"Podaj folder „{path.parent}” zamiast pliku.",
         )
         return []
-    if suffix in {".xls", ".ods", ".numbers"}:
+    if suffix == ".numbers":
         report.error(
             f"Plik „{path.name}” ma format {suffix}, którego zestaw nie czyta.",
-            hint="Otwórz go w Excelu lub LibreOffice i zapisz jako „Skoroszyt programu Excel (.xlsx)”.",
+            hint="Otwórz go w programie Numbers, wybierz Plik → Eksportuj do → Excel i podaj plik .xlsx.",
         )
         return []
     report.error(
         f"Nie wiem, jak odczytać „{path.name}”.",
-        hint="Podaj skoroszyt .xlsx albo folder z plikami CSV (partnerzy.csv, wspolpraca.csv, …).",
+        hint="Podaj skoroszyt (.xlsx, .ods lub .xls) albo folder z plikami CSV (partnerzy.csv, wspolpraca.csv, …).",
     )
     return []
+
+
+def _is_ooxml(path: Path) -> bool:
+    """An Excel 2007+ workbook whatever its name says: read by the capped openpyxl reader, never by calamine,
+    which would build a sheet as one dense block from its first to its last cell (A1 and XFD1048576: 17 billion)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
 
 
 def load_csv_file(path: Path, report: ValidationReport) -> RawTable | None:
@@ -183,12 +252,21 @@ def _with_notes(tables: list[RawTable], report: ValidationReport) -> list[RawTab
 def _load_xlsx(path: Path, report: ValidationReport) -> list[RawTable]:
     import openpyxl  # imported here: the CSV path should not pay for it
 
-    if not _workbook_size_ok(path, report):
+    if not workbook_size_ok(path, report):
         return []
+    from pzk_kit.workbook import calamine_source
+
+    fast = calamine_source.load_plain_xlsx(path, report)  # the common, plain workbook: same tables, far faster
+    if fast is not None:
+        return fast
+    # openpyxl goes by the name: an .xlsx saved as .ods or .xls is handed over as bytes (within the size limit).
+    source = path if path.suffix.lower() in {".xlsx", ".xlsm"} else io.BytesIO(path.read_bytes())
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception:  # zip, XML, deflate, encryption…: any way a file can be damaged
-        message, hint = _why_unreadable(path)
+        if calamine_source.opens(path):  # an .xls or .ods saved under the name .xlsx: read it as what it is
+            return calamine_source.load(path, report)
+        message, hint = why_unreadable(path)
         report.error(message, hint=hint)
         return []
     tables = []
@@ -196,10 +274,7 @@ def _load_xlsx(path: Path, report: ValidationReport) -> list[RawTable]:
     reading = ""
     try:
         if len(workbook.worksheets) > limits.MAX_SHEETS:
-            report.error(
-                f"Skoroszyt „{path.name}” ma {len(workbook.worksheets)} arkuszy — zestaw czyta najwyżej "
-                f"{limits.MAX_SHEETS}.", hint="Usuń zbędne arkusze (potrzebne są: gmina, partnerzy, wspolpraca, …).",
-            )
+            report_too_many_sheets(path, len(workbook.worksheets), report)
             return []
         for sheet in workbook.worksheets:
             reading = sheet.title
@@ -219,7 +294,14 @@ def _load_xlsx(path: Path, report: ValidationReport) -> list[RawTable]:
     return tables
 
 
-def _workbook_size_ok(path: Path, report: ValidationReport) -> bool:
+def report_too_many_sheets(path: Path, n_sheets: int, report: ValidationReport) -> None:
+    report.error(
+        f"Skoroszyt „{path.name}” ma {n_sheets} arkuszy — zestaw czyta najwyżej {limits.MAX_SHEETS}.",
+        hint="Usuń zbędne arkusze (potrzebne są: gmina, partnerzy, wspolpraca, …).",
+    )
+
+
+def workbook_size_ok(path: Path, report: ValidationReport) -> bool:
     """Refuse, before any XML is parsed, a workbook whose parts unpack to more than the limits allow.
 
     The sizes come from the zip directory; they may lie, but :mod:`zipfile` never inflates a part beyond its
@@ -314,21 +396,38 @@ def _read_sheet_cells(workbook, sheet, budget: _CellBudget, report: ValidationRe
     capped as they come. A formula saved without its result (a tool that does not calculate wrote the file)
     reads as an empty cell: it is reported, never silently dropped. None when a limit is exceeded.
     """
-    title = sheet.title
+    return collect_rows(sheet.title, _openpyxl_rows(workbook, sheet), budget, report)
+
+
+def _openpyxl_rows(workbook, sheet) -> Iterator[tuple[int, dict[int, object], list[int]]]:
+    for row_number, cells in _sheet_cells(workbook, sheet):
+        values: dict[int, object] = {}
+        no_result: list[int] = []
+        for cell in cells:
+            if cell["value"] is not None:
+                values[cell["column"]] = cell["value"]
+            elif cell["no_result"]:
+                no_result.append(cell["column"])
+        yield row_number, values, no_result
+
+
+def collect_rows(title: str, sheet_rows: Iterator[tuple[int, dict[int, object], list[int]]], budget: _CellBudget,
+                 report: ValidationReport) -> RawTable | None:
+    """A sheet's rows, counted and capped as they come, whichever reader gives them; None over a limit.
+
+    ``sheet_rows`` yields (Excel row, {1-based column: value} of the filled cells, columns of formulas saved
+    without a result); the limits and their messages are the same for .xlsx, .ods and .xls.
+    """
     rows: list[tuple] = []
     numbers: list[int] = []
     width = 0
     uncomputed: list[tuple[int, int]] = []  # the first few places; all of them are only counted
     n_uncomputed = 0
-    for row_number, cells in _sheet_cells(workbook, sheet):
-        values: dict[int, object] = {}
-        for cell in cells:
-            if cell["value"] is not None:
-                values[cell["column"]] = cell["value"]
-            elif cell["no_result"]:
-                n_uncomputed += 1
-                if n_uncomputed <= _FORMULA_REPORTS_PER_SHEET:
-                    uncomputed.append((row_number, cell["column"]))
+    for row_number, values, no_result in sheet_rows:
+        for column in no_result:
+            n_uncomputed += 1
+            if n_uncomputed <= _FORMULA_REPORTS_PER_SHEET:
+                uncomputed.append((row_number, column))
         if not values:
             continue
         last = max(values)
@@ -410,7 +509,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE container: an old .xls, or 
 _SAVE_AS_XLSX = "Otwórz go w Excelu lub LibreOffice i zapisz jako „Skoroszyt programu Excel (.xlsx)”."
 
 
-def _why_unreadable(path: Path) -> tuple[str, str]:
+def why_unreadable(path: Path) -> tuple[str, str]:
     """Why openpyxl could not open ``path``, in words a workshop participant can act on (message, hint).
 
     The exception openpyxl raises (BadZipFile, KeyError, XML errors…) names a symptom, not the cause, so the file's
@@ -650,7 +749,7 @@ def _load_csv(path: Path, report: ValidationReport, budget: _CellBudget | None =
     grid = _fast_csv_grid(text, delimiter)
     if grid is not None:
         _check_csv_width(path, grid.shape[1], 1, report)
-        return RawTable.from_grid(path.stem, unescape_csv_grid(grid, text))
+        return RawTable.from_grid(path.stem, unescape_csv_grid(grid, text), all_text=True)
     return _careful_csv(path, text, delimiter, report)
 
 

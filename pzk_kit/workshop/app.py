@@ -29,6 +29,7 @@ import pandas as pd
 from pzk_kit import polish
 from pzk_kit.files import atomic_file
 from pzk_kit.workbook.reading import GminaData, read_gmina
+from pzk_kit.workbook.sources import WORKBOOK_SUFFIXES
 from pzk_kit.workshop.downloads import FILE_MAKERS, MIME, Offered, forms_file, make_file
 from pzk_kit.workshop.servers import (
     APP_NOTEBOOK,
@@ -69,7 +70,7 @@ __all__ = [
 ]
 
 MAX_PROBLEM_ROWS = 300
-UPLOAD_SUFFIXES = {".xlsx", ".xlsm"}
+UPLOAD_SUFFIXES = set(WORKBOOK_SUFFIXES)
 # A real gmina workbook is under 2 MB. Bigger uploads are refused at once: in the page before sending (the page
 # template's script reads this limit from the app) and again here; config/voila.json caps a websocket message
 # just above it, so nothing bigger reaches the kernel's memory.
@@ -160,7 +161,7 @@ class WorkshopApp:
         self.explorer = None
         self.finder = None
         self.files: dict[str, Offered] = {}
-        self.upload = widgets.FileUpload(accept=".xlsx,.xlsm", multiple=False, icon="",
+        self.upload = widgets.FileUpload(accept=",".join(sorted(UPLOAD_SUFFIXES)), multiple=False, icon="",
                                          description=text("przycisk_wczytaj"), button_style="primary",
                                          layout=widgets.Layout(width="auto"))
         self.example_button = widgets.Button(description=text("przycisk_przyklad"), layout=widgets.Layout(width="auto"))
