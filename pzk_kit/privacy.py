@@ -242,11 +242,18 @@ def people_in(values: Iterable[object]) -> tuple[str, ...]:
     found: set[str] = set()
     names = first_names()
     for value in values:
-        for segment in re.split(r"[,;\n/]|\s+(?:lub|albo|oraz|i)\s+", display_text(value)):
+        segments: list[tuple[str, bool]] = []
+        for part in re.split(r"[,;\n/]", display_text(value)):
+            # "Wydział Spraw Społecznych i Zdrowia": a lone word joined to an office's name ends that name.
+            office = any(is_institutional_word(w) for w in part.replace(".", " ").split())
+            segments += [(s, office) for s in re.split(r"\s+(?:lub|albo|oraz|i)\s+", part)]
+        for segment, office in segments:
             words = segment.replace(".", " ").split()
             words = [w for w in words if _key(w) not in _TITLES]
             # A name is one to four capitalised words of letters (and hyphens): not a formula, a link or a role.
             if not 1 <= len(words) <= 4 or not all(_WORD.fullmatch(w) and _capitalised(w) for w in words):
+                continue
+            if office and len(words) == 1:
                 continue
             if any(is_institutional_word(w) for w in words):
                 continue

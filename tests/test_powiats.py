@@ -199,6 +199,9 @@ def test_old_results_read_the_type_from_summary_first_and_survive_without_partne
     summary = json.loads((out / "pcim" / SUMMARY_NAME).read_text(encoding="utf-8"))
     summary["gmina"].update({"type": "miejska", "powiat": "Powiat Nowy"})
     (out / "pcim" / SUMMARY_NAME).write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    old = json.loads((out / "miechow" / SUMMARY_NAME).read_text(encoding="utf-8"))
+    old["gmina"] = {"name": old["gmina"]["name"], "teryt": old["gmina"]["teryt"]}  # the contract's keys only
+    (out / "miechow" / SUMMARY_NAME).write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
     (out / "miechow" / PARTNERS_NAME).unlink()
     write_regional_summary(out, ["pcim", "miechow"])
     rows = {r["gmina"]: r for r in read_csv(out / SUMMARY_CSV)}

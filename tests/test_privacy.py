@@ -308,3 +308,32 @@ def test_counts(outputs):
     leaks = sum(len(_leaks(text)) for text in outputs.values())
     print(f"\nprywatność: {len(PERSONAL_VALUES)} wartości × {len(outputs)} wyników = {tried} prób, wycieków: {leaks}")
     assert tried >= 15 * 15 and leaks == 0
+
+
+# -- institution names that look like names -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [
+    "Parafia pw. Najświętszego Serca Pana Jezusa w Przykładowie",
+    "Parafia Rzymskokatolicka pw. Miłosierdzia Bożego",
+    "Zgromadzenie Sióstr Matki Bożej Miłosierdzia",
+    "Dom Pomocy Społecznej im. Jana Pawła II",
+])
+def test_a_parish_dedication_is_not_a_person(name):
+    """"Pana Jezusa" is a title and a capitalised word, like "Pana Kowalskiego"; it names a parish, not a person."""
+    assert redact(name) == name
+    assert not is_personal(name)
+
+
+def test_a_department_joined_by_i_is_not_a_surname():
+    """A contact "Wydział Spraw Społecznych i Zdrowia" once made "Zdrowia" a surname to hide in every text."""
+    people = privacy.people_in(["Wydział Spraw Społecznych i Zdrowia"])
+    assert people == ()
+    assert redact("Centrum Zdrowia Psychicznego", people) == "Centrum Zdrowia Psychicznego"
+
+
+def test_people_next_to_offices_are_still_found():
+    assert privacy.people_in(["Sekretariat, Kowalski"]) == ("Kowalski",)
+    assert privacy.people_in(["Bożena Kowalska"]) == ("Bożena Kowalska", "Kowalska")
+    assert privacy.people_in(["Anna Nowak i Jan Kowalski"]) == ("Jan Kowalski", "Anna Nowak", "Kowalski", "Nowak")
+    assert redact("Kontakt: Bożena Kowalska") != "Kontakt: Bożena Kowalska"

@@ -5,7 +5,8 @@ matching partners across gminas. ``summary.json`` holds figures, not names, and 
 again at the end of a batch would cost the whole read (seconds per large workbook, for unchanged gminas too) and
 could disagree with the result if the input changed meanwhile. So each run leaves this small file beside its
 summary: per partner only what the roll-up needs — id, name, sector, level (szczebel), role, and its ties in the
-run's measurement (count and mean level). Never contact data (address, phone, e-mail, contact person): the file
+run's measurement (count and mean level). Never contact data (address, phone, e-mail, contact person), and the
+names pass through the same redaction as every published output (a sole trader's name is a person's): the file
 travels with the results to the region.
 """
 
@@ -31,6 +32,9 @@ def partner_list(data: GminaData, measurement: str | None = None) -> dict[str, A
     and one entry per partner row with exactly :data:`FIELDS`."""
     from pzk_kit.measurement import as_of, resolve
     from pzk_kit.network import build_network
+    from pzk_kit.privacy import published
+
+    data = published(data)
 
     net = build_network(as_of(data, measurement), resolve(data, measurement).network)
     partners = []
