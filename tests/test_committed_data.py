@@ -124,7 +124,7 @@ def test_powiat_example_is_valid():
     data = read_gmina(example_dir(POWIAT_EXAMPLE_NAME))
     assert data.report.ok, data.report.format_text()
     assert data.leaders == ["OPS", "PCPR"] and data.leader == "OPS"
-    assert data.info["teryt"] == "2899"
+    assert data.info["teryt"] == "2850"
 
 
 def test_instrument_structure():

@@ -271,6 +271,7 @@ def test_first_page_names_leaders_coordinator_signatory_and_area(tmp_path, gmina
     assert serious(data) == []
     document = Document(str(write_report_docx(data, tmp_path / "raport.docx")))
     assert document.paragraphs[0].text == "KOOPERACJA EFEKTYWNA"
+    assert document.paragraphs[3].text.startswith("Informacja dla rad gmin:")  # a multi-gmina PZK reports to each
     title = _title_rows(document)
     assert title["Liderzy PZK (współliderzy)"] == "Gminny Ośrodek Pomocy Społecznej; Powiatowy Urząd Pracy"
     assert title["Stanowisko koordynatora"] == "Kierownik Działu Usług Społecznych"
@@ -289,6 +290,7 @@ def test_default_project_keeps_the_model_title(tmp_path, gmina_rows, write_csv_g
     data = read(tmp_path, gmina_rows, write_csv_gmina)
     document = Document(str(write_report_docx(data, tmp_path / "raport.docx")))
     assert document.paragraphs[0].text == "MODEL WIELOSEKTOROWEJ WSPÓŁPRACY KOOPERACJE 3D"
+    assert document.paragraphs[3].text.startswith("Informacja dla rady gminy:")
     assert summary.build_summary(data)["gmina"]["project"] == "Kooperacje 3D"
     assert "Przygotowano w ramach Partnerskiego Zespołu Kooperacyjnego (projekt „Kooperacje 3D”)" in \
         render_catalogue_html(data)
@@ -323,3 +325,11 @@ def test_filled_workbook_gives_back_co_leaders_and_gminas_as_typed(tmp_path, gmi
     assert serious(again) == []
     assert again.leaders == ["GOPS", "PUP"] and again.info["gminy"] == ["Pisz", "Biała Piska"]
     assert again.teryt == "2814" and again.scope == "powiat"
+
+
+def test_a_powiat_pzk_reports_to_the_powiat_council(tmp_path, gmina_rows, write_csv_gmina):
+    data = read(tmp_path, with_fields(gmina_rows, teryt="2814", zasieg="Powiat", gminy="Pisz"), write_csv_gmina)
+    assert not data.city_with_powiat_rights  # 14 is a land powiat (piski); 61–99 would be a city
+    document = Document(str(write_report_docx(data, tmp_path / "raport.docx")))
+    assert document.paragraphs[3].text.startswith("Informacja dla rady powiatu i rad gmin:")
+    assert "miasto na prawach powiatu" not in _title_rows(document).get("Powiat i województwo", "")

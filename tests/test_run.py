@@ -332,7 +332,7 @@ def test_powiat_example_runs_end_to_end(tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     assert {p.name for p in out.iterdir()} >= CONTRACT_OUTPUTS
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert (summary["gmina"]["name"], summary["gmina"]["teryt"]) == ("Powiat Przykładowy", "2899")
+    assert (summary["gmina"]["name"], summary["gmina"]["teryt"]) == ("Powiat Przykładowy", "2850")
     assert summary["gmina"].get("scope") == "powiat" and summary["gmina"].get("leaders") == ["OPS", "PCPR"]
     assert summary["gmina"].get("project") == "Kooperacja efektywna i skuteczna"
     # 25 institutions (2 candidates); 114 pairs tied at T1 (counted by hand from wspolpraca.csv, levels > 0)

@@ -155,7 +155,8 @@ def _title_page(document, facts: Analysis, day: dt.date, include_personal: bool)
     _paragraph(document, project_title(data).upper(), size=10, color=word.GREY, align=center, before=40, after=70)
     _paragraph(document, data.name, size=30, bold=True, color=word.NAVY, align=center, after=10)
     _paragraph(document, _t("tytul"), size=17, color=word.NAVY, align=center, after=8)
-    _paragraph(document, _t("podtytul"), size=11, italic=True, color=word.GREY, align=center, after=50)
+    subtitle = _t("podtytul") if data.scope == "gmina" else _t(f"podtytul_{data.scope}")  # who the report is for
+    _paragraph(document, subtitle, size=11, italic=True, color=word.GREY, align=center, after=50)
 
     mission = data.info.get("misja")
     _paragraph(document, _t("etykieta_misja").upper(), size=9, bold=True, color=word.GREY, align=center, after=4)
