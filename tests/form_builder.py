@@ -24,6 +24,7 @@ from pzk_kit.collection.form_format import (
     TIES_SHEET,
 )
 from pzk_kit.evaluation.instrument import load_instrument
+from pzk_kit.spreadsheet_safety import set_cell
 from pzk_kit.workbook.dictionaries import dictionary
 from pzk_kit.workbook.reading import GminaData
 from pzk_kit.workbook.schema import load_schema
@@ -44,6 +45,13 @@ def _meta(workbook: openpyxl.Workbook, kind: str, data: GminaData, partner: str,
     for key, value in fields.items():
         sheet.append([key, value])
     sheet.sheet_state = "hidden"
+
+
+def _append(sheet, values: list[Any]) -> None:
+    """A row as Excel keeps typed text: ``=…`` stays text (as in the forms ``pzk formularze`` writes)."""
+    row = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(row=1, column=1).value is not None else 1
+    for col, value in enumerate(values, start=1):
+        set_cell(sheet.cell(row=row, column=col), value)
 
 
 def partner_services(data: GminaData, partner: str) -> list[list[Any]]:
@@ -70,12 +78,12 @@ def write_partner_form(path: Path, data: GminaData, partner: str, measurement: s
         if pid == partner:
             continue
         given = answers.get(pid, {})
-        ties.append([pid, name, sectors.label(sector) if sector else None, None,
-                     *(given.get(k) for k in ("poziom", "formy", "zaufanie", "wartosc"))])
+        _append(ties, [pid, name, sectors.label(sector) if sector else None, None,
+                       *(given.get(k) for k in ("poziom", "formy", "zaufanie", "wartosc"))])
     sheet = workbook.create_sheet(SERVICES_SHEET)
     sheet.append(SERVICE_HEADERS)
     for row in partner_services(data, partner) if services is None else services:
-        sheet.append(row)
+        _append(sheet, row)
     _meta(workbook, KIND_PARTNER, data, partner, measurement, meta)
     workbook.save(path)
     return path

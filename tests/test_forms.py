@@ -223,7 +223,8 @@ def test_services_are_the_partners_own_prefilled(example, written):
     sheet = workbook[fmt.SERVICES_SHEET]
     rows = _sheet_rows(sheet)
     assert rows[0] == ("id", "nazwa", "obszary", "grupy", "opis", "forma", "dostep", "odplatnosc", "miejsce",
-                       "godziny", "limit_miejsc", "kontakt")
+                       "godziny", "limit_miejsc", "kontakt", "zakres", "co_zabrac", "dostepnosc", "jezyki",
+                       "obszar_dzialania", "data_weryfikacji")
     body = [r for r in rows[1:] if any(v is not None for v in r)]
     own = example.services[example.services["partner"] == "PUP"]
     assert [r[0] for r in body] == own["id"].tolist() == ["U017", "U018", "U019"]

@@ -329,7 +329,8 @@ def test_hostile_text_stays_text_in_the_workbook_and_the_status(tmp_path):
                        services=services)
     write_partner_form(folder / "formularz_PUP.xlsx", hostile, "PUP", "T1",
                        {"CUS": {"poziom": 2, "formy": "@SUMA(1+1)"}})
-    write_partner_form(folder / "\x1b[31mformularz\u202eslx.OHP.xlsx", hostile, "OHP", "T1", {"CUS": {"poziom": 1}})
+    # A level out of range: the form is refused, so its (hostile) file name is printed with the error.
+    write_partner_form(folder / "\x1b[31mformularz\u202eslx.OHP.xlsx", hostile, "OHP", "T1", {"CUS": {"poziom": 9}})
     result = merge_forms(folder, hostile)
     printed = "\n".join(status_lines(result))
     assert "\x1b" not in printed and "\u202e" not in printed and "formularzslx.OHP.xlsx" in printed
