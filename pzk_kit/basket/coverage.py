@@ -29,20 +29,87 @@ def service_pairs(data: GminaData) -> pd.DataFrame:
     return long.dropna(subset=["obszar", "grupa"]).reset_index(drop=True)
 
 
+def answering_services(data: GminaData, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """(obszar, grupa, id, partner) for every need key and every service answering it: the one rule of coverage.
+
+    A need (area, group) is answered by services listing that area and that group, or that area and ``wszyscy``.
+    A service listing both the group and ``wszyscy`` appears twice; count it with ``nunique``/``drop_duplicates``.
+    """
+    pairs = service_pairs(data) if pairs is None else pairs
+    keys = data.needs[["obszar", "grupa"]].drop_duplicates()
+    exact = keys.merge(pairs, on=["obszar", "grupa"])
+    for_all = keys.merge(pairs[pairs["grupa"] == EVERYONE].drop(columns="grupa"), on="obszar")
+    return pd.concat([exact, for_all], ignore_index=True)
+
+
 def needs_coverage(data: GminaData, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each need row with the number of services and providers answering it, and whether it is covered."""
     needs = data.needs[["obszar", "grupa", "liczba_osob", "priorytet", "zrodlo", "wiersz"]].copy()
-    pairs = service_pairs(data) if pairs is None else pairs
-    keys = needs[["obszar", "grupa"]].drop_duplicates()
-    # A need (area, group) is answered by services listing that group, or `wszyscy`: two merges, one count.
-    exact = keys.merge(pairs, on=["obszar", "grupa"])
-    for_all = keys.merge(pairs[pairs["grupa"] == EVERYONE].drop(columns="grupa"), on="obszar")
-    answering = pd.concat([exact, for_all], ignore_index=True)
+    answering = answering_services(data, pairs)
     counts = answering.groupby(["obszar", "grupa"]).agg(uslugi=("id", "nunique"), dostawcy=("partner", "nunique"))
     needs = needs.merge(counts, left_on=["obszar", "grupa"], right_index=True, how="left")
     needs[["uslugi", "dostawcy"]] = needs[["uslugi", "dostawcy"]].fillna(0).astype("int64")
     needs["pokryta"] = needs["uslugi"] > 0
     return needs.reset_index(drop=True)
+
+
+CAPACITY_STATUSES = ("pokryta", "pokryta_nominalnie", "luka")
+CAPACITY_STATUS_CODES = {"pokryta": "covered", "pokryta_nominalnie": "nominally_covered", "luka": "gap"}
+RATIO_DECIMALS = 3
+
+
+def _count(value: object) -> int | None:
+    """A count from a table cell: None when empty (NaN/None), else an int."""
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def capacity_table(data: GminaData, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each need row against the places of the services covering it (same rule as :func:`needs_coverage`).
+
+    A course for 12 does not cover 240 seniors: presence alone hides that, so a need whose services offer fewer
+    places (``limit_miejsc`` summed) than people (``liczba_osob``) is only nominally covered. A covering service
+    with no limit makes the places unlimited (None), and unknown people leave the ratio unknown: neither can be
+    called too few, so such a need stays covered.
+    """
+    answering = answering_services(data, pairs).drop_duplicates(["obszar", "grupa", "id"])
+    limits = data.services.drop_duplicates("id").set_index("id")["limit_miejsc"]
+    answering = answering.assign(limit=answering["id"].map(limits))
+    by_need = {key: group for key, group in answering.groupby(["obszar", "grupa"], sort=False)}
+    rows = []
+    for need in data.needs.itertuples(index=False):
+        people = _count(need.liczba_osob)
+        found = by_need.get((need.obszar, need.grupa))
+        ids = tuple(found["id"]) if found is not None else ()
+        places = None
+        if ids and not found["limit"].isna().any():
+            places = int(found["limit"].sum())
+        ratio = round(places / people, RATIO_DECIMALS) if places is not None and people else None
+        if not ids:
+            status = "luka"
+        elif places is not None and people is not None and places < people:
+            status = "pokryta_nominalnie"
+        else:
+            status = "pokryta"
+        rows.append({"obszar": need.obszar, "grupa": need.grupa, "liczba_osob": people, "miejsca": places,
+                     "wspolczynnik": ratio, "status": status, "uslugi": ids})
+    columns = ["obszar", "grupa", "liczba_osob", "miejsca", "wspolczynnik", "status", "uslugi"]
+    # object columns, so an unknown stays None (not NaN) and counts stay ints
+    return pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=object) for c in columns})
+
+
+def nominally_covered(table: pd.DataFrame) -> pd.DataFrame:
+    """Nominally covered needs from :func:`capacity_table`, the largest shortfall of places first."""
+    short = table[table["status"] == "pokryta_nominalnie"]
+    shortfall = short["liczba_osob"].astype(int) - short["miejsca"].astype(int)
+    return short.assign(_short=shortfall).sort_values("_short", ascending=False, kind="stable").drop(
+        columns="_short").reset_index(drop=True)
+
+
+def capacity_summary(table: pd.DataFrame) -> list[dict]:
+    """The ``capacity`` list of ``summary.json``'s ``basket``: English keys and status codes, numbers or null."""
+    return [{"area": row.obszar, "group": row.grupa, "people": row.liczba_osob, "places": row.miejsca,
+             "capacity_ratio": row.wspolczynnik, "status": CAPACITY_STATUS_CODES[row.status]}
+            for row in table.itertuples(index=False)]
 
 
 def gaps(data: GminaData, coverage: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -74,12 +141,15 @@ def basket_summary(data: GminaData) -> dict:
     pairs = service_pairs(data)
     coverage = needs_coverage(data, pairs)
     missing = gaps(data, coverage)
+    capacity = capacity_table(data, pairs)
     return {
         "services": len(data.services),
         "needs": len(data.needs),
         "needs_covered": int(coverage["pokryta"].sum()),
         "gaps": [{"area": a, "group": g} for a, g in zip(missing["obszar"], missing["grupa"], strict=True)],
         "single_provider_areas": single_provider_areas(data),
+        "needs_nominally_covered": int((capacity["status"] == "pokryta_nominalnie").sum()),
+        "capacity": capacity_summary(capacity),
     }
 
 
