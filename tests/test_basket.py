@@ -163,6 +163,20 @@ def test_basket_summary_exact(data):
         # two services, one partner), przemoc_domowa {SP1, KPP}. Dictionary order puts ubostwo (1st) before
         # kryzys_psychiczny (17th) — alphabetical order would not.
         "single_provider_areas": ["ubostwo", "kryzys_psychiczny"],
+        # No service here has limit_miejsc (the column is absent): every covered need has unlimited places
+        # (None), so none is only nominally covered; capacity follows the sheet's row order N1…N9.
+        "needs_nominally_covered": 0,
+        "capacity": [
+            {"area": area, "group": group, "people": people, "places": None, "capacity_ratio": None,
+             "status": status}
+            for area, group, people, status in (
+                ("ubostwo", "osoby_starsze", 120, "covered"), ("bezrobocie", "mlodziez", 40, "covered"),
+                ("kryzys_psychiczny", "osoby_starsze", 50, "gap"), ("kryzys_psychiczny", "dzieci", 70, "covered"),
+                ("przemoc_domowa", "wszyscy", 500, "gap"),
+                ("bezdomnosc", "osoby_w_kryzysie_bezdomnosci", 10, "gap"),
+                ("wykluczenie_cyfrowe", "osoby_starsze", None, "gap"),
+                ("trudnosci_mieszkaniowe", "rodziny_z_dziecmi", 200, "gap"), ("ubostwo", "wszyscy", 15, "covered"))
+        ],
     }
 
 

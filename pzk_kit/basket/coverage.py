@@ -79,7 +79,7 @@ def capacity_table(data: GminaData, pairs: pd.DataFrame | None = None) -> pd.Dat
     for need in data.needs.itertuples(index=False):
         people = _count(need.liczba_osob)
         found = by_need.get((need.obszar, need.grupa))
-        ids = tuple(found["id"]) if found is not None else ()
+        ids = tuple(sorted(found["id"])) if found is not None else ()
         places = None
         if ids and not found["limit"].isna().any():
             places = int(found["limit"].sum())
@@ -110,6 +110,34 @@ def capacity_summary(table: pd.DataFrame) -> list[dict]:
     return [{"area": row.obszar, "group": row.grupa, "people": row.liczba_osob, "places": row.miejsca,
              "capacity_ratio": row.wspolczynnik, "status": CAPACITY_STATUS_CODES[row.status]}
             for row in table.itertuples(index=False)]
+
+
+CAPACITY_WORDS = {"pokryta": "pokryta", "pokryta_nominalnie": "pokryta tylko nominalnie (za mało miejsc)",
+                  "luka": "luka (brak usługi)"}
+
+
+def capacity_display(data: GminaData) -> pd.DataFrame:
+    """:func:`capacity_table` for the meeting: Polish labels, "bez limitu" where a service takes everyone who
+    comes, a dash where a figure is unknown, the ratio as a Polish decimal (0,05 = 5 places per 100 people)."""
+    from pzk_kit import glossary
+
+    table = capacity_table(data)
+    areas, groups = dictionary("obszary_potrzeb"), dictionary("grupy_docelowe")
+
+    def places(row) -> str:
+        if row.miejsca is not None:
+            return str(row.miejsca)
+        return "bez limitu" if row.uslugi else "—"
+
+    return pd.DataFrame({
+        "Obszar potrzeb": [areas.label(a) for a in table["obszar"]],
+        "Grupa": [groups.label(g) for g in table["grupa"]],
+        "Osoby": ["—" if n is None else str(n) for n in table["liczba_osob"]],
+        "Miejsca": [places(row) for row in table.itertuples(index=False)],
+        "Współczynnik": ["—" if r is None else glossary.decimal(r, 2) for r in table["wspolczynnik"]],
+        "Stan": [CAPACITY_WORDS[s] for s in table["status"]],
+        "Usługi": [", ".join(ids) or "—" for ids in table["uslugi"]],
+    }, columns=["Obszar potrzeb", "Grupa", "Osoby", "Miejsca", "Współczynnik", "Stan", "Usługi"])
 
 
 def gaps(data: GminaData, coverage: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -343,6 +371,8 @@ def summary_table(summary: dict) -> pd.DataFrame:
         or "brak",
         "single_provider_areas": ", ".join(areas.label(a) for a in summary["single_provider_areas"]) or "brak",
     }
+    if "needs_nominally_covered" in summary:  # a part written before 0.3 has no capacity
+        shown["needs_nominally_covered"] = glossary.fmt("needs_nominally_covered", summary["needs_nominally_covered"])
     return pd.DataFrame([
         {"Miara": glossary.label(code), "Wartość": value, "Co to znaczy": glossary.definition(code)}
         for code, value in shown.items()

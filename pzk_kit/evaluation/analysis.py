@@ -133,6 +133,18 @@ class Analysis:
         return basket.gaps_table(self.data)
 
     @cached_property
+    def capacity(self) -> pd.DataFrame:
+        """Places against people per need (``basket.capacity_table``), Polish labels."""
+        return basket.capacity_display(self.data)
+
+    @cached_property
+    def gap_matches(self) -> list:
+        """Who could answer each gap and nominally covered need, ties from the run's network measurement."""
+        from pzk_kit.basket.matcher import gap_matches
+
+        return gap_matches(self.data, self.network_measurement)
+
+    @cached_property
     def access_barriers(self) -> pd.DataFrame:
         return basket.access_barriers(self.data)
 

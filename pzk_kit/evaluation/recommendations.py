@@ -346,15 +346,17 @@ def _check_candidates(ctx: Analysis, rule: Rule) -> _Finding | None:
 # -- basket checks -------------------------------------------------------------------------------------------------
 
 
-def _gap_items(data: GminaData, table: pd.DataFrame) -> list[dict[str, object]]:
+def _gap_items(data: GminaData, table: pd.DataFrame, helpers: list[dict[str, str]] | None = None
+               ) -> list[dict[str, object]]:
     def shown(value: object) -> str:
         return "nie podano" if value is None or pd.isna(value) or value == "" else str(value)
 
+    helpers = helpers or [{}] * len(table)
     return [{"obszar": area, "grupa": group.lower(), "osoby": shown(people), "priorytet": shown(priority),
-             "zrodlo": shown(source)}
-            for area, group, people, priority, source in zip(
+             "zrodlo": shown(source), **helper}
+            for area, group, people, priority, source, helper in zip(
                 table["Obszar potrzeb"], table["Grupa"], table["Liczba osób"], table["Priorytet"], table["Źródło"],
-                strict=True)]
+                helpers, strict=True)]
 
 
 def _gaps(ctx: Analysis, rule: Rule, urgent: bool) -> _Finding | None:
@@ -367,7 +369,11 @@ def _gaps(ctx: Analysis, rule: Rule, urgent: bool) -> _Finding | None:
     chosen = table[is_urgent if urgent else ~is_urgent]
     if chosen.empty:
         return None
-    return _Finding({"liczba": len(chosen), "prog": int(limit)}, _gap_items(ctx.data, chosen))
+    # ctx.gaps is basket.gaps in Polish labels, row for row: the codes find each gap's matcher suggestions
+    codes = basket.gaps(ctx.data)[["obszar", "grupa"]].to_numpy()[(is_urgent if urgent else ~is_urgent).to_numpy()]
+    matches = {(m.area, m.group): m for m in ctx.gap_matches}
+    helpers = [_helpers(matches[(area, group)]) for area, group in codes]
+    return _Finding({"liczba": len(chosen), "prog": int(limit)}, _gap_items(ctx.data, chosen, helpers))
 
 
 def _check_urgent_gaps(ctx: Analysis, rule: Rule) -> _Finding | None:
@@ -376,6 +382,31 @@ def _check_urgent_gaps(ctx: Analysis, rule: Rule) -> _Finding | None:
 
 def _check_other_gaps(ctx: Analysis, rule: Rule) -> _Finding | None:
     return _gaps(ctx, rule, urgent=False)
+
+
+def _helpers(match) -> dict[str, str]:
+    """The matcher's suggestions for one need as evidence fields: members who could add a service, candidates
+    with who can invite them."""
+    from pzk_kit.basket.matcher import inviter_text
+
+    invited = "; ".join(f"{c.id}, zaprasza {inviter_text(c)}" for c in match.candidates)
+    return {"partnerzy": _listing(match.partners), "kandydaci": invited or NOTHING}
+
+
+def _check_too_few_places(ctx: Analysis, rule: Rule) -> _Finding | None:
+    """Needs covered on paper only: fewer places than people; the biggest shortfall first."""
+    if not (ctx.data.has("uslugi") and ctx.data.has("potrzeby")):
+        return None
+    short = basket.nominally_covered(basket.capacity_table(ctx.data))
+    if short.empty:
+        return None
+    matches = {(m.area, m.group): m for m in ctx.gap_matches}
+    areas, groups = dictionary("obszary_potrzeb"), dictionary("grupy_docelowe")
+    items = [{"obszar": areas.label(row.obszar), "grupa": groups.label(row.grupa).lower(), "osoby": row.liczba_osob,
+              "miejsca": row.miejsca, "wspolczynnik": number(row.wspolczynnik), "uslugi": ", ".join(row.uslugi),
+              **_helpers(matches[(row.obszar, row.grupa)])}
+             for row in short.itertuples(index=False)]
+    return _Finding({"liczba": len(items)}, items)
 
 
 def _check_single_provider(ctx: Analysis, rule: Rule) -> _Finding | None:
@@ -555,6 +586,7 @@ CHECKS: dict[str, Callable[[Analysis, Rule], _Finding | None]] = {
     "kandydaci": _check_candidates,
     "luki": _check_urgent_gaps,
     "luki_pozostale": _check_other_gaps,
+    "za_malo_miejsc": _check_too_few_places,
     "jeden_dostawca": _check_single_provider,
     "bariery_dostepu": _check_access,
     "uslugi_bez_deklaracji": _check_services_without_declaration,

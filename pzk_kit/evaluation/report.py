@@ -320,6 +320,7 @@ def _scorecard_lines(facts: Analysis) -> dict[str, tuple[_Line, bool]]:
             "uslugi": (_Line(str(bask["services"])), True),
             "potrzeby_pokryte": (_Line(f"{bask['needs_covered']} z {bask['needs']}"), facts.has_needs),
             "luki_priorytetowe": (_Line(str(urgent)), facts.has_needs),
+            "pokryte_nominalnie": (_Line(str(bask["needs_nominally_covered"])), facts.has_needs),
             "jeden_dostawca": (_Line(str(len(bask["single_provider_areas"]))), True),
             "bez_skierowania": (_Line(percent(float(free_access.iloc[0])) if len(free_access) else "—"), True),
         })
@@ -682,12 +683,16 @@ def _basket_chapter(document, facts: Analysis) -> None:
     if facts.has_needs:
         rows[1:1] = [(glossary.label("needs_covered"),
                       glossary.fmt("needs_covered", summary["needs_covered"], of=summary["needs"])),
-                     (glossary.label("gaps"), glossary.fmt("gaps", len(summary["gaps"])))]
+                     (glossary.label("gaps"), glossary.fmt("gaps", len(summary["gaps"]))),
+                     (glossary.label("needs_nominally_covered"),
+                      glossary.fmt("needs_nominally_covered", summary["needs_nominally_covered"]))]
     rows.append((glossary.label("single_provider_areas"),
                  glossary.fmt("single_provider_areas", len(summary["single_provider_areas"]))))
     document.add_heading(_t("koszyk_liczby"), level=2)
     _facts_table(document, rows)
     _gaps_section(document, facts)
+    _capacity_section(document, facts)
+    _matcher_section(document, facts)
     _single_provider_section(document, facts)
     _coverage_page(document, facts)
     _recommendations_block(document, facts, "koszyk")
@@ -711,6 +716,53 @@ def _gaps_section(document, facts: Analysis) -> None:
             word.cell_text(row.cells[k], "—" if _missing(value) else str(value), size=9)
             if k in (2, 3):
                 row.cells[k].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph(document, after=2)
+
+
+def _capacity_section(document, facts: Analysis) -> None:
+    """Needs with a service but fewer places than people: covered on paper only."""
+    if not facts.has_needs:
+        return
+    document.add_heading(_t("koszyk_miejsca"), level=2)
+    table = facts.capacity
+    short = table[table["Stan"] == basket.CAPACITY_WORDS["pokryta_nominalnie"]]
+    if short.empty:
+        _paragraph(document, _t("koszyk_miejsca_wystarcza"), after=6)
+        return
+    _paragraph(document, _t("koszyk_miejsca_opis"), size=9, italic=True, color=word.GREY, after=4)
+    columns = ["Obszar potrzeb", "Grupa", "Osoby", "Miejsca", "Współczynnik", "Usługi"]
+    widths = [Cm(5.0), Cm(3.8), Cm(1.7), Cm(1.8), Cm(2.4), Cm(2.7)]
+    grid = word.table(document, columns, widths, rows=len(short))
+    for row, values in zip(grid.rows[1:], short[columns].itertuples(index=False), strict=True):
+        word.no_split(row)
+        for k, value in enumerate(values):
+            word.cell_text(row.cells[k], str(value), size=9)
+            if 2 <= k <= 4:
+                row.cells[k].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph(document, after=2)
+
+
+def _matcher_section(document, facts: Analysis) -> None:
+    """Who could fill each gap or add places: members of the sectors that usually do it, and candidates."""
+    from pzk_kit.basket.matcher import inviter_text
+
+    matches = facts.gap_matches if facts.has_needs else []
+    if not matches:
+        return
+    document.add_heading(_t("koszyk_kto_moze"), level=2)
+    _paragraph(document, _t("koszyk_kto_moze_opis"), size=9, italic=True, color=word.GREY, after=4)
+    areas, groups = dictionary("obszary_potrzeb"), dictionary("grupy_docelowe")
+    widths = [Cm(5.0), Cm(2.6), Cm(5.0), Cm(4.8)]
+    grid = word.table(document, ["Potrzeba", "Stan", "Partnerzy PZK", "Kandydaci — kto zaprasza"], widths,
+                      rows=len(matches))
+    for row, match in zip(grid.rows[1:], matches, strict=True):
+        word.no_split(row)
+        state = _t("koszyk_stan_luka") if match.status == "luka" else _t("koszyk_stan_nominalnie")
+        word.cell_text(row.cells[0], f"{areas.label(match.area)} — {groups.label(match.group).lower()}", size=9)
+        word.cell_text(row.cells[1], state, size=9)
+        word.cell_text(row.cells[2], ", ".join(match.partners) or "—", size=9)
+        word.cell_text(row.cells[3], "; ".join(f"{c.id}: {inviter_text(c)}" for c in match.candidates) or "—",
+                       size=9)
     _paragraph(document, after=2)
 
 
