@@ -182,7 +182,8 @@ def test_recommendation_too_few_places_exact(data):
         "Wykluczenie cyfrowe — osoby starsze: osób 240, miejsc 20 (współczynnik 0,08); usługi: S1, S2; "
         "mogą dodać usługę: SP1; kandydaci: FUND, zaprasza GOK (poziom 2)",
         "Bezdomność — osoby w kryzysie bezdomności: osób 18, miejsc 6 (współczynnik 0,33); usługi: S3; "
-        "mogą dodać usługę: brak; kandydaci: ZGM, zaprasza OPS — lider, pierwszy kontakt; FUND, zaprasza GOK (poziom 2)",
+        "mogą dodać usługę: brak; kandydaci: ZGM, zaprasza OPS — lider, pierwszy kontakt; "
+        "FUND, zaprasza GOK (poziom 2)",
         "Przemoc domowa — osoby doznające przemocy: osób 10, miejsc 7 (współczynnik 0,70); usługi: S10, S9; "
         "mogą dodać usługę: brak; kandydaci: brak",
     ]
