@@ -516,7 +516,8 @@ def test_no_potrzeby_sheet(read_sheets, find_problems):
     assert find_problems(data.report, severity="informacja", text="„potrzeby” nie został jeszcze zebrany")
     summary = basket_summary(data)
     assert summary == {"services": 6, "needs": 0, "needs_covered": 0, "gaps": [],
-                       "single_provider_areas": ["ubostwo", "kryzys_psychiczny"]}  # see test_basket_summary_exact
+                       "single_provider_areas": ["ubostwo", "kryzys_psychiczny"],  # see test_basket_summary_exact
+                       "needs_nominally_covered": 0, "capacity": []}
     assert needs_coverage(data).empty and gaps(data).empty
     services, _ = coverage_matrix(data)
     assert list(services.index) == ["Ubóstwo", "Bezrobocie", "Przemoc domowa", "Kryzys psychiczny"]
@@ -525,7 +526,7 @@ def test_no_potrzeby_sheet(read_sheets, find_problems):
 def test_no_uslugi_and_no_potrzeby_sheet(read_sheets):
     data = read_sheets(_sheets(services=False, needs=False))
     assert basket_summary(data) == {"services": 0, "needs": 0, "needs_covered": 0, "gaps": [],
-                                    "single_provider_areas": []}
+                                    "single_provider_areas": [], "needs_nominally_covered": 0, "capacity": []}
     services, providers = coverage_matrix(data)
     assert services.shape == (0, 13) and providers.shape == (0, 13)
 

@@ -202,10 +202,14 @@ def test_gaps_split_by_priority_with_people_and_source(build, gmina_rows):
                                ["Bezdomność", "Osoby starsze", "", "3", ""]]
     found = by_code(recommendations(build(gmina_rows)))
     assert found["luki_priorytetowe"].priority == 1
+    # the matcher's suggestions: przemoc domowa is usually served by pomoc społeczna, bezpieczeństwo, wymiar
+    # sprawiedliwości and edukacja (GOPS, SP1 are members; KPP a candidate tied to no member, so the leader asks)
     assert found["luki_priorytetowe"].evidence == [
-        "Przemoc domowa — dzieci: liczba osób 15, priorytet 1, źródło: Diagnoza 2024"]
+        "Przemoc domowa — dzieci: liczba osób 15, priorytet 1, źródło: Diagnoza 2024; mogą dodać usługę: GOPS, SP1; "
+        "kandydaci: KPP, zaprasza GOPS — lider, pierwszy kontakt"]
     assert found["luki_pozostale"].evidence == [
-        "Bezdomność — osoby starsze: liczba osób nie podano, priorytet 3, źródło: nie podano"]
+        "Bezdomność — osoby starsze: liczba osób nie podano, priorytet 3, źródło: nie podano; "
+        "mogą dodać usługę: GOPS; kandydaci: brak"]
 
 
 def test_no_gaps_no_gap_rules(build, gmina_rows):
