@@ -346,12 +346,12 @@ def _check_candidates(ctx: Analysis, rule: Rule) -> _Finding | None:
 # -- basket checks -------------------------------------------------------------------------------------------------
 
 
-def _gap_items(data: GminaData, table: pd.DataFrame, helpers: list[dict[str, str]] | None = None
-               ) -> list[dict[str, object]]:
+def _gap_items(table: pd.DataFrame, helpers: list[dict[str, str]]) -> list[dict[str, object]]:
+    """One evidence item per gap: the need's figures and the matcher's suggestions (``helpers``, row for row)."""
+
     def shown(value: object) -> str:
         return "nie podano" if value is None or pd.isna(value) or value == "" else str(value)
 
-    helpers = helpers or [{}] * len(table)
     return [{"obszar": area, "grupa": group.lower(), "osoby": shown(people), "priorytet": shown(priority),
              "zrodlo": shown(source), **helper}
             for area, group, people, priority, source, helper in zip(
@@ -373,7 +373,7 @@ def _gaps(ctx: Analysis, rule: Rule, urgent: bool) -> _Finding | None:
     codes = basket.gaps(ctx.data)[["obszar", "grupa"]].to_numpy()[(is_urgent if urgent else ~is_urgent).to_numpy()]
     matches = {(m.area, m.group): m for m in ctx.gap_matches}
     helpers = [_helpers(matches[(area, group)]) for area, group in codes]
-    return _Finding({"liczba": len(chosen), "prog": int(limit)}, _gap_items(ctx.data, chosen, helpers))
+    return _Finding({"liczba": len(chosen), "prog": int(limit)}, _gap_items(chosen, helpers))
 
 
 def _check_urgent_gaps(ctx: Analysis, rule: Rule) -> _Finding | None:
