@@ -496,8 +496,9 @@ def summary_rows(out_dir: Path, names: list[str],
     factors = load_instrument().factors
     sectors = dictionary("sektory")
     header = ["gmina", "nazwa", "teryt", "powiat", "wariant", "pomiar_mapy", "partnerzy", "powiazania", "gestosc",
-              "skladowe", "izolowani", "wzajemnosc", "centralizacja", "zasieg_lidera", "sredni_poziom",
-              "brakujace_sektory", "uslugi", "potrzeby", "potrzeby_pokryte", "luki", "obszary_z_jednym_dostawca",
+              "skladowe", "izolowani", "wzajemnosc", "odsetek_odpowiedzi", "wzajemnosc_odpowiadajacych",
+              "centralizacja", "zasieg_lidera", "sredni_poziom", "brakujace_sektory", "uslugi", "potrzeby",
+              "potrzeby_pokryte", "potrzeby_pokryte_nominalnie", "luki", "obszary_z_jednym_dostawca",
               "pomiar_ankiety", "respondenci", *[f"czynnik_{f.code}" for f in factors], "ostrzezenia"]
     rows = []
     identity = {r.folder: r for r in (gmina_results(out_dir, names) if results is None else results)}
@@ -512,10 +513,12 @@ def summary_rows(out_dir: Path, names: list[str],
             name, summary["gmina"]["name"], summary["gmina"].get("teryt"), identity[name].powiat,
             variant_label(identity[name].type), network["measurement"],
             network["partners"], network["ties"], network["density"], network["components"],
-            len(network["isolates"]), network["reciprocity"], network["degree_centralization"],
-            network["leader_reach"], network["mean_level"],
+            len(network["isolates"]), network["reciprocity"],
+            network.get("response_rate"), network.get("reciprocity_answered"),  # absent in results before 0.2
+            network["degree_centralization"], network["leader_reach"], network["mean_level"],
             ", ".join(sectors.label(c) for c in network["sectors_missing"]),
-            basket["services"], basket["needs"], basket["needs_covered"], len(basket["gaps"]),
+            basket["services"], basket["needs"], basket["needs_covered"], basket.get("needs_nominally_covered"),
+            len(basket["gaps"]),
             len(basket["single_provider_areas"]), latest, respondents.get(latest) if latest else None,
             *scores, len(summary.get("warnings", [])),
         ])
