@@ -14,6 +14,13 @@ with a street and number. Other place texts ("w domu mieszkańca", "na miejscu z
 ways of delivering the service, exported as service attributes from the kit's taxonomy ``pzk-sposoby-swiadczenia``
 (``pzk_kit/data/hsds/terminy.csv``) with the original text as the attribute's value, not as invented locations.
 
+Where issue 17's service columns go, and why there: ``data_weryfikacji`` is ``service.assured_date`` (HSDS: "the
+date that the information about the service was last checked"), not ``last_modified`` (a change, not a check) nor
+``metadata`` (a change log whose previous and new values are required). ``jezyki`` become ``language`` rows with
+ISO 639-1 codes; Polish Sign Language has none, and HSDS 3.0 allows ISO 639-3 in ``language.code``, so it is
+``pso`` there rather than an attribute. ``limit_miejsc`` is the value of an attribute because ``service_capacity``
+only exists from HSDS 3.1.
+
 Rules that matter to the people in the data:
 
 * only institutional contact data is exported: the tables are built from :func:`pzk_kit.privacy.published`, the
