@@ -370,7 +370,7 @@ class Redactor:
 # Free-text columns an output may print, per table; the other columns hold codes, numbers and dates.
 PUBLISHED_TEXT: dict[str, tuple[str, ...]] = {
     "partners": ("nazwa", "adres", "telefon", "email", "www"),
-    "services": ("nazwa", "opis", "forma", "miejsce", "godziny", "kontakt"),
+    "services": ("nazwa", "opis", "forma", "miejsce", "godziny", "kontakt", "co_zabrac", "obszar_dzialania"),
     "needs": ("zrodlo",),
 }
 # The gmina's free-text fields: the coordinator, the signatory and the authorisation name positions, but a

@@ -1,45 +1,51 @@
-"""HSDS export (pzk_kit.basket.hsds): file and field names of the Open Referral specification, ids, references, privacy.
+"""HSDS export (pzk_kit.basket.hsds): the official HSDS 3.0 descriptor, ids, references, privacy, validation.
 
-The field lists below are copied from the Open Referral Human Services Data Specification, repository
-``openreferral/specification``, files ``schema/<object>.json`` at commit 149f77cdef6e8a2d617114a0ad31d3861a3bfe8a
-(``$id`` …/refs/heads/3.2/…; HSDS 3.2 branch), cross-checked with ``schema/compiled/tabular.json`` (HSDS 3.0/3.1
-compiled tabular schema, commit 33493d428e8a821ba88fa496123a2a6521a73ad3): the scalar properties of each object,
-in the specification's order. Array and object properties (``phones``, ``addresses``, ``taxonomy_term``…) are
-separate tables in the tabular form and are not columns. They are hard-coded on purpose: the test must not trust
-the package's own field file.
+The export follows the Open Referral descriptor vendored in ``pzk_kit/data/hsds/datapackage.json`` (repository
+``openreferral/specification``, tag ``v3.0``, commit c457a0e3ecb0cfe43525ea8bcdbfd62542ed6730). The test pins that
+file by its SHA-256, so the package cannot loosen the specification it is checked against, and validates the
+exported packages with ``frictionless`` (types, closed enums such as ``service.status``, ``unique``, primary and
+foreign keys). A few deliberately broken exports prove that validation can fail. The scalar fields of the core
+objects are also hard-coded below, copied from ``schema/<object>.json`` of the same tag, as a second opinion.
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 import json
+import shutil
 import uuid
 from pathlib import Path
 
+import frictionless
+import pandas as pd
 import pytest
 
-from pzk_kit.basket.hsds import TABLE_FILES, export_hsds, hsds_fields, parse_address, parse_phones
+from pzk_kit.basket.hsds import (
+    NAMESPACE,
+    TABLE_FILES,
+    delivery_modes,
+    export_hsds,
+    hsds_fields,
+    looks_like_address,
+    parse_address,
+    parse_phones,
+)
 from pzk_kit.files import OutputExists
+from pzk_kit.resources import data_path
 from pzk_kit.spreadsheet_safety import unescape_csv_text
 from pzk_kit.workbook.example import example_dir
 from pzk_kit.workbook.reading import GminaData, read_gmina
 
-# HSDS 3.x object → file name (the ``path`` of each schema file).
-SPEC_FILES = {
-    "organization": "organizations.csv",
-    "service": "services.csv",
-    "attribute": "attributes.csv",
-    "service_at_location": "service_at_location.csv",
-    "location": "locations.csv",
-    "phone": "phones.csv",
-    "address": "addresses.csv",
-    "schedule": "schedules.csv",
-    "taxonomy_term": "taxonomy_terms.csv",
-    "taxonomy": "taxonomies.csv",
-}
-# HSDS 3.x scalar fields per object (schema/<object>.json, see the module docstring), in specification order.
-SPEC_FIELDS = {
+HOSTILE = Path(__file__).parent / "data" / "hostile" / "gmina_wroga.xlsx"
+VENDORED = data_path("hsds", "datapackage.json")
+VENDORED_SHA256 = "06d063ec1a22f8797da3ee9cd1e2a9e519fa813d6f3e93140bbdd7814d36984b"
+SPEC = json.loads(VENDORED.read_text(encoding="utf-8"))
+SPEC_RESOURCES = {r["name"]: r for r in SPEC["resources"]}
+SPEC_FILES = {name: r["path"] for name, r in SPEC_RESOURCES.items()}
+# HSDS 3.0 scalar fields of the core objects (schema/<object>.json at tag v3.0), in specification order.
+CORE_FIELDS = {
     "organization": [
         "id", "name", "alternate_name", "description", "email", "website", "tax_status", "tax_id",
         "year_incorporated", "legal_status", "logo", "uri", "parent_organization_id",
@@ -50,61 +56,24 @@ SPEC_FIELDS = {
         "eligibility_description", "minimum_age", "maximum_age", "assured_date", "assurer_email", "licenses",
         "alert", "last_modified",
     ],
-    "attribute": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value", "label"],
+    "attribute": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"],
     "service_at_location": ["id", "service_id", "location_id", "description"],
     "location": [
         "id", "location_type", "url", "organization_id", "name", "alternate_name", "description", "transportation",
         "latitude", "longitude", "external_identifier", "external_identifier_type",
     ],
-    "phone": [
-        "id", "location_id", "service_id", "organization_id", "contact_id", "service_at_location_id", "number",
-        "extension", "type", "description",
-    ],
-    "address": [
-        "id", "location_id", "attention", "address_1", "address_2", "city", "region", "state_province",
-        "postal_code", "country", "address_type",
-    ],
-    "schedule": [
-        "id", "service_id", "location_id", "service_at_location_id", "valid_from", "valid_to", "dtstart", "timezone",
-        "until", "count", "wkst", "freq", "interval", "byday", "byweekno", "bymonthday", "byyearday", "description",
-        "opens_at", "closes_at", "schedule_link", "attending_type", "notes",
-    ],
+    "language": ["id", "service_id", "location_id", "phone_id", "name", "code", "note"],
+    "accessibility": ["id", "location_id", "description", "details", "url"],
+    "service_area": ["id", "service_id", "name", "description", "extent", "extent_type", "uri"],
+    "required_document": ["id", "service_id", "document", "uri"],
     "taxonomy_term": [
         "id", "code", "name", "description", "parent_id", "taxonomy", "language", "taxonomy_id", "term_uri",
     ],
     "taxonomy": ["id", "name", "description", "uri", "version"],
 }
-# ``required`` plus ``tabular_required`` of each schema file.
 SPEC_REQUIRED = {
-    "organization": ["id", "name", "description"],
-    "service": ["id", "name", "status", "organization_id"],
-    "attribute": ["id", "link_id", "taxonomy_term_id", "link_entity"],
-    "service_at_location": ["id", "service_id", "location_id"],
-    "location": ["id", "location_type"],
-    "phone": ["id", "number"],
-    "address": ["id", "address_1", "city", "state_province", "postal_code", "country", "address_type"],
-    "schedule": ["id"],
-    "taxonomy_term": ["id", "name", "description"],
-    "taxonomy": ["id", "name", "description"],
-}
-# The columns this kit exports: a subset of SPEC_FIELDS, in the same order.
-EXPECTED_HEADERS = {
-    "organizations.csv": ["id", "name", "description", "email", "website", "legal_status"],
-    "services.csv": [
-        "id", "organization_id", "name", "description", "email", "status", "application_process",
-        "fees_description", "eligibility_description",
-    ],
-    "attributes.csv": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity"],
-    "service_at_location.csv": ["id", "service_id", "location_id", "description"],
-    "locations.csv": ["id", "location_type", "organization_id", "name", "description"],
-    "phones.csv": ["id", "service_id", "organization_id", "number", "extension", "type"],
-    "addresses.csv": [
-        "id", "location_id", "address_1", "address_2", "city", "state_province", "postal_code", "country",
-        "address_type",
-    ],
-    "schedules.csv": ["id", "service_id", "description", "attending_type"],
-    "taxonomy_terms.csv": ["id", "code", "name", "description", "taxonomy", "language", "taxonomy_id"],
-    "taxonomies.csv": ["id", "name", "description"],
+    name: [f["name"] for f in r["schema"]["fields"] if f.get("constraints", {}).get("required")]
+    for name, r in SPEC_RESOURCES.items()
 }
 TABLE_OF_FILE = {path: table for table, path in SPEC_FILES.items()}
 
@@ -137,6 +106,78 @@ def _variant(data: GminaData, **frames: object) -> GminaData:
     return dataclasses.replace(data, **frames)
 
 
+def validate(out: Path) -> frictionless.Report:
+    return frictionless.validate(str(out / "datapackage.json"))
+
+
+def errors(report: frictionless.Report) -> list[tuple[str, str, str]]:
+    return [(task.name, error.type, error.message) for task in report.tasks for error in task.errors]
+
+
+def test_vendored_descriptor_is_the_official_one() -> None:
+    assert hashlib.sha256(VENDORED.read_bytes()).hexdigest() == VENDORED_SHA256
+    assert SPEC["version"] == "3.0.0" and SPEC["profile"] == "tabular-data-package"
+    assert len(SPEC_RESOURCES) == 21
+    for table, fields in CORE_FIELDS.items():
+        assert [f["name"] for f in SPEC_RESOURCES[table]["schema"]["fields"]] == fields, table
+    status = next(f for f in SPEC_RESOURCES["service"]["schema"]["fields"] if f["name"] == "status")
+    assert status["constraints"]["enum"] == ["active", "inactive", "defunct", "temporarily closed"]
+    readme = data_path("hsds", "README.md").read_text(encoding="utf-8")
+    assert "c457a0e3ecb0cfe43525ea8bcdbfd62542ed6730" in readme
+    assert "Attribution-ShareAlike 4.0" in readme
+
+
+@pytest.mark.parametrize("source", ["gmina_przykladowa", "powiat_przykladowy", "hostile"])
+def test_frictionless_validates_the_exports(source: str, tmp_path: Path) -> None:
+    data = read_gmina(HOSTILE if source == "hostile" else example_dir(source))
+    assert data.report.ok, data.report.format_text()
+    out = tmp_path / "out"
+    export_hsds(data, out)
+    report = validate(out)
+    assert errors(report) == [] and report.valid
+    assert {task.name for task in report.tasks} == set(SPEC_FILES)
+    services = read_csv(out / "services.csv")[1]
+    assert len(services) == len(data.services) > 0
+
+
+def _break(out: Path, file_name: str, change) -> None:
+    header, rows = read_csv(out / file_name)
+    change(rows)
+    with (out / file_name).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _set(index: int, **values: str):
+    return lambda rows: rows[index].update(values)
+
+
+@pytest.mark.parametrize(
+    ("file_name", "change", "table", "error_type"),
+    [
+        ("services.csv", _set(0, status="otwarta"), "service", "constraint-error"),  # enum
+        ("locations.csv", _set(0, location_type="w domu"), "location", "constraint-error"),  # enum
+        ("services.csv", lambda rows: rows.append(dict(rows[0])), "service", "primary-key|unique-error"),  # same id
+        ("taxonomy_terms.csv", lambda rows: rows[1].update(code=rows[0]["code"]), "taxonomy_term", "unique-error"),
+        ("attributes.csv", _set(0, taxonomy_term_id=str(uuid.uuid4())), "attribute", "foreign-key"),
+        ("services.csv", _set(0, organization_id=str(uuid.uuid4())), "service", "foreign-key"),
+        ("phones.csv", _set(0, id="telefon-1"), "phone", "type-error|primary-key"),  # format uuid
+        ("services.csv", _set(0, assured_date="15.03.2024"), "service", "type-error"),
+        ("organizations.csv", _set(0, description=""), "organization", "constraint-error"),  # required
+    ],
+)
+def test_a_broken_export_fails_validation(
+    exported: tuple[Path, list[Path]], tmp_path: Path, file_name: str, change, table: str, error_type: str
+) -> None:
+    out = tmp_path / "broken"
+    shutil.copytree(exported[0], out)
+    _break(out, file_name, change)
+    report = validate(out)
+    assert not report.valid
+    assert {(name, kind) for name, kind, _ in errors(report)} == {(table, kind) for kind in error_type.split("|")}
+
+
 def test_every_file_exists(exported: tuple[Path, list[Path]]) -> None:
     out, paths = exported
     assert TABLE_FILES == SPEC_FILES
@@ -146,24 +187,27 @@ def test_every_file_exists(exported: tuple[Path, list[Path]]) -> None:
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)  # no temporary leftovers
 
 
-def test_headers_are_the_spec_fields_we_export(exported: tuple[Path, list[Path]]) -> None:
+def test_headers_are_the_spec_fields(exported: tuple[Path, list[Path]]) -> None:
     out, _ = exported
-    for file_name, expected in EXPECTED_HEADERS.items():
-        header, _ = read_csv(out / file_name)
-        assert header == expected, file_name
-        spec = SPEC_FIELDS[TABLE_OF_FILE[file_name]]
-        assert set(header) <= set(spec), f"{file_name}: not HSDS fields {set(header) - set(spec)}"
-        assert [f for f in spec if f in header] == header, f"{file_name}: columns not in specification order"
-        assert set(SPEC_REQUIRED[TABLE_OF_FILE[file_name]]) <= set(header), f"{file_name}: a required field missing"
-
-
-def test_field_file_matches_export() -> None:
-    fields = hsds_fields()
     for table, file_name in SPEC_FILES.items():
-        assert [f.name for f in fields[table]] == EXPECTED_HEADERS[file_name]
+        header, _ = read_csv(out / file_name)
+        assert header == [f["name"] for f in SPEC_RESOURCES[table]["schema"]["fields"]], file_name
+
+
+def test_field_file_matches_the_descriptor(tables: dict[str, list[dict[str, str]]]) -> None:
+    """hsds_pola.csv documents every filled column, with the descriptor's required flag, format and reference."""
+    fields = hsds_fields()
+    for table, resource in SPEC_RESOURCES.items():
+        spec = {f["name"]: f for f in resource["schema"]["fields"]}
+        references = {k["fields"]: k["reference"]["resource"] for k in resource["schema"].get("foreignKeys", [])}
+        documented = {f.name for f in fields[table]}
+        filled = {name for row in tables[table] for name, value in row.items() if value}
+        assert filled <= documented, f"{table}: filled but not documented {filled - documented}"
         for field in fields[table]:
             assert field.source, f"{table}.{field.name}: no source recorded"
-            assert field.required == (field.name in SPEC_REQUIRED[table]), f"{table}.{field.name}"
+            assert field.required == bool(spec[field.name].get("constraints", {}).get("required")), field
+            assert field.format == spec[field.name].get("format", ""), field
+            assert field.reference == references.get(field.name, ""), field
 
 
 def test_required_fields_are_filled(tables: dict[str, list[dict[str, str]]]) -> None:
@@ -258,7 +302,8 @@ def test_locations_and_addresses(tables: dict[str, list[dict[str, str]]]) -> Non
     cus = organizations["Centrum Usług Społecznych w Przykładowie"]
     seat = next(loc for loc in locations.values() if loc["organization_id"] == cus and loc["id"] in addresses)
     assert addresses[seat["id"]] | {"id": "", "location_id": ""} == {
-        "id": "", "location_id": "", "address_1": "ul. Rynek 12", "address_2": "", "city": "Przykładowo",
+        "id": "", "location_id": "", "attention": "", "address_1": "ul. Rynek 12", "address_2": "", "region": "",
+        "city": "Przykładowo",
         "state_province": "małopolskie", "postal_code": "00-001", "country": "PL", "address_type": "physical",
     }
     at_seat = [row for row in tables["service_at_location"] if row["location_id"] == seat["id"]]
@@ -347,9 +392,10 @@ def test_datapackage_lists_resources(exported: tuple[Path, list[Path]]) -> None:
     assert set(resources) == set(SPEC_FILES)
     for table, resource in resources.items():
         assert resource["path"] == SPEC_FILES[table]
-        assert [f["name"] for f in resource["schema"]["fields"]] == EXPECTED_HEADERS[resource["path"]]
+        assert resource["schema"] == SPEC_RESOURCES[table]["schema"]  # types, enums, unique, keys: unchanged
         for key in resource["schema"].get("foreignKeys", []):
             assert key["reference"]["resource"] in resources
+    assert package["hsds_version"] == "3.0.0" and "license" not in package
 
 
 def test_minimal_gmina_without_addresses(write_csv_gmina, gmina_rows, tmp_path: Path) -> None:
@@ -361,6 +407,7 @@ def test_minimal_gmina_without_addresses(write_csv_gmina, gmina_rows, tmp_path: 
     out = tmp_path / "out"
     export_hsds(data, out)
     tables = {table: read_csv(out / path)[1] for table, path in SPEC_FILES.items()}
+    assert validate(out).valid
     assert [r["name"] for r in tables["organization"]] == [
         "Gminny Ośrodek Pomocy Społecznej", "Powiatowy Urząd Pracy", "Szkoła Podstawowa nr 1",
     ]  # the candidate KPP provides nothing
@@ -368,7 +415,7 @@ def test_minimal_gmina_without_addresses(write_csv_gmina, gmina_rows, tmp_path: 
     assert tables["location"] == tables["address"] == tables["service_at_location"] == tables["schedule"] == []
     assert [(p["number"], bool(p["service_id"])) for p in tables["phone"]] == [("+48 12 111 22 33", True)]
     assert {r["code"] for r in tables["taxonomy_term"]} == {"ubostwo", "bezrobocie", "wszyscy", "osoby_bezrobotne",
-                                                           "mlodziez"}
+                                                           "mlodziez", "liczba_miejsc"}
 
 
 def test_parsers() -> None:
@@ -384,3 +431,148 @@ def test_parsers() -> None:
     assert [p.type for p in parse_phones("faks: 12 345 67 80")] == ["fax"]
     assert [p.number for p in parse_phones("0048 12 345 67 89")] == ["+48 12 345 67 89"]
     assert parse_phones("112") == [] and parse_phones("Anna Nowak 600 100 200") == []
+
+
+def test_locations_are_real_places(example: GminaData, tables: dict[str, list[dict[str, str]]]) -> None:
+    """Delivery modes are service attributes with the sheet's text as value, never invented locations."""
+    names = {row["name"] for row in tables["location"]}
+    for mode in ("w domu mieszkańca", "w domu pacjenta", "na miejscu zdarzenia", "szkoły w gminie",
+                 "świetlica wiejska w Dolanach Przykładowskich", "SP nr 1, gabinet pedagoga"):
+        assert mode not in names
+    services_by_place = dict(zip(example.services["miejsce"], example.services["nazwa"], strict=True))
+    parish = services_by_place["salka parafialna, ul. Kościelna 1"]  # a street and number: a real place
+    located_names = {row["name"] for row in tables["service"] if row["id"] in {
+        r["service_id"] for r in tables["service_at_location"]}}
+    assert parish in located_names
+    terms = {row["id"]: row for row in tables["taxonomy_term"]}
+    services = {row["id"]: row["name"] for row in tables["service"]}
+    located = {row["service_id"] for row in tables["service_at_location"]}
+    delivery = {}
+    for row in tables["attribute"]:
+        term = terms[row["taxonomy_term_id"]]
+        if term["taxonomy"] == "pzk-sposoby-swiadczenia":
+            assert row["link_type"] == "delivery" and row["value"]
+            delivery.setdefault(row["value"], set()).add(term["code"])
+    assert delivery["w domu mieszkańca"] == {"w_domu"}
+    assert delivery["na miejscu zdarzenia"] == {"w_terenie"}
+    assert delivery["szkoły w gminie"] == {"inne_miejsce"}
+    assert delivery["KPP, ul. Mickiewicza 20, lub w terenie"] == {"w_terenie"}  # and it also has its location
+    home = [sid for sid, name in services.items() if name.startswith("Pomoc w domu dla osoby starszej")]
+    assert home and not set(home) & located
+    assert terms[next(iter(terms))]["language"] == "pl"
+
+
+def test_delivery_mode_rules() -> None:
+    assert delivery_modes("w domu mieszkańca") == ("w_domu",)
+    assert delivery_modes("konsultacje telefoniczne") == ("telefonicznie",)
+    assert delivery_modes("online (Zoom)") == ("online",)
+    assert delivery_modes("świetlica wiejska w Dolanach") == ("inne_miejsce",)
+    assert delivery_modes("ul. Polna 9") == ()
+    assert looks_like_address("GOPS, Lipowo 23") and looks_like_address("MGOK, pl. Rynek 1")
+    assert not looks_like_address("SP nr 1, gabinet pedagoga") and not looks_like_address("szkoły w gminie")
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> tuple[GminaData, dict[str, list[dict[str, str]]], Path]:
+    """The example with issue 17's service columns filled in two rows, read through the real workbook reader."""
+    folder = tmp_path_factory.mktemp("bogata") / "gmina"
+    shutil.copytree(example_dir(), folder)
+    path = folder / "uslugi.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    extra = {
+        "zakres": ["Pomoc społeczna", "Wspieranie rodziny"],
+        "co_zabrac": ["dowód osobisty; zaświadczenie o dochodach; decyzja o stopniu niepełnosprawności.", ""],
+        "dostepnosc": ["Bez barier architektonicznych; pętla indukcyjna", "Tłumacz polskiego języka migowego"],
+        "jezyki": ["Polski; Ukraiński; Polski język migowy", "uk"],
+        "obszar_dzialania": ["cała gmina", "sołectwa Dolany i Lipowo"],
+        "data_weryfikacji": ["2024-03-15", "15.01.2026"],
+    }
+    first = 0
+    second = next(i for i, r in enumerate(rows) if r["miejsce"] == "w domu mieszkańca")
+    for column, values in extra.items():
+        for index, row in enumerate(rows):
+            row[column] = values[0] if index == first else values[1] if index == second else ""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    data = read_gmina(folder)
+    assert data.report.ok, data.report.format_text()
+    out = tmp_path_factory.mktemp("bogata_hsds") / "out"
+    export_hsds(data, out)
+    return data, {table: read_csv(out / p)[1] for table, p in SPEC_FILES.items()}, out
+
+
+def test_new_service_fields(rich) -> None:
+    data, tables, out = rich
+    assert errors(validate(out)) == []
+    services = tables["service"]
+    first, second = services[0], next(s for s in services if s["name"] == data.services.loc[
+        data.services["miejsce"] == "w domu mieszkańca", "nazwa"].iloc[0])
+    assert (first["assured_date"], second["assured_date"]) == ("2024-03-15", "2026-01-15")
+    documents = [r["document"] for r in tables["required_document"] if r["service_id"] == first["id"]]
+    assert documents == ["dowód osobisty", "zaświadczenie o dochodach", "decyzja o stopniu niepełnosprawności"]
+    assert not [r for r in tables["required_document"] if r["service_id"] == second["id"]]
+    languages = {(r["service_id"], r["code"], r["name"]) for r in tables["language"]}
+    assert {(c, n) for s, c, n in languages if s == first["id"]} == {
+        ("pl", "Polski"), ("uk", "Ukraiński"), ("pso", "Polski język migowy"),
+    }
+    assert {c for s, c, _ in languages if s == second["id"]} == {"uk"}
+    assert {c for s, c, _ in languages if s == services[1]["id"]} == {"pl"}  # empty = Polish
+    areas = {r["service_id"]: r["name"] for r in tables["service_area"]}
+    assert areas == {first["id"]: "cała gmina", second["id"]: "sołectwa Dolany i Lipowo"}
+    # accessibility belongs to the first service's location (a building); the home service gets an attribute
+    location = next(r["location_id"] for r in tables["service_at_location"] if r["service_id"] == first["id"])
+    assert {(r["location_id"], r["description"]) for r in tables["accessibility"]} == {
+        (location, "Bez barier architektonicznych"), (location, "Pętla indukcyjna"),
+    }
+    terms = {row["id"]: row for row in tables["taxonomy_term"]}
+    attributes = {
+        (terms[r["taxonomy_term_id"]]["taxonomy"], terms[r["taxonomy_term_id"]]["code"], r["value"])
+        for r in tables["attribute"] if r["link_id"] == second["id"]
+    }
+    assert ("pzk-dostepnosc", "tlumacz_polskiego_jezyka_migowego", "") in attributes
+    assert ("Ustawa o CUS art. 2 ust. 2", "wspieranie_rodziny", "") in attributes
+    assert ("pzk-sposoby-swiadczenia", "w_domu", "w domu mieszkańca") in attributes
+    cus = {r["name"]: r for r in tables["taxonomy"]}["Ustawa o CUS art. 2 ust. 2"]
+    assert {t["code"] for t in tables["taxonomy_term"] if t["taxonomy_id"] == cus["id"]} == {
+        "pomoc_spoleczna", "wspieranie_rodziny",
+    }
+
+
+def test_capacity_is_an_attribute(tables: dict[str, list[dict[str, str]]], example: GminaData) -> None:
+    """HSDS 3.0 has no service_capacity: limit_miejsc is the value of the term liczba_miejsc."""
+    terms = {row["id"]: row for row in tables["taxonomy_term"]}
+    places = {
+        r["link_id"]: r["value"] for r in tables["attribute"] if terms[r["taxonomy_term_id"]]["code"] == "liczba_miejsc"
+    }
+    names = {row["id"]: row["name"] for row in tables["service"]}
+    expected = {
+        name: str(int(limit)) for name, limit in zip(example.services["nazwa"], example.services["limit_miejsc"],
+                                                     strict=True) if pd.notna(limit)
+    }
+    assert {names[sid]: value for sid, value in places.items()} == expected and expected
+
+
+def test_ids_are_stable_uuid5(example: GminaData, tables: dict[str, list[dict[str, str]]]) -> None:
+    """The UUID5 recipe of 0.2 (namespace, TERYT, kind, own id): aggregators update rather than duplicate."""
+    first = example.services.iloc[0]
+    expected = str(uuid.uuid5(NAMESPACE, f"{example.teryt}/usluga/{first['id']}"))
+    assert tables["service"][0]["id"] == expected
+    assert str(NAMESPACE) == "3879f4b2-de07-5c52-9c10-7b5452c73a6c"
+
+
+def test_new_free_text_passes_the_privacy_rule(example: GminaData, tmp_path: Path) -> None:
+    services = example.services.copy()
+    services["co_zabrac"] = None
+    services["obszar_dzialania"] = None
+    services.loc[0, "co_zabrac"] = "dowód osobisty; pytać: jan.kowalski@gmail.com, tel. 601 202 303"
+    services.loc[0, "obszar_dzialania"] = "cała gmina (dyżur: 602 303 404)"
+    out = tmp_path / "out"
+    export_hsds(_variant(example, services=services), out)
+    text = "".join(p.read_text(encoding="utf-8") for p in out.iterdir())
+    assert "jan.kowalski" not in text and "601 202 303" not in text and "602 303 404" not in text
+    documents = read_csv(out / "required_documents.csv")[1]
+    assert documents[0]["document"] == "dowód osobisty"
+    assert validate(out).valid

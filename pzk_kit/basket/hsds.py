@@ -1,11 +1,25 @@
-"""Export of the local service basket as an Open Referral HSDS 3.x Tabular Data Package.
+"""Export of the local service basket as an Open Referral HSDS 3.0 Tabular Data Package.
 
 Other service directories (regional catalogues, 211-style finders) read HSDS, so one export lets the PZK basket
-feed them. The tabular serialisation of HSDS 3 is one CSV file per object plus a ``datapackage.json`` descriptor;
-file and field names are those of the specification's JSON schemas (``openreferral/specification``,
-``schema/*.json``, whose ``path`` gives the file name and whose scalar properties are the CSV columns; the
-compiled ``schema/compiled/tabular.json`` lists the same). Which fields we fill, and from which column of our
-sheets, is recorded in ``pzk_kit/data/hsds_pola.csv``; that file also fixes the column order of every CSV.
+feed them. The tabular serialisation of HSDS is one CSV file per object plus a ``datapackage.json`` descriptor.
+We do not describe that format ourselves: the specification's own descriptor is vendored in
+``pzk_kit/data/hsds/datapackage.json`` (HSDS 3.0.0, see the README there for why not 3.1) and the export writes
+every resource of it with exactly its columns, and copies its schemas (types, closed enums, ``unique``, primary
+and foreign keys) into the exported ``datapackage.json``, so any Frictionless validator checks our files against
+the specification itself (the tests do). Which fields we fill, and from which column of our sheets, is recorded
+in ``pzk_kit/data/hsds_pola.csv``; the column order is the descriptor's.
+
+Locations are real places only: a partner's seat, a building named by a service's place text, or a place text
+with a street and number. Other place texts ("w domu mieszkańca", "na miejscu zdarzenia", "szkoły w gminie") are
+ways of delivering the service, exported as service attributes from the kit's taxonomy ``pzk-sposoby-swiadczenia``
+(``pzk_kit/data/hsds/terminy.csv``) with the original text as the attribute's value, not as invented locations.
+
+Where issue 17's service columns go, and why there: ``data_weryfikacji`` is ``service.assured_date`` (HSDS: "the
+date that the information about the service was last checked"), not ``last_modified`` (a change, not a check) nor
+``metadata`` (a change log whose previous and new values are required). ``jezyki`` become ``language`` rows with
+ISO 639-1 codes; Polish Sign Language has none, and HSDS 3.0 allows ISO 639-3 in ``language.code``, so it is
+``pso`` there rather than an attribute. ``limit_miejsc`` is the value of an attribute because ``service_capacity``
+only exists from HSDS 3.1.
 
 Rules that matter to the people in the data:
 
@@ -22,7 +36,9 @@ them. Taxonomy ids depend only on the dictionary code, so terms from many gminas
 
 from __future__ import annotations
 
+import copy
 import csv
+import datetime as dt
 import json
 import re
 import uuid
@@ -36,40 +52,57 @@ import pandas as pd
 
 from pzk_kit.files import atomic_dir
 from pzk_kit.privacy import published
-from pzk_kit.resources import read_table
+from pzk_kit.resources import data_path, read_table
 from pzk_kit.spreadsheet_safety import csv_cell
 from pzk_kit.workbook.cells import looks_like_email
 from pzk_kit.workbook.dictionaries import Dictionary, dictionary, load_dictionaries
 from pzk_kit.workbook.reading import GminaData, read_gmina
 from pzk_kit.workbook.text import normalize_code
 
-HSDS_VERSION = "3.1"
-SPEC_SOURCE = "https://github.com/openreferral/specification, schema/*.json (tabular form; fields as in 3.0–3.2)"
+HSDS_VERSION = "3.0.0"
+SPEC_SOURCE = (
+    "https://github.com/openreferral/specification, tag v3.0 (commit c457a0e3ecb0cfe43525ea8bcdbfd62542ed6730), "
+    "datapackage.json"
+)
+SPEC_DESCRIPTOR = ("hsds", "datapackage.json")
 # uuid5(NAMESPACE_URL, "urn:pzk-kit:hsds"): fixed forever, or every exported id changes.
 NAMESPACE = uuid.UUID("3879f4b2-de07-5c52-9c10-7b5452c73a6c")
 DATAPACKAGE = "datapackage.json"
-# HSDS object → CSV file (``path`` in the specification's schema files), in the specification's resource order.
-TABLE_FILES: dict[str, str] = {
-    "organization": "organizations.csv",
-    "service": "services.csv",
-    "attribute": "attributes.csv",
-    "service_at_location": "service_at_location.csv",
-    "location": "locations.csv",
-    "phone": "phones.csv",
-    "address": "addresses.csv",
-    "schedule": "schedules.csv",
-    "taxonomy_term": "taxonomy_terms.csv",
-    "taxonomy": "taxonomies.csv",
-}
+
+
+@cache
+def spec_descriptor() -> dict[str, Any]:
+    """The vendored official HSDS descriptor (read-only: callers get a deep copy from :func:`datapackage`)."""
+    return json.loads(data_path(*SPEC_DESCRIPTOR).read_text(encoding="utf-8"))
+
+
+def spec_columns(table: str) -> list[str]:
+    """Columns of one HSDS table, in the specification's order."""
+    resource = next(r for r in spec_descriptor()["resources"] if r["name"] == table)
+    return [field["name"] for field in resource["schema"]["fields"]]
+
+
+# HSDS object → CSV file, every resource of the specification's descriptor, in its order.
+TABLE_FILES: dict[str, str] = {r["name"]: r["path"] for r in spec_descriptor()["resources"]}
 COUNTRY = "PL"
 STATUS = "active"
 LOCATION_TYPE = "physical"
 TERM_LANGUAGE = "pl"
-# (taxonomy name, dictionary, service column, attribute link_type)
+# Taxonomies built from the kit's dictionaries: (taxonomy name, dictionary, service column, attribute link_type).
+# ``dostepnosc`` becomes attributes only for a service with no location (else HSDS ``accessibility`` rows).
+CUS_TAXONOMY = "Ustawa o CUS art. 2 ust. 2"
+ACCESS_TAXONOMY = "pzk-dostepnosc"
 TAXONOMIES = (
     ("pzk-obszary-potrzeb", "obszary_potrzeb", "obszary", "category"),
     ("pzk-grupy-docelowe", "grupy_docelowe", "grupy", "audience"),
+    (CUS_TAXONOMY, "zakresy_uslug_spolecznych", "zakres", "category"),
+    (ACCESS_TAXONOMY, "dostepnosc", "dostepnosc", "accessibility"),
 )
+# The kit's own taxonomies (pzk_kit/data/hsds/terminy.csv).
+DELIVERY_TAXONOMY = "pzk-sposoby-swiadczenia"
+PARAMETER_TAXONOMY = "pzk-parametry-uslugi"
+OTHER_PLACE = "inne_miejsce"
+CAPACITY_TERM = "liczba_miejsc"
 MEMBER_ROLES = {"lider", "partner"}
 ROLE_PHRASES = {
     "lider": "Lider Partnerskiego Zespołu Kooperacyjnego",
@@ -94,6 +127,12 @@ _PHONE = re.compile(
     re.IGNORECASE,
 )
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A street and number (``ul. Polna 9``, ``pl. Rynek 1``, ``Lipowo 23``); ``SP nr 1`` is a name, not an address.
+_STREET = re.compile(
+    r"^(?:(?:ul|al|pl|os)\.|ulica|aleja|plac|osiedle)\s*\S.*\d"
+    r"|^[A-ZĄĆĘŁŃÓŚŹŻ][^\d,]*\s\d+[a-zA-Z]?(?:/\d+[a-zA-Z]?)?$"
+)
+_DOCUMENT_SEPARATORS = re.compile(r"[;\n]")
 
 
 @dataclass(frozen=True)
@@ -114,13 +153,17 @@ def hsds_fields() -> dict[str, tuple[HsdsField, ...]]:
     """Exported fields per HSDS object, in CSV column order."""
     fields: dict[str, list[HsdsField]] = {table: [] for table in TABLE_FILES}
     for row in read_table("hsds_pola.csv"):
+        if row["pole"] not in spec_columns(row["tabela"]):
+            raise ValueError(f"hsds_pola.csv: {row['tabela']}.{row['pole']} nie jest polem HSDS {HSDS_VERSION}.")
         fields[row["tabela"]].append(
             HsdsField(
                 table=row["tabela"], name=row["pole"], required=row["wymagane"] == "1", format=row["format"],
                 reference=row["odwolanie"], source=row["zrodlo"], note=row["uwagi"],
             )
         )
-    return {table: tuple(items) for table, items in fields.items()}
+    return {
+        table: tuple(sorted(items, key=lambda f: spec_columns(table).index(f.name))) for table, items in fields.items()
+    }
 
 
 def export_hsds(
@@ -141,7 +184,7 @@ def export_hsds(
     out_dir = Path(out_dir)
     with atomic_dir(out_dir, overwrite=overwrite) as tmp:
         for table, file_name in TABLE_FILES.items():
-            _write_csv(tmp / file_name, [f.name for f in hsds_fields()[table]], tables[table])
+            _write_csv(tmp / file_name, spec_columns(table), tables[table])
         (tmp / DATAPACKAGE).write_text(
             json.dumps(datapackage(data), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
@@ -154,22 +197,16 @@ def build_hsds_tables(data: GminaData, *, include_personal: bool = False) -> dic
 
 
 def datapackage(data: GminaData) -> dict[str, Any]:
-    """The Tabular Data Package descriptor of an export: resources, fields, keys; no timestamps."""
-    resources = []
-    for table, file_name in TABLE_FILES.items():
-        fields = hsds_fields()[table]
-        schema: dict[str, Any] = {"fields": [_field_descriptor(f) for f in fields], "primaryKey": "id"}
-        foreign = [
-            {"fields": f.name, "reference": {"resource": f.reference, "fields": "id"}} for f in fields if f.reference
-        ]
-        if foreign:
-            schema["foreignKeys"] = foreign
-        resources.append({
-            "name": table, "path": file_name, "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8", "schema": schema,
-        })
+    """The export's descriptor: the specification's resources and schemas unchanged, our title; no timestamps.
+
+    The specification's licence, version and homepage describe the specification, not the gmina's data, so they
+    are replaced by ``hsds_version`` and ``sources``."""
+    spec = spec_descriptor()
+    resources = copy.deepcopy(spec["resources"])
+    for resource in resources:
+        resource["encoding"] = "utf-8"
     return {
-        "profile": "tabular-data-package",
+        "profile": spec["profile"],
         "name": f"pzk-hsds-{_gmina_scope(data).replace('_', '-')}",
         "title": f"Koszyk usług PZK – {data.name}",
         "description": (
@@ -178,17 +215,9 @@ def datapackage(data: GminaData) -> dict[str, Any]:
         ),
         "keywords": ["HSDS", "Open Referral", "PZK", "usługi społeczne"],
         "hsds_version": HSDS_VERSION,
+        "sources": [{"title": f"Open Referral HSDS {HSDS_VERSION}", "path": SPEC_SOURCE}],
         "resources": resources,
     }
-
-
-def _field_descriptor(field: HsdsField) -> dict[str, Any]:
-    descriptor: dict[str, Any] = {"name": field.name, "type": "string"}
-    if field.format:
-        descriptor["format"] = field.format
-    if field.required:
-        descriptor["constraints"] = {"required": True}
-    return descriptor
 
 
 def _write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
@@ -274,7 +303,59 @@ def _text(value: object) -> str:
 
 
 def _codes(value: object) -> tuple[str, ...]:
-    return tuple(value) if isinstance(value, tuple | list) else ()
+    if isinstance(value, tuple | list):
+        return tuple(value)
+    return (value,) if isinstance(value, str) and value else ()
+
+
+def _iso_date(value: object) -> str:
+    if value is None or value is pd.NaT:
+        return ""
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = _text(value)
+    return text[:10] if re.match(r"^\d{4}-\d{2}-\d{2}", text) else ""
+
+
+def _count(value: object) -> str:
+    if isinstance(value, int | float) and not pd.isna(value) and value == int(value):
+        return str(int(value))
+    text = _text(value)
+    return text if text.isdigit() else ""
+
+
+def looks_like_address(place: str) -> bool:
+    """True when a part of the place text is a street and number (a real place, so an HSDS location)."""
+    return any(
+        _STREET.match(part.strip()) and not re.search(r"\bnr\b", part, re.IGNORECASE) for part in place.split(",")
+    )
+
+
+@cache
+def _own_terms() -> dict[str, dict[str, dict[str, str]]]:
+    """Terms of the kit's own taxonomies; the row with an empty code describes the taxonomy itself."""
+    terms: dict[str, dict[str, dict[str, str]]] = {}
+    for row in read_table("hsds", "terminy.csv"):
+        terms.setdefault(row["taksonomia"], {})[row["kod"]] = row
+    return terms
+
+
+def delivery_modes(place: str) -> tuple[str, ...]:
+    """Codes of ``pzk-sposoby-swiadczenia`` named in a place text; ``inne_miejsce`` for a non-address without one."""
+    found = tuple(
+        code for code, row in _own_terms()[DELIVERY_TAXONOMY].items()
+        if row["wzorzec"] and re.search(row["wzorzec"], place, re.IGNORECASE)
+    )
+    if found or looks_like_address(place):
+        return found
+    return (OTHER_PLACE,)
+
+
+@cache
+def _language_codes() -> dict[str, str]:
+    return {row["kod"]: row["iso"] for row in read_table("hsds", "jezyki_iso.csv")}
 
 
 def _gmina_scope(data: GminaData) -> str:
@@ -306,7 +387,8 @@ class _Builder:
         self.home_location: dict[str, str] = {}  # partner id → location id of its seat
         self.buildings: dict[str, list[tuple[str, str]]] = {}  # street key → [(partner id, location id)]
         self.place_locations: set[str] = set()  # locations named by a service's place text
-        self.used_terms: dict[str, list[str]] = {name: [] for name, *_ in TAXONOMIES}
+        self.used_terms: dict[str, list[str]] = {name: [] for name in (*(t[0] for t in TAXONOMIES), *_own_terms())}
+        self.accessibility: set[str] = set()
         self.state = _text(data.info.get("wojewodztwo")) or VOIVODESHIPS.get((data.teryt or "")[:2], "")
 
     def _id(self, *parts: str) -> str:
@@ -406,11 +488,29 @@ class _Builder:
             "application_process": _described(dictionary("tryby_dostepu"), dostep) if dostep else "",
             "fees_description": _described(dictionary("odplatnosc"), odplatnosc) if odplatnosc else "",
             "eligibility_description": "; ".join(groups.label(c) for c in _codes(service.get("grupy"))),
+            "assured_date": _iso_date(service.get("data_weryfikacji")),
         })
         for phone in self._unique(parse_phones(kontakt)):
             self._phone(phone, owner=("service_id", service_id), key=("usluga", sid))
         self._attributes(sid, service_id, service)
-        self._service_location(sid, service_id, pid, _text(service.get("miejsce")))
+        place = _text(service.get("miejsce"))
+        location_id = self._service_location(sid, service_id, pid, place)
+        for code in delivery_modes(place) if place else ():
+            self._attribute(sid, service_id, DELIVERY_TAXONOMY, code, "delivery", value=place)
+        access = _codes(service.get("dostepnosc"))
+        if location_id:
+            self._accessibility(location_id, access)
+        else:
+            for code in access:
+                self._attribute(sid, service_id, ACCESS_TAXONOMY, code, "accessibility")
+        places = _count(service.get("limit_miejsc"))
+        if places:
+            self._attribute(sid, service_id, PARAMETER_TAXONOMY, CAPACITY_TERM, "capacity", value=places)
+        self._languages(sid, service_id, _codes(service.get("jezyki")))
+        self._documents(sid, service_id, _text(service.get("co_zabrac")))
+        area = _text(service.get("obszar_dzialania"))
+        if area:
+            self.tables["service_area"].append({"id": self._id("obszar", sid), "service_id": service_id, "name": area})
         hours, form = _text(service.get("godziny")), _text(service.get("forma"))
         if hours or form:
             self.tables["schedule"].append({
@@ -426,21 +526,60 @@ class _Builder:
 
     def _attributes(self, sid: str, service_id: str, service: dict[str, Any]) -> None:
         for taxonomy, _dic, column, link_type in TAXONOMIES:
-            for code in _codes(service.get(column)):
-                if code not in self.used_terms[taxonomy]:
-                    self.used_terms[taxonomy].append(code)
-                self.tables["attribute"].append({
-                    "id": self._id("atrybut", sid, taxonomy, code), "link_id": service_id,
-                    "taxonomy_term_id": self._global_id(taxonomy, code), "link_type": link_type,
-                    "link_entity": "service",
+            if taxonomy != ACCESS_TAXONOMY:
+                for code in _codes(service.get(column)):
+                    self._attribute(sid, service_id, taxonomy, code, link_type)
+
+    def _attribute(self, sid: str, service_id: str, taxonomy: str, code: str, link_type: str, value: str = "") -> None:
+        if code not in self.used_terms[taxonomy]:
+            self.used_terms[taxonomy].append(code)
+        self.tables["attribute"].append({
+            "id": self._id("atrybut", sid, taxonomy, code), "link_id": service_id,
+            "taxonomy_term_id": self._global_id(taxonomy, code), "link_type": link_type,
+            "link_entity": "service", "value": value,
+        })
+
+    def _accessibility(self, location_id: str, codes: tuple[str, ...]) -> None:
+        dic = dictionary("dostepnosc")
+        for code in codes:
+            row_id = str(uuid.uuid5(NAMESPACE, f"{location_id}/dostepnosc/{code}"))
+            if row_id in self.accessibility:
+                continue
+            self.accessibility.add(row_id)
+            entry = dic.entry(code)
+            self.tables["accessibility"].append({
+                "id": row_id, "location_id": location_id, "description": entry.label if entry else code,
+                "details": entry.description if entry else "",
+            })
+
+    def _languages(self, sid: str, service_id: str, codes: tuple[str, ...]) -> None:
+        """Languages the service is given in; none listed means Polish (the sheet's rule)."""
+        dic, iso = dictionary("jezyki"), _language_codes()
+        for code in codes or ("polski",):
+            self.tables["language"].append({
+                "id": self._id("jezyk", sid, code), "service_id": service_id, "name": dic.label(code),
+                "code": iso.get(code, ""),
+            })
+
+    def _documents(self, sid: str, service_id: str, text: str) -> None:
+        seen: set[str] = set()
+        for item in (" ".join(part.split()).strip(" .") for part in _DOCUMENT_SEPARATORS.split(text)):
+            key = normalize_code(item)
+            if item and key not in seen:
+                seen.add(key)
+                self.tables["required_document"].append({
+                    "id": self._id("dokument", sid, key), "service_id": service_id, "document": item,
                 })
 
-    def _service_location(self, sid: str, service_id: str, pid: str, place: str) -> None:
+    def _service_location(self, sid: str, service_id: str, pid: str, place: str) -> str | None:
+        """The location the service is at: the seat, a partner's building or an addressed place; None otherwise."""
         description = ""
         if not place:
             location_id = self.home_location.get(pid)
         elif building := self._building(pid, place):
             location_id, description = building, place
+        elif not looks_like_address(place):
+            return None
         else:
             location_id = self._id("lokalizacja", "miejsce", pid, normalize_code(place))
             if location_id not in self.place_locations:
@@ -454,6 +593,7 @@ class _Builder:
                 "id": self._id("usluga_w_miejscu", sid), "service_id": service_id, "location_id": location_id,
                 "description": description,
             })
+        return location_id
 
     def _building(self, pid: str, place: str) -> str | None:
         """Seat of an exported partner whose street and number appear in the place text; own seat first."""
@@ -469,20 +609,26 @@ class _Builder:
         index = {row["slownik"]: row for row in read_table("slowniki", "_index.csv")}
         dictionaries = load_dictionaries()
         for taxonomy, dic_name, _column, _link in TAXONOMIES:
-            codes = self.used_terms[taxonomy]
-            if not codes:
-                continue
-            taxonomy_id = self._global_id(taxonomy)
-            self.tables["taxonomy"].append({
-                "id": taxonomy_id, "name": taxonomy,
-                "description": index[dic_name]["opis"] or index[dic_name]["nazwa"],
-            })
             dic = dictionaries[dic_name]
-            for code in sorted(codes, key=lambda c: dic.codes.index(c) if c in dic.codes else len(dic.codes)):
+            rank = {code: index for index, code in enumerate(dic.codes)}
+            terms = []
+            for code in sorted(self.used_terms[taxonomy], key=lambda c, rank=rank: rank.get(c, len(rank))):
                 entry = dic.entry(code)
                 label = entry.label if entry else code
-                self.tables["taxonomy_term"].append({
-                    "id": self._global_id(taxonomy, code), "code": code, "name": label,
-                    "description": (entry.description if entry and entry.description else label),
-                    "taxonomy": taxonomy, "language": TERM_LANGUAGE, "taxonomy_id": taxonomy_id,
-                })
+                terms.append((code, label, entry.description if entry and entry.description else label))
+            self._taxonomy(taxonomy, index[dic_name]["opis"] or index[dic_name]["nazwa"], terms)
+        for taxonomy, rows in _own_terms().items():
+            order = list(rows)
+            codes = sorted(self.used_terms[taxonomy], key=order.index)
+            self._taxonomy(taxonomy, rows[""]["opis"], [(c, rows[c]["nazwa"], rows[c]["opis"]) for c in codes])
+
+    def _taxonomy(self, taxonomy: str, description: str, terms: list[tuple[str, str, str]]) -> None:
+        if not terms:
+            return
+        taxonomy_id = self._global_id(taxonomy)
+        self.tables["taxonomy"].append({"id": taxonomy_id, "name": taxonomy, "description": description})
+        for code, label, term_description in terms:
+            self.tables["taxonomy_term"].append({
+                "id": self._global_id(taxonomy, code), "code": code, "name": label, "description": term_description,
+                "taxonomy": taxonomy, "language": TERM_LANGUAGE, "taxonomy_id": taxonomy_id,
+            })
