@@ -233,6 +233,7 @@ class _SheetReader:
     def __init__(self, report: ValidationReport) -> None:
         self.report = report
         self.field_rows: dict[str, int] = {}
+        self._pieces: dict[tuple[str, str], tuple[str | None, tuple[_Issue, ...]]] = {}
         instrument = load_instrument()
         self.survey_items = set(instrument.item_codes) if instrument else set()
         self.instrument_version = instrument.version if instrument else ""
@@ -579,7 +580,7 @@ class _SheetReader:
         if kind == "multidict":
             codes: list[str] = []
             for piece in split_multi(value):
-                code = self._resolve(column, piece, issues)
+                code = self._resolve_piece(column, piece, issues)
                 if code is not None and code not in codes:
                     codes.append(code)
             return tuple(codes), issues
@@ -615,6 +616,17 @@ class _SheetReader:
         scale = "; ".join(f"{e.code} {e.label.lower()}" for e in dic.entries)
         issues.append(_bad(value, f"{result.expected} ({scale})"))
         return None
+
+    def _resolve_piece(self, column: ColumnSpec, piece: str, issues: list[_Issue]) -> str | None:
+        """:meth:`_resolve` of one piece of a multi-valued cell, remembered: the same few labels come back in
+        thousands of combinations (``Wymiana informacji; Kierowanie klientów``)."""
+        key = (column.dictionary, piece)
+        known = self._pieces.get(key)
+        if known is None:
+            found: list[_Issue] = []
+            known = self._pieces[key] = (self._resolve(column, piece, found), tuple(found))
+        issues.extend(known[1])
+        return known[0]
 
     @staticmethod
     def _resolve(column: ColumnSpec, value: object, issues: list[_Issue]) -> str | None:
@@ -692,6 +704,15 @@ def _empty_frame(spec: SheetSpec) -> pd.DataFrame:
     return _to_frame(spec, None)
 
 
+def _int_array(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``pd.array(values, dtype="Int64")`` of parsed ints and Nones, built directly when they are just that."""
+    values = np.asarray(values, dtype=object)
+    missing = pd.isna(values)
+    if pd.api.types.infer_dtype(values[~missing], skipna=False) in {"integer", "empty"}:
+        return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+    return pd.array(values, dtype="Int64")
+
+
 def _to_frame(spec: SheetSpec, parsed: dict[str, np.ndarray] | None) -> pd.DataFrame:
     """The sheet's typed table with every column of the schema (absent ones empty) and ``wiersz``."""
     parsed = parsed or {}
@@ -701,7 +722,7 @@ def _to_frame(spec: SheetSpec, parsed: dict[str, np.ndarray] | None) -> pd.DataF
     for column in spec.columns:
         values = parsed.get(column.name, empty)
         if column.kind in {"int", "scale", "survey_item"}:
-            data[column.name] = pd.array(values, dtype="Int64")
+            data[column.name] = _int_array(values)
         elif column.kind == "date":
             data[column.name] = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
         elif column.kind == "multidict":

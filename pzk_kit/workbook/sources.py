@@ -773,16 +773,17 @@ def _load_csv(path: Path, report: ValidationReport, budget: _CellBudget | None =
         _report_encoding(path, problem, report)
     text = text.replace("\x00", "")
     delimiter = sniff_delimiter(text)
-    _check_csv_size(path, text, delimiter, budget or _CellBudget(), report)
-    grid = _fast_csv_grid(text, delimiter)
+    breaks = _check_csv_size(path, text, delimiter, budget or _CellBudget(), report)
+    grid = _fast_csv_grid(text, delimiter, breaks)
     if grid is not None:
         _check_csv_width(path, grid.shape[1], 1, report)
         return RawTable.from_grid(path.stem, unescape_csv_grid(grid, text), all_text=True)
     return _careful_csv(path, text, delimiter, report)
 
 
-def _check_csv_size(path: Path, text: str, delimiter: str, budget: _CellBudget, report: ValidationReport) -> None:
-    """Lines and fields counted on the text before any parsing: an upper bound of what the grid will hold."""
+def _check_csv_size(path: Path, text: str, delimiter: str, budget: _CellBudget, report: ValidationReport) -> int:
+    """Lines and fields counted on the text before any parsing: an upper bound of what the grid will hold.
+    Returns the number of line breaks (the fast reader checks its rows against it)."""
     lines = text.count("\n") + 1
     if lines > limits.MAX_ROWS + 1:  # +1: the line break after the last row
         report.error(
@@ -800,6 +801,7 @@ def _check_csv_size(path: Path, text: str, delimiter: str, budget: _CellBudget, 
         )
         raise _OverLimit
     budget.used += fields
+    return lines - 1
 
 
 def _check_csv_width(path: Path, width: int, row: int, report: ValidationReport) -> None:
@@ -813,7 +815,7 @@ def _check_csv_width(path: Path, width: int, row: int, report: ValidationReport)
     raise _OverLimit
 
 
-def _fast_csv_grid(text: str, delimiter: str) -> pd.DataFrame | None:
+def _fast_csv_grid(text: str, delimiter: str, breaks: int | None = None) -> pd.DataFrame | None:
     """pandas' C parser, one row per line; None when line numbers could not be trusted (ragged rows,
     cells spanning lines, broken quoting): the careful reader then takes over."""
     if not text.strip():
@@ -821,11 +823,12 @@ def _fast_csv_grid(text: str, delimiter: str) -> pd.DataFrame | None:
     try:
         grid = pd.read_csv(
             io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
-            skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
+            skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL, na_filter=False,  # nothing is NA: faster
         )
     except (pd.errors.ParserError, ValueError, csv.Error):
         return None
-    if len(grid) != text.count("\n") + (0 if text.endswith("\n") else 1):
+    breaks = text.count("\n") if breaks is None else breaks
+    if len(grid) != breaks + (0 if text.endswith("\n") else 1):
         return None  # a quoted cell spans lines, or pandas skipped something: row numbers would drift
     return grid
 
