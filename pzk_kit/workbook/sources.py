@@ -655,6 +655,8 @@ def decode_csv(data: bytes) -> tuple[str, str, EncodingProblem | None]:
         return data.decode("utf-8-sig"), "utf-8-sig", None
     except UnicodeDecodeError as exc:
         first_bad = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # utf-8-sig counts after the BOM
+    if not data.startswith(b"\xef\xbb\xbf") and _surely_legacy(data):
+        return data.decode("cp1250", errors="replace"), "cp1250", None  # what the count below would decide
     text = data.decode("utf-8-sig", errors="replace")
     invalid = text.count("\ufffd")  # about one per invalid byte
     # Valid non-ASCII characters: an ASCII byte always decodes to itself and nothing else decodes to ASCII, so
@@ -669,6 +671,24 @@ def decode_csv(data: bytes) -> tuple[str, str, EncodingProblem | None]:
         places=text.count("\ufffd"), cp1250_letter=letter if letter in _POLISH_LETTERS else None,
     )
     return text, "utf-8-sig", problem
+
+
+def _surely_legacy(data: bytes) -> bool:
+    """Whether :func:`decode_csv`'s count (valid UTF-8 letters <= invalid places) is sure to choose Windows-1250,
+    told from the bytes alone, without decoding a large file twice.
+
+    A valid UTF-8 letter starts with a lead byte (C2–F4) followed by a continuation byte (80–BF), so such pairs
+    bound the letters from above; a non-ASCII byte between two ASCII ones is always one invalid place, so those
+    bound the invalid places from below. A Polish Windows-1250 text is nearly all such lone bytes; whenever the
+    bounds do not decide, the exact count is made.
+    """
+    raw = np.frombuffer(data, dtype=np.uint8)
+    high = raw >= 0x80
+    lone = high.copy()
+    lone[1:] &= ~high[:-1]
+    lone[:-1] &= ~high[1:]
+    pairs = np.count_nonzero((raw[:-1] >= 0xC2) & (raw[:-1] <= 0xF4) & (raw[1:] >= 0x80) & (raw[1:] <= 0xBF))
+    return pairs <= np.count_nonzero(lone)
 
 
 def _report_encoding(path: Path, problem: EncodingProblem, report: ValidationReport) -> None:
@@ -822,7 +842,7 @@ def _fast_csv_grid(text: str, delimiter: str, breaks: int | None = None) -> pd.D
         return None
     try:
         grid = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
+            io.StringIO(text), sep=delimiter, header=None, dtype=object, keep_default_na=False,
             skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL, na_filter=False,  # nothing is NA: faster
         )
     except (pd.errors.ParserError, ValueError, csv.Error):
