@@ -407,7 +407,10 @@ class _SheetReader:
         factorized = {}
         for i, (name, _) in columns.items():
             known = table.factorized.get(i)
-            factorized[name] = (known[0][header_index + 1 :], known[1]) if known else _factorize(raw[name])
+            if known is not None and len(known[0]) == len(table.cells):
+                factorized[name] = (known[0][header_index + 1 :], known[1])
+            else:
+                factorized[name] = _factorize(raw[name])
         keep = np.zeros(len(raw), dtype=bool)
         for codes, _ in factorized.values():
             keep |= codes != -1
@@ -713,6 +716,16 @@ def _int_array(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
     return pd.array(values, dtype="Int64")
 
 
+def _tuples(values: np.ndarray) -> np.ndarray:
+    """Multi-valued cells with () for the empty ones: parsing gives a tuple for every filled cell, None else."""
+    tuples = np.array(values, dtype=object, copy=True)
+    missing = pd.isna(tuples)
+    empty = np.empty(int(missing.sum()), dtype=object)
+    empty.fill(())
+    tuples[missing] = empty
+    return tuples
+
+
 def _to_frame(spec: SheetSpec, parsed: dict[str, np.ndarray] | None) -> pd.DataFrame:
     """The sheet's typed table with every column of the schema (absent ones empty) and ``wiersz``."""
     parsed = parsed or {}
@@ -726,7 +739,7 @@ def _to_frame(spec: SheetSpec, parsed: dict[str, np.ndarray] | None) -> pd.DataF
         elif column.kind == "date":
             data[column.name] = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
         elif column.kind == "multidict":
-            data[column.name] = pd.Series([v if isinstance(v, tuple) else () for v in values], dtype=object)
+            data[column.name] = pd.Series(_tuples(values), dtype=object)
         else:
             data[column.name] = pd.Series(values, dtype=object)
     data[ROW_COLUMN] = pd.array(parsed.get(ROW_COLUMN, np.zeros(0, dtype=int)), dtype="Int64")
