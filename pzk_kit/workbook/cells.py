@@ -7,6 +7,7 @@ a Polish explanation of what would be valid; none of them raises, whatever the i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -19,6 +20,8 @@ DONT_KNOW = 0
 MAX_INTEGER = 10**9  # counts of people or places; anything larger is a typo (and would overflow Int64)
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y.%m.%d", "%Y/%m/%d", "%d.%m.%y")
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+# The two usual spellings, read directly; anything else (or an impossible date) goes through _DATE_FORMATS.
+_PLAIN_DATE = re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})|([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 _POMIAR = re.compile(r"^T\d{1,3}$")
@@ -134,6 +137,13 @@ def parse_date(value: object) -> dt.date | Bad:
         date = _EXCEL_EPOCH + dt.timedelta(days=int(number))
         return date if 1950 <= date.year <= 2100 else Bad(expected)
     if isinstance(value, str):
+        plain = _PLAIN_DATE.fullmatch(value)  # the usual 15.03.2024 or 2024-03-15, without strptime's cost
+        if plain:
+            day, month, year = (plain[1], plain[2], plain[3]) if plain[1] else (plain[6], plain[5], plain[4])
+            with contextlib.suppress(ValueError):
+                date = dt.date(int(year), int(month), int(day))
+                if 1900 <= date.year <= 2100:
+                    return date
         text = re.sub(r"\s*r\.?$", "", value.strip())  # "15.03.2024 r." as in Polish letters
         candidate = re.split(r"[ T](?=\d{1,2}:\d{2})", text)[0]  # drop a time: "2024-03-15T10:00"
         for fmt in _DATE_FORMATS:

@@ -233,6 +233,7 @@ class _SheetReader:
     def __init__(self, report: ValidationReport) -> None:
         self.report = report
         self.field_rows: dict[str, int] = {}
+        self._pieces: dict[tuple[str, str], tuple[str | None, tuple[_Issue, ...]]] = {}
         instrument = load_instrument()
         self.survey_items = set(instrument.item_codes) if instrument else set()
         self.instrument_version = instrument.version if instrument else ""
@@ -401,24 +402,49 @@ class _SheetReader:
              for i, (name, _) in columns.items()},
             index=body.index, columns=[name for name, _ in columns.values()],
         )
-        keep = raw.notna().any(axis=1).to_numpy() & ~self._example_rows(spec, raw, sheet, numbers)
-        keep &= ~self._duplicate_rows(raw, keep, sheet, numbers)
-        raw, numbers = raw[keep].reset_index(drop=True), numbers[keep]
+        # Each column factorized once (empty cells get code -1): skipping example rows, finding repeated rows
+        # and parsing all work on the codes, and each distinct value is looked at once.
+        factorized = {}
+        for i, (name, _) in columns.items():
+            known = table.factorized.get(i)
+            if known is not None and len(known[0]) == len(table.cells):
+                factorized[name] = (known[0][header_index + 1 :], known[1])
+            else:
+                factorized[name] = _factorize(raw[name])
+        keep = np.zeros(len(raw), dtype=bool)
+        for codes, _ in factorized.values():
+            keep |= codes != -1
+        keep &= ~self._example_rows(spec, raw, factorized, sheet, numbers)
+        keep &= ~self._duplicate_rows(factorized, keep, sheet, numbers)
+        numbers = numbers[keep]
         parsed: dict[str, np.ndarray] = {ROW_COLUMN: numbers}
         for name, header_text in columns.values():
-            parsed[name] = self._parse_column(spec.column(name), raw[name], sheet, header_text, numbers)
+            codes, uniques = factorized[name]
+            parsed[name] = self._parse_column(spec.column(name), codes[keep], uniques, sheet, header_text, numbers)
         return parsed
 
     def _parse_column(
-        self, column: ColumnSpec, values: pd.Series, sheet: str, header: str, numbers: np.ndarray
+        self, column: ColumnSpec, codes: np.ndarray, uniques: np.ndarray, sheet: str, header: str,
+        numbers: np.ndarray,
     ) -> np.ndarray:
-        """Typed values of one column: each distinct value interpreted once, problems reported per row."""
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        """Typed values of one column: each distinct value interpreted once, problems reported per row.
+
+        ``uniques`` may hold values no row keeps any more (an example row's): interpreted, never reported.
+        Problems are reported value by value in the order the values first appear in the kept rows.
+        """
         result = np.empty(len(uniques) + 1, dtype=object)  # the last slot (code -1) stays None: empty cells
-        for k, value in enumerate(uniques):
-            result[k], issues = self._interpret(column, value)
-            if issues:
-                for row in numbers[codes == k]:
+        if column.kind in _AS_IS_KINDS and pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+            result[:-1] = uniques  # what _interpret returns for text: the value itself, without a problem
+        else:
+            pending: list[tuple[int, np.ndarray, list[_Issue]]] = []
+            for k, value in enumerate(uniques):
+                result[k], issues = self._interpret(column, value)
+                if issues:
+                    positions = np.flatnonzero(codes == k)
+                    if len(positions):
+                        pending.append((int(positions[0]), positions, issues))
+            for _, positions, issues in sorted(pending, key=lambda item: item[0]):
+                for row in numbers[positions]:
                     self._emit(issues, sheet, int(row), header)
         if column.required:
             for row in numbers[codes == -1]:
@@ -426,20 +452,27 @@ class _SheetReader:
                                   hint=f"Uzupełnij: {column.description}")
         return result[codes]
 
-    def _example_rows(self, spec: SheetSpec, raw: pd.DataFrame, sheet: str, numbers: np.ndarray) -> np.ndarray:
+    def _example_rows(self, spec: SheetSpec, raw: pd.DataFrame, factorized: dict[str, _Factorized], sheet: str,
+                      numbers: np.ndarray) -> np.ndarray:
         """Rows equal to the template's example row (compared leniently): skipped, with a note."""
         example = {c.name: normalize_code(c.example) for c in spec.columns if c.example}
         matches = np.ones(len(raw), dtype=bool)
-        for name in raw.columns:
+        # A row matches when every column does, so the cheapest columns go first (empty ones, then those with
+        # the fewest distinct values): they leave few candidate rows to the columns of ids and names.
+        order = sorted(raw.columns, key=lambda name: (name in example, len(factorized[name][1])))
+        for name in order:
             wanted = example.get(name)
+            codes, uniques = factorized[name]
             candidates = np.flatnonzero(matches)  # only rows still like the example: after a column or two, few
-            column = raw[name].iloc[candidates]
             if wanted is None:
-                matches[candidates] = column.isna().to_numpy()
+                matches[candidates] = codes[candidates] == -1
             else:
-                codes, uniques = pd.factorize(column, use_na_sentinel=True)
-                hit = np.array([normalize_code(as_text(v)) == wanted for v in uniques] + [False], dtype=bool)
-                matches[candidates] = hit[codes]
+                # Distinct values of the candidate rows only: the first column's are all of them, the next few.
+                present = np.unique(codes[candidates])
+                hit = np.zeros(len(uniques) + 1, dtype=bool)  # the last slot (code -1, empty) never matches
+                for k in present[present >= 0]:
+                    hit[k] = normalize_code(as_text(uniques[k])) == wanted
+                matches[candidates] = hit[codes[candidates]]
             if not matches.any():
                 return matches
         if not set(example) <= set(raw.columns):
@@ -449,13 +482,14 @@ class _SheetReader:
                              sheet=sheet, row=int(row))
         return matches
 
-    def _duplicate_rows(self, raw: pd.DataFrame, keep: np.ndarray, sheet: str, numbers: np.ndarray) -> np.ndarray:
+    def _duplicate_rows(self, factorized: dict[str, _Factorized], keep: np.ndarray, sheet: str,
+                        numbers: np.ndarray) -> np.ndarray:
         """Exact repeats of an earlier row (all cells equal as text): counted once, with a warning."""
-        if raw.empty:
-            return np.zeros(len(raw), dtype=bool)
+        if not factorized or not len(keep):
+            return np.zeros(len(keep), dtype=bool)
         # Compare factorized codes: C speed, and equal cells get equal codes whatever their type.
-        codes = pd.DataFrame({name: pd.factorize(raw[name], use_na_sentinel=True)[0] for name in raw.columns})[keep]
-        flags = np.zeros(len(raw), dtype=bool)
+        codes = pd.DataFrame({name: codes for name, (codes, _) in factorized.items()})[keep]
+        flags = np.zeros(len(keep), dtype=bool)
         if not codes.duplicated(keep="first").any():
             return flags
         involved = codes[codes.duplicated(keep=False)]
@@ -536,7 +570,7 @@ class _SheetReader:
         """
         issues: list[_Issue] = []
         kind = column.kind
-        if kind in {"text", "id", "partner_ref", "phone"}:
+        if kind in _AS_IS_KINDS:
             return (value if isinstance(value, str) else as_text(value)), issues
         if kind == "email":
             text = as_text(value)
@@ -549,7 +583,7 @@ class _SheetReader:
         if kind == "multidict":
             codes: list[str] = []
             for piece in split_multi(value):
-                code = self._resolve(column, piece, issues)
+                code = self._resolve_piece(column, piece, issues)
                 if code is not None and code not in codes:
                     codes.append(code)
             return tuple(codes), issues
@@ -586,6 +620,17 @@ class _SheetReader:
         issues.append(_bad(value, f"{result.expected} ({scale})"))
         return None
 
+    def _resolve_piece(self, column: ColumnSpec, piece: str, issues: list[_Issue]) -> str | None:
+        """:meth:`_resolve` of one piece of a multi-valued cell, remembered: the same few labels come back in
+        thousands of combinations (``Wymiana informacji; Kierowanie klientów``)."""
+        key = (column.dictionary, piece)
+        known = self._pieces.get(key)
+        if known is None:
+            found: list[_Issue] = []
+            known = self._pieces[key] = (self._resolve(column, piece, found), tuple(found))
+        issues.extend(known[1])
+        return known[0]
+
     @staticmethod
     def _resolve(column: ColumnSpec, value: object, issues: list[_Issue]) -> str | None:
         dic = dictionary(column.dictionary)
@@ -621,6 +666,15 @@ def cell_checker(report: ValidationReport) -> _SheetReader:
     return _SheetReader(report)
 
 
+_Factorized = tuple[np.ndarray, np.ndarray]  # pd.factorize of a column: codes (-1 = empty) and distinct values
+_AS_IS_KINDS = frozenset({"text", "id", "partner_ref", "phone"})  # kinds whose str values _interpret keeps as-is
+
+
+def _factorize(values: pd.Series) -> _Factorized:
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _bad(value: object, expected: str) -> _Issue:
     text = as_text(value)
     return _Issue(Severity.ERROR, f"Niepoprawna wartość „{text}”.", text, sentence(f"Oczekiwano: {expected}"))
@@ -653,6 +707,25 @@ def _empty_frame(spec: SheetSpec) -> pd.DataFrame:
     return _to_frame(spec, None)
 
 
+def _int_array(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``pd.array(values, dtype="Int64")`` of parsed ints and Nones, built directly when they are just that."""
+    values = np.asarray(values, dtype=object)
+    missing = pd.isna(values)
+    if pd.api.types.infer_dtype(values[~missing], skipna=False) in {"integer", "empty"}:
+        return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+    return pd.array(values, dtype="Int64")
+
+
+def _tuples(values: np.ndarray) -> np.ndarray:
+    """Multi-valued cells with () for the empty ones: parsing gives a tuple for every filled cell, None else."""
+    tuples = np.array(values, dtype=object, copy=True)
+    missing = pd.isna(tuples)
+    empty = np.empty(int(missing.sum()), dtype=object)
+    empty.fill(())
+    tuples[missing] = empty
+    return tuples
+
+
 def _to_frame(spec: SheetSpec, parsed: dict[str, np.ndarray] | None) -> pd.DataFrame:
     """The sheet's typed table with every column of the schema (absent ones empty) and ``wiersz``."""
     parsed = parsed or {}
@@ -662,11 +735,11 @@ def _to_frame(spec: SheetSpec, parsed: dict[str, np.ndarray] | None) -> pd.DataF
     for column in spec.columns:
         values = parsed.get(column.name, empty)
         if column.kind in {"int", "scale", "survey_item"}:
-            data[column.name] = pd.array(values, dtype="Int64")
+            data[column.name] = _int_array(values)
         elif column.kind == "date":
             data[column.name] = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
         elif column.kind == "multidict":
-            data[column.name] = pd.Series([v if isinstance(v, tuple) else () for v in values], dtype=object)
+            data[column.name] = pd.Series(_tuples(values), dtype=object)
         else:
             data[column.name] = pd.Series(values, dtype=object)
     data[ROW_COLUMN] = pd.array(parsed.get(ROW_COLUMN, np.zeros(0, dtype=int)), dtype="Int64")

@@ -15,7 +15,6 @@ import codecs
 import contextlib
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,6 +49,9 @@ class RawTable:
     # Cells the cleaning changed in a way worth telling: (kind, Excel row, 0-based column), kind "controls"
     # (invisible control characters removed) or "too_long" (text cut at Excel's limit).
     cell_notes: list[tuple[str, int, int]] = field(default_factory=list)
+    # Per column index, when the cleaning already knows them: codes of the cells (-1 = empty, one per row of
+    # ``cells``) and the distinct values, as ``pd.factorize`` gives them; reading then does not factorize again.
+    factorized: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[tuple[object, ...]]:
@@ -70,9 +72,10 @@ class RawTable:
         numbers = np.arange(1, len(grid) + 1) if numbers is None else np.asarray(numbers, dtype=int)
         notes: list[tuple[str, int, int]] = []
         columns = {}
+        factorized: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         keep = np.zeros(len(grid), dtype=bool)
         for i in range(grid.shape[1]):
-            columns[i], filled, flagged = _clean_column(grid.iloc[:, i], all_text)
+            columns[i], filled, flagged, factorized[i] = _clean_column(grid.iloc[:, i], all_text)
             keep |= filled
             notes.extend((kind, int(row), i) for kind, positions in flagged.items() for row in numbers[positions])
         if columns:
@@ -80,12 +83,16 @@ class RawTable:
             numbers = numbers[keep]
         else:
             cleaned, numbers = pd.DataFrame(), numbers[:0]
-        return cls(name, cleaned, numbers, sorted(notes, key=lambda note: (note[1], note[2])))
+        known = {i: (found[0][keep], found[1]) for i, found in factorized.items() if found is not None}
+        return cls(name, cleaned, numbers, sorted(notes, key=lambda note: (note[1], note[2])), known)
 
 
-def _clean_column(column: pd.Series, all_text: bool = False) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Cleaned cells of one column, which of them are filled and, per kind of note, the positions of the cells
-    that got one."""
+_Cleaned = tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], tuple[np.ndarray, np.ndarray] | None]
+
+
+def _clean_column(column: pd.Series, all_text: bool = False) -> _Cleaned:
+    """Cleaned cells of one column, which of them are filled, per kind of note the positions of the cells that
+    got one, and (when known for free) the cleaned cells factorized: codes and distinct values."""
     codes, found = pd.factorize(column, use_na_sentinel=True)
     uniques = found.tolist()  # plain Python values: iterating a pandas array element by element is slow
     if all_text:
@@ -106,10 +113,10 @@ def _clean_column(column: pd.Series, all_text: bool = False) -> tuple[np.ndarray
             cleaned[k] = cleaned[k][: limits.MAX_CELL_CHARS] if isinstance(cleaned[k], str) else cleaned[k]
     positions = {kind: np.flatnonzero(np.isin(codes, ks)) for kind, ks in flagged.items() if ks}
     filled = np.fromiter((v is not None for v in cleaned), dtype=bool, count=len(cleaned))
-    return cleaned[codes], filled[codes], positions
+    return cleaned[codes], filled[codes], positions, None  # cleaning may merge values: reading factorizes
 
 
-def _clean_text_column(codes: np.ndarray, uniques: list) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None:
+def _clean_text_column(codes: np.ndarray, uniques: list) -> _Cleaned | None:
     """:func:`_clean_column` for a column of str values that :func:`normalize_raw` would all leave as they are:
     "" is an empty cell, the rest stays. None when any value needs cleaning (then each one is cleaned).
 
@@ -122,8 +129,8 @@ def _clean_text_column(codes: np.ndarray, uniques: list) -> tuple[np.ndarray, np
         joined = "\0".join(uniques)
     except TypeError:  # not all str after all
         return None
-    if "  " in joined or _EDGE_SPACE.search(joined):
-        return None
+    if "  " in joined or " \0" in joined or "\0 " in joined or joined.startswith(" ") or joined.endswith(" "):
+        return None  # a space at a value's edge (substring searches: a regex over the joined text is slow)
     cleaned = np.empty(len(uniques) + 1, dtype=object)
     cleaned[:-1] = uniques
     lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
@@ -132,14 +139,17 @@ def _clean_text_column(codes: np.ndarray, uniques: list) -> tuple[np.ndarray, np
     filled = np.append(lengths > 0, False)
     positions: dict[str, np.ndarray] = {}
     too_long = np.flatnonzero(lengths > limits.MAX_CELL_CHARS)
-    if len(too_long):
+    factorized = None
+    if len(too_long):  # cut texts may become equal: reading factorizes them itself
         for k in too_long:
             cleaned[k] = cleaned[k][: limits.MAX_CELL_CHARS]
         positions["too_long"] = np.flatnonzero(np.isin(codes, too_long))
-    return cleaned[codes], filled[codes], positions
+    else:  # distinct texts stay distinct; only "" (an empty cell) leaves the distinct values, its code becomes -1
+        remap = np.cumsum(np.append(lengths > 0, False)) - 1
+        remap[~filled] = -1
+        factorized = (remap[codes], cleaned[:-1][lengths > 0])
+    return cleaned[codes], filled[codes], positions, factorized
 
-
-_EDGE_SPACE = re.compile("(?:^|\0) | (?:\0|$)")
 
 
 def _already_clean(value: object) -> object:
@@ -645,9 +655,14 @@ def decode_csv(data: bytes) -> tuple[str, str, EncodingProblem | None]:
         return data.decode("utf-8-sig"), "utf-8-sig", None
     except UnicodeDecodeError as exc:
         first_bad = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # utf-8-sig counts after the BOM
+    if not data.startswith(b"\xef\xbb\xbf") and _surely_legacy(data):
+        return data.decode("cp1250", errors="replace"), "cp1250", None  # what the count below would decide
     text = data.decode("utf-8-sig", errors="replace")
     invalid = text.count("\ufffd")  # about one per invalid byte
-    letters = len(text) - len(text.encode("ascii", errors="ignore")) - invalid  # valid non-ASCII characters
+    # Valid non-ASCII characters: an ASCII byte always decodes to itself and nothing else decodes to ASCII, so
+    # the ASCII characters are counted on the bytes (far faster than encoding the text back).
+    ascii_chars = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) < 0x80))
+    letters = len(text) - ascii_chars - invalid
     if not data.startswith(b"\xef\xbb\xbf") and letters <= invalid:
         return data.decode("cp1250", errors="replace"), "cp1250", None
     letter = bytes([data[first_bad]]).decode("cp1250", errors="replace")
@@ -656,6 +671,24 @@ def decode_csv(data: bytes) -> tuple[str, str, EncodingProblem | None]:
         places=text.count("\ufffd"), cp1250_letter=letter if letter in _POLISH_LETTERS else None,
     )
     return text, "utf-8-sig", problem
+
+
+def _surely_legacy(data: bytes) -> bool:
+    """Whether :func:`decode_csv`'s count (valid UTF-8 letters <= invalid places) is sure to choose Windows-1250,
+    told from the bytes alone, without decoding a large file twice.
+
+    A valid UTF-8 letter starts with a lead byte (C2–F4) followed by a continuation byte (80–BF), so such pairs
+    bound the letters from above; a non-ASCII byte between two ASCII ones is always one invalid place, so those
+    bound the invalid places from below. A Polish Windows-1250 text is nearly all such lone bytes; whenever the
+    bounds do not decide, the exact count is made.
+    """
+    raw = np.frombuffer(data, dtype=np.uint8)
+    high = raw >= 0x80
+    lone = high.copy()
+    lone[1:] &= ~high[:-1]
+    lone[:-1] &= ~high[1:]
+    pairs = np.count_nonzero((raw[:-1] >= 0xC2) & (raw[:-1] <= 0xF4) & (raw[1:] >= 0x80) & (raw[1:] <= 0xBF))
+    return pairs <= np.count_nonzero(lone)
 
 
 def _report_encoding(path: Path, problem: EncodingProblem, report: ValidationReport) -> None:
@@ -697,13 +730,28 @@ def _csv_error_text(exc: csv.Error) -> str:
     return ""
 
 
+def _first_lines(text: str, count: int) -> list[str]:
+    """``[line for line in text.splitlines() if line.strip()][:count]`` without splitting a whole large file:
+    growing prefixes are split instead, their last (maybe cut) line left out until the prefix is the text."""
+    size = 1 << 16
+    while True:
+        whole = size >= len(text)
+        lines = text[:size].splitlines() if not whole else text.splitlines()
+        if not whole:
+            lines.pop()  # may be cut by the prefix (a complete line is only dropped, never changed)
+        filled = [line for line in lines if line.strip()]
+        if whole or len(filled) >= count:
+            return filled[:count]
+        size *= 4
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines most consistently into the same number of fields.
 
     Counting separators is not enough: a Polish Excel export uses ``;`` but a multi-valued cell may hold more
     commas than the header has semicolons, and a title line above the header has neither.
     """
-    lines = [line for line in text.splitlines() if line.strip()][:20]
+    lines = _first_lines(text, 20)
     best, best_score = ",", (0, 0)
     for delimiter in CSV_DELIMITERS:
         try:
@@ -745,16 +793,17 @@ def _load_csv(path: Path, report: ValidationReport, budget: _CellBudget | None =
         _report_encoding(path, problem, report)
     text = text.replace("\x00", "")
     delimiter = sniff_delimiter(text)
-    _check_csv_size(path, text, delimiter, budget or _CellBudget(), report)
-    grid = _fast_csv_grid(text, delimiter)
+    breaks = _check_csv_size(path, text, delimiter, budget or _CellBudget(), report)
+    grid = _fast_csv_grid(text, delimiter, breaks)
     if grid is not None:
         _check_csv_width(path, grid.shape[1], 1, report)
         return RawTable.from_grid(path.stem, unescape_csv_grid(grid, text), all_text=True)
     return _careful_csv(path, text, delimiter, report)
 
 
-def _check_csv_size(path: Path, text: str, delimiter: str, budget: _CellBudget, report: ValidationReport) -> None:
-    """Lines and fields counted on the text before any parsing: an upper bound of what the grid will hold."""
+def _check_csv_size(path: Path, text: str, delimiter: str, budget: _CellBudget, report: ValidationReport) -> int:
+    """Lines and fields counted on the text before any parsing: an upper bound of what the grid will hold.
+    Returns the number of line breaks (the fast reader checks its rows against it)."""
     lines = text.count("\n") + 1
     if lines > limits.MAX_ROWS + 1:  # +1: the line break after the last row
         report.error(
@@ -772,6 +821,7 @@ def _check_csv_size(path: Path, text: str, delimiter: str, budget: _CellBudget, 
         )
         raise _OverLimit
     budget.used += fields
+    return lines - 1
 
 
 def _check_csv_width(path: Path, width: int, row: int, report: ValidationReport) -> None:
@@ -785,19 +835,20 @@ def _check_csv_width(path: Path, width: int, row: int, report: ValidationReport)
     raise _OverLimit
 
 
-def _fast_csv_grid(text: str, delimiter: str) -> pd.DataFrame | None:
+def _fast_csv_grid(text: str, delimiter: str, breaks: int | None = None) -> pd.DataFrame | None:
     """pandas' C parser, one row per line; None when line numbers could not be trusted (ragged rows,
     cells spanning lines, broken quoting): the careful reader then takes over."""
     if not text.strip():
         return None
     try:
         grid = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
-            skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
+            io.StringIO(text), sep=delimiter, header=None, dtype=object, keep_default_na=False,
+            skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL, na_filter=False,  # nothing is NA: faster
         )
     except (pd.errors.ParserError, ValueError, csv.Error):
         return None
-    if len(grid) != text.count("\n") + (0 if text.endswith("\n") else 1):
+    breaks = text.count("\n") if breaks is None else breaks
+    if len(grid) != breaks + (0 if text.endswith("\n") else 1):
         return None  # a quoted cell spans lines, or pandas skipped something: row numbers would drift
     return grid
 
