@@ -21,8 +21,9 @@ from pzk_kit.workbook.validation import ValidationReport
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ROOT / "tests" / "data" / "formaty"
-EXAMPLE_XLSX = ROOT / "data" / "przyklad" / "gmina_przykladowa.xlsx"
-HOSTILE_XLSX = ROOT / "tests" / "data" / "hostile" / "gmina_wroga.xlsx"
+# The .xlsx files the LibreOffice copies were converted from (tests/data/formaty/build.py keeps them together).
+EXAMPLE_XLSX = ROOT / "tests" / "data" / "formaty" / "zrodlo_gmina_przykladowa.xlsx"
+HOSTILE_XLSX = ROOT / "tests" / "data" / "formaty" / "zrodlo_gmina_wroga.xlsx"
 CLASS_NAME = re.compile(r"\([A-Z][A-Za-z]+\)|BadZipFile|\w+(?:Error|Exception)\b")
 TABLES = ("partners", "cooperation", "services", "needs", "survey")
 

@@ -4,8 +4,9 @@ Why committed: the tests check that a gmina kept in LibreOffice or old Excel rea
 only LibreOffice writes these files the way users' files are written; CI has no LibreOffice. Also written: one
 .ods with a bad value in a known cell, for the row/column of the message.
 
-Run ``python tests/data/formaty/build.py`` (needs ``soffice`` on PATH) after the example or the hostile corpus
-changes; the files are then committed. No test checks for drift: the round-trip tests compare with the .xlsx.
+The .xlsx each file was converted from is kept beside it (``zrodlo_*.xlsx``) and the round-trip tests compare with
+that copy, so a change of the example or of the hostile corpus does not break them; run
+``python tests/data/formaty/build.py`` (needs ``soffice`` on PATH) to refresh all of them, then commit.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 EXAMPLE = ROOT / "data" / "przyklad" / "gmina_przykladowa.xlsx"
 HOSTILE = ROOT / "tests" / "data" / "hostile" / "gmina_wroga.xlsx"
+SOURCE_PREFIX = "zrodlo_"  # the .xlsx a converted file came from
 BAD_NAME = "zly_sektor"
 BAD_CELL = ("partnerzy", "C4", "Kosmiczny")  # the sheet, the cell and the value no dictionary knows
 
@@ -38,6 +40,8 @@ def build(out: Path = HERE) -> None:
         sheet, cell, value = BAD_CELL
         workbook[sheet][cell] = value
         workbook.save(bad)
+        for source in (EXAMPLE, HOSTILE):
+            shutil.copy(source, out / f"{SOURCE_PREFIX}{source.name}")
         for source, suffixes in ((EXAMPLE, ("ods", "xls")), (HOSTILE, ("ods",)), (bad, ("ods",))):
             for suffix in suffixes:
                 _convert(source, suffix, work)
