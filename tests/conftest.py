@@ -43,6 +43,11 @@ import pytest
 
 from pzk_kit.workbook.validation import Problem, ValidationReport
 
+# "Today" for the stale-service check (pzk_kit.workbook.service_records): fixed, so that the examples' warnings
+# and the golden summaries do not change as the calendar moves on. Subprocesses inherit it.
+REFERENCE_DAY = "2026-12-01"
+os.environ.setdefault("PZK_DZIS", REFERENCE_DAY)
+
 # A small valid gmina: no errors and no warnings. Values are written the way users type them.
 MINIMAL_GMINA: dict[str, list[list[object]]] = {
     "gmina": [

@@ -105,7 +105,7 @@ def test_powiat_example_has_the_shape_of_a_powiat_pzk():
     gminas = data.info.get("gminy") or []
     gminas = gminas.split(";") if isinstance(gminas, str) else gminas
     assert 2 <= len(gminas) <= 3
-    assert 18 <= len(data.partners) <= 25
+    assert 18 <= len(data.partners) <= 30
     assert set(data.partners["szczebel"]) >= {"gmina", "powiat"}
     assert (data.partners["deklaracja"] == "porozumienie").sum() >= 10
     assert set(data.partners.loc[data.partners["rola"] == "lider", "id"]) == {"OPS", "PCPR"}

@@ -35,6 +35,7 @@ from pzk_kit.privacy import published
 from pzk_kit.resources import data_path
 from pzk_kit.runs import outputs
 from pzk_kit.word import Cm, Pt
+from pzk_kit.workbook import service_records
 from pzk_kit.workbook.cells import looks_like_email
 from pzk_kit.workbook.dictionaries import dictionary
 from pzk_kit.workbook.reading import GminaData
@@ -90,6 +91,36 @@ class CatalogueService:
     contact: tuple[ContactItem, ...]
     areas: tuple[str, ...]  # sections the service appears in (codes), in catalogue order
     search_text: str  # lowercase, without diacritics: what the page's search box looks in
+    # Richer records (issue 17); every text here is plain text, escaped by the page like any other value.
+    scope: str = ""  # zakres: one of the CUS act's 14 areas (code) or ""
+    scope_text: str = ""
+    bring: str = ""  # co_zabrac
+    accessibility: tuple[Feature, ...] = ()
+    languages_text: str = ""  # "Usługa także po ukraińsku" ("" when only Polish)
+    native_lines: tuple[NativeLine, ...] = ()  # the same said in the language itself
+    area_served: str = ""  # obszar_dzialania
+    verified: dt.date | None = None
+    verified_text: str = ""  # "sprawdzono: 15 marca 2024 r."
+    stale: bool = False
+    stale_text: str = ""
+    provider_badge: str = ""  # "podmiot ekonomii społecznej (CIS)"
+
+
+@dataclass(frozen=True)
+class Feature:
+    """An accessibility feature: a short badge for the eye and the full label, which is what is read out."""
+
+    code: str
+    label: str
+    short: str
+
+
+@dataclass(frozen=True)
+class NativeLine:
+    """A sentence in another language, with its ``lang`` code so that screen readers switch voice."""
+
+    lang: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -112,6 +143,7 @@ class CatalogueProvider:
     name: str
     contact: tuple[ContactItem, ...]
     services: tuple[str, ...]
+    badge: str = ""  # "podmiot ekonomii społecznej (CIS)"
 
 
 @cache
@@ -125,13 +157,14 @@ def _text(key: str, **values: object) -> str:
     return texts.fill(catalogue_texts().get(key, ""), **values)
 
 
-def catalogue_sections(data: GminaData, *, include_personal: bool = False) -> list[CatalogueSection]:
+def catalogue_sections(data: GminaData, *, include_personal: bool = False,
+                       today: dt.date | None = None) -> list[CatalogueSection]:
     """Services grouped by need area in dictionary order (areas without services are left out).
 
     A service listed under several areas appears in each of them; services sorted by name inside a section.
     Services whose areas are all unknown go to a final "Szukam pomocy w innej sprawie" section.
     """
-    services = _services(data, include_personal=include_personal)
+    services = _services(data, include_personal=include_personal, today=today)
     areas = dictionary("obszary_potrzeb")
     sections: list[CatalogueSection] = []
     for entry in areas.entries:
@@ -151,15 +184,18 @@ def catalogue_sections(data: GminaData, *, include_personal: bool = False) -> li
     return sections
 
 
-def catalogue_services(data: GminaData, *, include_personal: bool = False) -> list[CatalogueService]:
-    """Every service once, in alphabetical order (the index at the end of the catalogue)."""
-    return _services(data, include_personal=include_personal)
+def catalogue_services(data: GminaData, *, include_personal: bool = False,
+                       today: dt.date | None = None) -> list[CatalogueService]:
+    """Every service once, in alphabetical order (the index at the end of the catalogue); ``today`` is the day
+    staleness is judged on (the catalogue's date; else :func:`service_records.reference_day`)."""
+    return _services(data, include_personal=include_personal, today=today)
 
 
-def catalogue_providers(data: GminaData, *, include_personal: bool = False) -> list[CatalogueProvider]:
+def catalogue_providers(data: GminaData, *, include_personal: bool = False,
+                        today: dt.date | None = None) -> list[CatalogueProvider]:
     """Partners providing at least one service, alphabetically, with institutional contacts only."""
     data = published(data, include_personal=include_personal)
-    services = _services(data, include_personal=include_personal)
+    services = _services(data, include_personal=include_personal, today=today)
     by_partner: dict[str, list[str]] = {}
     for service in services:
         if service.provider_id:
@@ -167,10 +203,12 @@ def catalogue_providers(data: GminaData, *, include_personal: bool = False) -> l
     providers = []
     for row in _partner_rows(data).values():
         if row["id"] in by_partner:
+            pes = display_text(row.get("pes"))
             providers.append(CatalogueProvider(
                 id=row["id"], name=display_text(row.get("nazwa")) or row["id"],
                 contact=_partner_contact(row, with_person=include_personal),
                 services=tuple(by_partner[row["id"]]),
+                badge=_text(f"pes.{pes}") if pes else "",
             ))
     return sorted(providers, key=lambda p: polish_sort_key(p.name))
 
@@ -192,8 +230,9 @@ def polish_sort_key(text: str) -> tuple:
     return (tuple(key), text)
 
 
-def _services(data: GminaData, *, include_personal: bool) -> list[CatalogueService]:
+def _services(data: GminaData, *, include_personal: bool, today: dt.date | None = None) -> list[CatalogueService]:
     data = published(data, include_personal=include_personal)
+    day = service_records.reference_day(today)
     frame = data.services
     if frame is None or frame.empty:
         return []
@@ -213,6 +252,10 @@ def _services(data: GminaData, *, include_personal: bool) -> list[CatalogueServi
         cost = display_text(record.get("odplatnosc"))
         limit = record.get("limit_miejsc")
         limit = None if limit is None or pd.isna(limit) else int(limit)
+        verified = service_records.verified_day(record.get("data_weryfikacji"))
+        stale = service_records.is_stale(verified, day)
+        scope = display_text(record.get("zakres"))
+        languages = tuple(record.get("jezyki") or ())
         service = CatalogueService(
             key=f"u{number}",
             id=display_text(record.get("id")),
@@ -234,15 +277,56 @@ def _services(data: GminaData, *, include_personal: bool) -> list[CatalogueServi
             contact=_service_contact(record, partner),
             areas=ordered,
             search_text="",
+            scope=scope,
+            scope_text=dictionary("zakresy_uslug_spolecznych").label(scope) if scope else "",
+            bring=display_text(record.get("co_zabrac")),
+            accessibility=_features(record.get("dostepnosc")),
+            languages_text=_languages_text(languages),
+            native_lines=_native_lines(languages),
+            area_served=display_text(record.get("obszar_dzialania")),
+            verified=verified,
+            verified_text=_text("sprawdzono", data=polish.date(verified)) if verified else "",
+            stale=stale,
+            stale_text=_text("nieaktualne") if stale else "",
+            provider_badge=_text(f"pes.{pes}") if partner and (pes := display_text(partner.get("pes"))) else "",
         )
         services.append(_with_search_text(service, partner))
     return services
 
 
+def _features(value: object) -> tuple[Feature, ...]:
+    dic = dictionary("dostepnosc")
+    codes = tuple(value) if isinstance(value, tuple) else ()
+    return tuple(Feature(code, dic.label(code), _text(f"dostepnosc_krotko.{code}") or dic.label(code))
+                 for code in dic.codes if code in codes)
+
+
+def _languages_text(codes: tuple[str, ...]) -> str:
+    """"Usługa także po ukraińsku i angielsku"; without Polish listed, "Usługa po ukraińsku"; only Polish: ""."""
+    others = [_text(f"jezyk_po.{code}") or dictionary("jezyki").label(code).lower()
+              for code in dictionary("jezyki").codes if code in codes and code != service_records.POLISH]
+    if not others:
+        return ""
+    listed = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} {_text('jezyki_i')} {others[-1]}"
+    return _text("jezyki_takze" if service_records.POLISH in codes else "jezyki_tylko", jezyki=listed)
+
+
+def _native_lines(codes: tuple[str, ...]) -> tuple[NativeLine, ...]:
+    lines = []
+    for code in dictionary("jezyki").codes:
+        text = _text(f"jezyk_natywny.{code}") if code in codes else ""
+        if text:
+            lang, _, sentence_text = text.partition("|")
+            lines.append(NativeLine(lang.strip(), sentence_text.strip()))
+    return tuple(lines)
+
+
 def _with_search_text(service: CatalogueService, partner: dict | None) -> CatalogueService:
     areas = dictionary("obszary_potrzeb")
     words = [service.name, service.description, service.provider, service.form, service.groups_text,
-             service.place, service.access_text, service.cost_text]
+             service.place, service.access_text, service.cost_text, service.scope_text, service.bring,
+             service.area_served, service.languages_text, service.provider_badge,
+             *(f.label for f in service.accessibility)]
     for code in service.areas:
         entry = areas.entry(code)
         if entry is not None:
@@ -395,9 +479,9 @@ def render_catalogue_html(
 ) -> str:
     """The catalogue page as one self-contained HTML string (inline CSS and JS, nothing fetched)."""
     data = published(data, include_personal=include_personal)
-    sections = catalogue_sections(data, include_personal=include_personal)
-    services = catalogue_services(data, include_personal=include_personal)
-    providers = catalogue_providers(data, include_personal=include_personal)
+    sections = catalogue_sections(data, include_personal=include_personal, today=generated)
+    services = catalogue_services(data, include_personal=include_personal, today=generated)
+    providers = catalogue_providers(data, include_personal=include_personal, today=generated)
     used_groups = {g for s in services for g in s.groups}
     groups = dictionary("grupy_docelowe")
     access = dictionary("tryby_dostepu")
@@ -423,6 +507,8 @@ def render_catalogue_html(
         "access_options": [(code, _text(f"filtr_dostep.{code}") or access.label(code).lower())
                            for code in access.codes if any(s.access == code for s in services)],
         "any_free": any(s.cost == "bezplatna" for s in services),
+        "scope_options": [(e.code, e.label) for e in dictionary("zakresy_uslug_spolecznych").entries
+                          if any(s.scope == e.code for s in services)],
         "count_text": count_text(len(services)),
         "also_in": lambda section, service: also_in(section, service, situations),
     }
@@ -470,9 +556,9 @@ def write_catalogue_docx(
 def build_catalogue_docx(data: GminaData, *, include_personal: bool = False, generated: dt.date | None = None):
     """The catalogue as a python-docx ``Document`` (A4, Calibri 11 pt, real heading styles, page numbers)."""
     data = published(data, include_personal=include_personal)
-    sections = catalogue_sections(data, include_personal=include_personal)
-    services = catalogue_services(data, include_personal=include_personal)
-    providers = catalogue_providers(data, include_personal=include_personal)
+    sections = catalogue_sections(data, include_personal=include_personal, today=generated)
+    services = catalogue_services(data, include_personal=include_personal, today=generated)
+    providers = catalogue_providers(data, include_personal=include_personal, today=generated)
     day = generated or dt.date.today()
     leader = _leader_text(data)
 
@@ -514,6 +600,8 @@ def build_catalogue_docx(data: GminaData, *, include_personal: bool = False, gen
         name.paragraph_format.space_before = Pt(8)
         name.paragraph_format.space_after = Pt(0)
         word.run(name, provider.name, bold=True)
+        if provider.badge:
+            word.run(name, f" — {provider.badge}", italic=True)
         lines = document.add_paragraph()
         lines.paragraph_format.space_after = Pt(2)
         lines.paragraph_format.keep_together = True
@@ -567,14 +655,22 @@ def _service_rows(service: CatalogueService) -> list[tuple[str, list[str]]]:
         f"{_text('pole_kiedy')}: {service.hours}" if service.hours else "",
         f"{_text('pole_limit')}: {service.limit_text}" if service.limit_text else "",
     ) if line]
+    provider = f"{service.provider} — {service.provider_badge}" if service.provider_badge else service.provider
     rows = [
         (_text("pole_dla_kogo"), [_capital(service.groups_text)]),
+        (_text("pole_obszar"), [_capital(service.area_served)] if service.area_served else []),
         (_text("pole_forma"), [_capital(service.form)] if service.form else []),
         (_text("pole_jak"), [service.access_text]),
+        (_text("pole_co_zabrac"), [_capital(service.bring)] if service.bring else []),
         (_text("pole_koszt"), [service.cost_text]),
         (_text("pole_gdzie_kiedy"), where_when),
+        (_text("pole_dostepnosc"), [f.label for f in service.accessibility]),
+        (_text("pole_jezyki"), [service.languages_text, *(line.text for line in service.native_lines)]
+         if service.languages_text else []),
         (_text("pole_kontakt"), [item.text for item in service.contact]),
-        (_text("pole_swiadczy"), [service.provider] if service.provider else []),
+        (_text("pole_swiadczy"), [provider] if service.provider else []),
+        (_text("pole_zakres"), [service.scope_text] if service.scope_text else []),
+        (_text("pole_sprawdzono"), [line for line in (_capital(service.verified_text), service.stale_text) if line]),
     ]
     return [(label, lines) for label, lines in rows if lines]
 

@@ -37,3 +37,9 @@ def polish_number(value: int) -> str:
 def size_text(n_bytes: int) -> str:
     """A file size as users know it (``50 MB``)."""
     return f"{n_bytes / MB:.0f} MB" if n_bytes >= MB else f"{max(1, round(n_bytes / 1024))} KB"
+
+# A service description not confirmed by its provider for this long is flagged (validation, catalogue, report):
+# hours, rooms and phone numbers change, and a resident sent to a closed door stops trusting the catalogue.
+STALE_SERVICE_MONTHS = 12
+# The day "today" means for that check; set (RRRR-MM-DD) to make a run reproducible (the tests set it).
+REFERENCE_DAY_VARIABLE = "PZK_DZIS"

@@ -192,6 +192,9 @@ def read_gmina(path: str | Path) -> GminaData:
         collected=frozenset(collected), sheet_names=names, field_rows=reader.field_rows,
     )
     _CrossChecks(data, names).run()
+    from pzk_kit.workbook import service_records  # here, so the rules of issue 17 stay one hunk of this file
+
+    service_records.check_services(data, names.get("uslugi", "uslugi"))
     return data
 
 

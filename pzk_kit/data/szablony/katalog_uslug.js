@@ -7,6 +7,7 @@
   var pole = document.getElementById("szukaj");
   var kim = document.getElementById("kim");
   var dostep = document.getElementById("dostep");
+  var zakres = document.getElementById("zakres");
   var bezplatne = document.getElementById("bezplatne");
   var wynik = document.getElementById("wynik");
   var brak = document.getElementById("brak");
@@ -34,11 +35,12 @@
     return "Znaleziono " + n + " " + forma;
   }
 
-  function pasuje(el, slowa, grupa, tryb, tylkoBezplatne) {
+  function pasuje(el, slowa, grupa, tryb, tylkoBezplatne, rodzaj) {
     var grupy = " " + (el.getAttribute("data-grupy") || "wszyscy") + " ";
     if (grupa && grupy.indexOf(" " + grupa + " ") < 0 && grupy.indexOf(" wszyscy ") < 0) { return false; }
     if (tryb && el.getAttribute("data-dostep") !== tryb) { return false; }
     if (tylkoBezplatne && el.getAttribute("data-odplatnosc") !== "bezplatna") { return false; }
+    if (rodzaj && el.getAttribute("data-zakres") !== rodzaj) { return false; }
     var tekst = el.getAttribute("data-szukaj") || "";
     for (var i = 0; i < slowa.length; i++) {
       if (tekst.indexOf(slowa[i]) < 0) { return false; }
@@ -51,11 +53,12 @@
     var grupa = kim ? kim.value : "";
     var tryb = dostep ? dostep.value : "";
     var tylkoBezplatne = bezplatne ? bezplatne.checked : false;
+    var rodzaj = zakres ? zakres.value : "";
     var znalezione = {};
     var ile = 0;
     for (var i = 0; i < elementy.length; i++) {
       var el = elementy[i];
-      var ok = pasuje(el, slowa, grupa, tryb, tylkoBezplatne);
+      var ok = pasuje(el, slowa, grupa, tryb, tylkoBezplatne, rodzaj);
       el.hidden = !ok;
       var klucz = el.getAttribute("data-usluga");
       if (ok && !znalezione[klucz]) { znalezione[klucz] = true; ile++; }
@@ -71,7 +74,7 @@
         if (licznik) { licznik.textContent = "(" + widoczne + ")"; }
       }
     }
-    var filtrowane = slowa.length > 0 || !!grupa || !!tryb || tylkoBezplatne;
+    var filtrowane = slowa.length > 0 || !!grupa || !!tryb || tylkoBezplatne || !!rodzaj;
     document.body.className = filtrowane ? "filtrowane" : "";
     if (brak) { brak.hidden = ile > 0; }
     var tekst = liczba(ile) + (filtrowane ? " (w całym katalogu: " + wszystkie + ")" : "");
@@ -84,7 +87,7 @@
   form.addEventListener("submit", function (e) { e.preventDefault(); odswiez(true); });
   form.addEventListener("reset", function () { setTimeout(function () { odswiez(true); }, 0); });
   if (pole) { pole.addEventListener("input", function () { odswiez(false); }); }
-  var zmiany = [kim, dostep, bezplatne];
+  var zmiany = [kim, dostep, zakres, bezplatne];
   for (var k = 0; k < zmiany.length; k++) {
     if (zmiany[k]) { zmiany[k].addEventListener("change", function () { odswiez(true); }); }
   }
