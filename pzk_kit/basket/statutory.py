@@ -407,7 +407,7 @@ def _assessment_areas(document, data: GminaData) -> None:
     areas = area_resources(data)
     headers = tuple(_t(k) for k in ("kol_obszar", "kol_osoby_w_potrzebie", "kol_podmioty", "kol_ngo",
                                     "kol_uslugi", "kol_luki"))
-    grid = word.table(document, headers, (Cm(4.6), Cm(2.0), Cm(1.9), Cm(2.1), Cm(1.8), Cm(5.0)), len(areas))
+    grid = word.table(document, headers, (Cm(5.2), Cm(2.0), Cm(1.9), Cm(2.7), Cm(1.8), Cm(3.8)), len(areas))
     for row, area in zip(grid.rows[1:], areas, strict=True):
         word.no_split(row)
         values = [_label("obszary_potrzeb", area["obszar"]), _number(area["liczba_osob"]), str(len(area["podmioty"])),
