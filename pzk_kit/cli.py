@@ -492,7 +492,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Zapisuje w DIR dokumenty do druku przygotowane z danych gminy: ankietę "
                        "samooceny, karty partnerów, karty usług, listy intencyjne, deklaracje przystąpienia do PZK, "
                        "listę obecności, wspólny list intencyjny i porozumienie o współpracy podpisywane przez "
-                       "wszystkich partnerów i organ samorządu. "
+                       "wszystkich partnerów i organ samorządu, a także projekty załączników do programu usług "
+                       "społecznych i do oceny zasobów pomocy społecznej. "
                        "Przy błędach w danych kończy się kodem 2 i niczego nie zapisuje.")
     _add_input(p)
     _add_out_dir(p, "folder na dokumenty (powstaje w całości albo wcale)")

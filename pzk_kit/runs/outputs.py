@@ -14,3 +14,5 @@ CATALOGUE_DOCX_NAME = "katalog_uslug.docx"  # its Word version (pzk_kit.basket.c
 VALIDATION_NAME = "walidacja.txt"  # every problem the check found, in full
 STATE_NAME = "zrodlo.json"  # written by batch runs: which input (content hash) and mode produced the result
 PARTNERS_NAME = "partnerzy.json"  # the partner list (no contact data) the batch's powiat roll-up reads
+PROGRAM_ANNEX_NAME = "program_uslug_spolecznych_zalacznik.docx"  # draft annex (pzk_kit.basket.statutory)
+ASSESSMENT_ANNEX_NAME = "ocena_zasobow_zalacznik.docx"  # draft annex to the ocena zasobów (same module)

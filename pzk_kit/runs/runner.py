@@ -28,9 +28,11 @@ from pzk_kit.files import atomic_dir, atomic_file
 from pzk_kit.resources import data_path
 from pzk_kit.runs import kernel_wakeup
 from pzk_kit.runs.outputs import (
+    ASSESSMENT_ANNEX_NAME,
     CATALOGUE_DOCX_NAME,
     CATALOGUE_HTML_NAME,
     PARTNERS_NAME,
+    PROGRAM_ANNEX_NAME,
     REPORT_NAME,
     STATE_NAME,
     SUMMARY_NAME,
@@ -149,7 +151,7 @@ NOTEBOOKS = ("01_mapowanie_partnerow.ipynb", "02_koszyk_uslug.ipynb", "03_ewalua
 RESULT_NAMES = frozenset({
     *NOTEBOOKS, *(Path(name).with_suffix(".html").name for name in NOTEBOOKS), VALIDATION_NAME, STATE_NAME,
     SUMMARY_NAME, CATALOGUE_HTML_NAME, CATALOGUE_DOCX_NAME, REPORT_NAME, "rekomendacje.json", PARTNERS_NAME,
-    "czesci_wynikow", "hsds",
+    "czesci_wynikow", "hsds", PROGRAM_ANNEX_NAME, ASSESSMENT_ANNEX_NAME,
 })
 
 
@@ -290,6 +292,9 @@ def run_into(
     summary = summary_document(data, read_parts(folder), measurement)
     write_summary(summary, folder)
     write_partner_list(partner_list(data, measurement), folder)  # for the batch's powiat roll-up
+    from pzk_kit.basket.statutory import write_statutory_drafts
+
+    write_statutory_drafts(data, folder, measurement=measurement)  # inside the staging folder: whole or nothing
     return RunResult(out=folder, summary=summary, seconds=seconds)
 
 

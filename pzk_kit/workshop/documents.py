@@ -43,6 +43,7 @@ from pzk_kit.evaluation.instrument import load_instrument
 from pzk_kit.files import atomic_dir
 from pzk_kit.privacy import published
 from pzk_kit.resources import data_path
+from pzk_kit.runs.outputs import ASSESSMENT_ANNEX_NAME, PROGRAM_ANNEX_NAME
 from pzk_kit.workbook.dictionaries import dictionary
 from pzk_kit.workbook.reading import GminaData, measurement_order
 from pzk_kit.workbook.text import display_text
@@ -55,8 +56,10 @@ DECLARATIONS = "deklaracje_przystapienia.docx"
 ATTENDANCE_LIST = "lista_obecnosci.docx"
 JOINT_LETTER = "list_intencyjny_wspolny.docx"
 AGREEMENT = "porozumienie.docx"
+PROGRAM_ANNEX = PROGRAM_ANNEX_NAME  # drafts of statutory annexes (pzk_kit.basket.statutory)
+ASSESSMENT_ANNEX = ASSESSMENT_ANNEX_NAME
 DOCUMENT_FILES = (SURVEY_FORM, PARTNER_CARDS, SERVICE_CARDS, LETTERS_OF_INTENT, DECLARATIONS, ATTENDANCE_LIST,
-                  JOINT_LETTER, AGREEMENT)
+                  JOINT_LETTER, AGREEMENT, PROGRAM_ANNEX, ASSESSMENT_ANNEX)
 
 TEXTS_DIR = "dokumenty"
 LETTER_ROLES = ("partner", "kandydat")
@@ -1047,6 +1050,8 @@ def write_attendance_list(data: GminaData, out: Path | str, *, overwrite: bool =
 
 
 def _writers(data: GminaData) -> list[Callable[[Path], Path]]:
+    from pzk_kit.basket import statutory  # it builds on this module's layout
+
     return [
         lambda folder: write_survey_form(folder / SURVEY_FORM, gmina_name=data.name),
         lambda folder: write_partner_cards(data, folder / PARTNER_CARDS),
@@ -1056,11 +1061,13 @@ def _writers(data: GminaData) -> list[Callable[[Path], Path]]:
         lambda folder: write_attendance_list(data, folder / ATTENDANCE_LIST),
         lambda folder: write_joint_letter(data, folder / JOINT_LETTER),
         lambda folder: write_agreement(data, folder / AGREEMENT),
+        lambda folder: statutory.write_program_annex(data, folder / PROGRAM_ANNEX),
+        lambda folder: statutory.write_assessment_annex(data, folder / ASSESSMENT_ANNEX),
     ]
 
 
 def write_documents(data: GminaData, out_dir: Path | str, *, overwrite: bool = False) -> list[Path]:
-    """Write all eight documents into ``out_dir``: built in a temporary folder, moved into place only when whole.
+    """Write all ten documents into ``out_dir``: built in a temporary folder, moved into place only when whole.
 
     Raises ``ValueError`` (Polish message) for data with errors and :class:`pzk_kit.files.OutputExists` when
     ``out_dir`` exists, is not empty and ``overwrite`` is false.
