@@ -36,7 +36,7 @@ def example():
     services["zakres"] = [ZAKRESY[k % len(ZAKRESY)] for k in range(len(services))]
     services.loc[services.index[0], "opis"] = f"Zapisy: {PERSONAL_EMAIL}"
     partners = data.partners.copy()
-    partners["pes"] = partners["pes"].astype(object)
+    partners["pes"] = None  # only the one set here, whatever the example marks
     partners.loc[partners.index[5], "pes"] = "spoldzielnia_socjalna"
     return dataclasses.replace(data, services=services, partners=partners)
 
@@ -112,8 +112,11 @@ def test_program_lists_every_gap_as_a_service_to_plan(example, tmp_path):
     table = _table_with(Document(str(path)), "Usługa do zaplanowania")
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
     gaps = coverage.gaps(example)
-    assert len(rows) == len(gaps) == 4
-    for row, gap in zip(rows, gaps.to_dict("records"), strict=True):
+    nominal = coverage.capacity_table(example).query("status == 'pokryta_nominalnie'")
+    assert len(gaps) == 4 and len(nominal) == 2  # the example's: 240 seniors for 12 places, 18 homeless for 6
+    assert len(rows) == len(gaps) + len(nominal)  # gaps first, then needs with too few places
+    assert all(r[5].startswith("pokryta nominalnie — ") for r in rows[len(gaps):])
+    for row, gap in zip(rows[:len(gaps)], gaps.to_dict("records"), strict=True):
         assert row[1] == "[do uzupełnienia: nazwa usługi]"
         assert row[2].startswith(_label("obszary_potrzeb", gap["obszar"]))
         assert f"priorytet {int(gap['priorytet'])}" in row[2]
@@ -202,9 +205,12 @@ def test_powiat_example(build, tmp_path):
     assert data.project_name in text and "pomiar T0" in text
     if build is statutory.write_program_annex:
         assert "Rady Powiatu" in text
-        # no zakres in the example yet: every service waits in the group to complete
+        # every service of the example has its zakres: the first band is the first of the act's areas present
         band = _table_with(document, "Kryteria dostępu").rows[1]
-        assert _is_band(band) and band.cells[0].text == "Zakres do uzupełnienia"
+        areas = dictionary("zakresy_uslug_spolecznych")
+        first = min(data.services["zakres"].dropna(), key=areas.codes.index)
+        assert _is_band(band) and band.cells[0].text == areas.label(first)
+        assert "Zakres do uzupełnienia" not in [r.cells[0].text for r in _table_with(document, "Kryteria dostępu").rows]
 
 
 @pytest.mark.parametrize("build", [statutory.write_program_annex, statutory.write_assessment_annex])
