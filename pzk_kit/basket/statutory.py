@@ -181,25 +181,30 @@ def _heading(document, text: str, *, new_page: bool = False):
     return paragraph
 
 
-def _opening(document, data: GminaData, title_key: str, subtitle_key: str, measurement: str | None,
-             generated: dt.date, intro_keys: tuple[str, str, str]) -> None:
-    document_title(document, _t(title_key), size=16)
+def _started_draft(data: GminaData, kind: str, measurement: str | None, generated: dt.date | None):
+    """(published data, document) of a draft whose texts are keyed ``{kind}_tytul``, ``{kind}_podtytul``,
+    ``{kind}_wstep``…: both drafts open the same way, only their words differ."""
+    data = published(data)
+    document = _draft_document(_t(f"{kind}_tytul"), data)
+    document.core_properties.title = f"{_t(f'{kind}_tytul')} – {data.name}"
+    document_title(document, _t(f"{kind}_tytul"), size=16)
     subtitle = document.add_paragraph()
-    word.run(subtitle, _t(subtitle_key, nazwa=data.name), bold=True, size=11, color=word.NAVY)
+    word.run(subtitle, _t(f"{kind}_podtytul", nazwa=data.name), bold=True, size=11, color=word.NAVY)
     scope = data.scope if data.scope in ("gmina", "powiat", "miedzygminny") else "gmina"
     for line in (_t(f"zakres_{scope}", nazwa=data.name), _t("projekt", projekt=data.project_name),
-                 _t("stan_danych", pomiar=run_measurement(data, measurement), data=polish.date(generated))):
+                 _t("stan_danych", pomiar=run_measurement(data, measurement),
+                    data=polish.date(generated or dt.date.today()))):
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(1)
         word.run(paragraph, line, size=9.5)
-    intro, generated_key, to_fill_key = intro_keys
     document.add_paragraph().paragraph_format.space_after = Pt(2)
-    document.add_paragraph(_t(intro))
-    for head, key in (("wygenerowano_naglowek", generated_key), ("uzupelnic_naglowek", to_fill_key)):
+    document.add_paragraph(_t(f"{kind}_wstep"))
+    for head, key in (("wygenerowano_naglowek", f"{kind}_wygenerowano"), ("uzupelnic_naglowek", f"{kind}_uzupelnic")):
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.space_before = Pt(4)
         word.run(paragraph, _t(head) + ": ", bold=True)
         _marked_runs(paragraph, _t(key))
+    return data, document
 
 
 def _fields_table(document, heading_key: str, pairs: list[tuple[str, str]]) -> None:
@@ -221,11 +226,7 @@ def _council(data: GminaData) -> str:
 
 def build_program_annex(data: GminaData, *, measurement: str | None = None, generated: dt.date | None = None):
     """The annex to the program usług społecznych (python-docx ``Document``)."""
-    data = published(data)
-    document = _draft_document(_t("program_tytul"), data)
-    document.core_properties.title = f"{_t('program_tytul')} – {data.name}"
-    _opening(document, data, "program_tytul", "program_podtytul", measurement, generated or dt.date.today(),
-             ("program_wstep", "program_wygenerowano", "program_uzupelnic"))
+    data, document = _started_draft(data, "program", measurement, generated)
     leader = display_text(data.partner_names().get(data.leader or "")) if data.leader else ""
     _fields_table(document, "program_pola_naglowek", [
         (_t("pole_uchwala"), _t("pole_uchwala_wartosc", rada=_council(data))),
@@ -317,11 +318,7 @@ def _program_gaps(document, data: GminaData) -> None:
 
 def build_assessment_annex(data: GminaData, *, measurement: str | None = None, generated: dt.date | None = None):
     """The basket annex to the yearly ocena zasobów pomocy społecznej (python-docx ``Document``)."""
-    data = published(data)
-    document = _draft_document(_t("ocena_tytul"), data)
-    document.core_properties.title = f"{_t('ocena_tytul')} – {data.name}"
-    _opening(document, data, "ocena_tytul", "ocena_podtytul", measurement, generated or dt.date.today(),
-             ("ocena_wstep", "ocena_wygenerowano", "ocena_uzupelnic"))
+    data, document = _started_draft(data, "ocena", measurement, generated)
     _fields_table(document, "ocena_pola_naglowek", [
         (_t("pole_rok"), _t("pole_rok_wartosc")),
         (_t("pole_kadra"), _t("pole_kadra_wartosc")),
