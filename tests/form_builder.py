@@ -31,8 +31,7 @@ from pzk_kit.workbook.schema import load_schema
 from pzk_kit.workshop.workbook_rows import workbook_rows
 
 TIE_HEADERS = ["do", "nazwa_partnera", "sektor", "poprzednio", "poziom", "formy", "zaufanie", "wartosc"]
-SERVICE_HEADERS = ["id", "nazwa", "obszary", "grupy", "opis", "forma", "dostep", "odplatnosc", "miejsce", "godziny",
-                   "limit_miejsc", "kontakt"]
+SERVICE_HEADERS = [c.name for c in load_schema()["uslugi"].columns if c.name != "partner"]  # as the form has them
 
 
 def _meta(workbook: openpyxl.Workbook, kind: str, data: GminaData, partner: str, measurement: str,

@@ -158,7 +158,7 @@ def hostile_xlsx_data():
 
 def formula_values_in(data) -> set[str]:
     """The corpus' formula-like texts as the reader left them (trimmed), so a test cannot pass vacuously."""
-    found = set(data.info.values())
+    found = {v for value in data.info.values() for v in (value if isinstance(value, list) else [value])}
     for name in SHEETS:
         if data.has(name):
             found |= {v for column in data.table(name).columns for v in data.table(name)[column].tolist()}

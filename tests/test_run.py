@@ -336,9 +336,10 @@ def test_powiat_example_runs_end_to_end(tmp_path, capsys):
     assert (summary["gmina"]["name"], summary["gmina"]["teryt"]) == ("Powiat Przykładowy", "2850")
     assert summary["gmina"].get("scope") == "powiat" and summary["gmina"].get("leaders") == ["OPS", "PCPR"]
     assert summary["gmina"].get("project") == "Kooperacja efektywna i skuteczna"
-    # 25 institutions (2 candidates); 114 pairs tied at T1 (counted by hand from wspolpraca.csv, levels > 0)
+    # 26 institutions (3 candidates, the WTZ among them); 114 pairs tied at T1 (counted by hand from
+    # wspolpraca.csv, levels > 0; the WTZ, a candidate, has no reports)
     assert summary["network"]["measurement"] == "T1"
-    assert (summary["network"]["partners"], summary["network"]["ties"]) == (25, 114)
+    assert (summary["network"]["partners"], summary["network"]["ties"]) == (26, 114)
     assert summary["evaluation"]["respondents"] == {"T0": 14, "T1": 20}
     assert summary["basket"]["services"] == 28 and summary["basket"]["needs"] == 12
 

@@ -67,14 +67,15 @@ class Match:
     candidates: list[Candidate] = field(default_factory=list)
 
 
-def _inviters(data: GminaData, measurement: str | None) -> dict[str, tuple[str, int]]:
+def _inviters(data: GminaData, measurement: str | None, net=None) -> dict[str, tuple[str, int]]:
     """Candidate id → (member, level) of the strongest tie in the run's network measurement (ties are read both
-    ways, the higher level wins; a tie at equal level goes to the member first in alphabetical order)."""
+    ways, the higher level wins; a tie at equal level goes to the member first in alphabetical order). ``net``:
+    that network when the caller has it already (an Analysis builds each network once)."""
     from pzk_kit.network import build_network
 
     if not data.has("wspolpraca"):
         return {}
-    net = build_network(data, resolve(data, measurement).network)
+    net = build_network(data, resolve(data, measurement).network) if net is None else net
     best: dict[str, tuple[str, int]] = {}
     for pid, attrs in net.graph.nodes(data=True):
         if attrs.get("rola") != CANDIDATE_ROLE:
@@ -86,11 +87,11 @@ def _inviters(data: GminaData, measurement: str | None) -> dict[str, tuple[str, 
     return best
 
 
-def gap_matches(data: GminaData, measurement: str | None = None) -> list[Match]:
+def gap_matches(data: GminaData, measurement: str | None = None, net=None) -> list[Match]:
     """For each gap and each nominally covered need (sheet order), the fitting members and candidates.
 
     ``measurement`` picks the network measurement whose ties say who can invite a candidate (None = the latest,
-    the kit's one rule in :mod:`pzk_kit.measurement`).
+    the kit's one rule in :mod:`pzk_kit.measurement`); ``net`` is that measurement's network if already built.
     """
     capacity = capacity_table(data)
     chosen = capacity[capacity["status"].isin(NEEDS_TO_MATCH)]
@@ -101,7 +102,7 @@ def gap_matches(data: GminaData, measurement: str | None = None) -> list[Match]:
     members = [pid for pid, role in zip(partners["id"], partners["rola"], strict=True) if role in MEMBER_ROLES]
     candidates = [pid for pid, role in zip(partners["id"], partners["rola"], strict=True) if role == CANDIDATE_ROLE]
     provider_of = dict(zip(data.services["id"], data.services["partner"], strict=True))
-    inviters = _inviters(data, measurement) if candidates else {}
+    inviters = _inviters(data, measurement, net) if candidates else {}
     leader = data.leader
     known = area_sectors()
     matches = []

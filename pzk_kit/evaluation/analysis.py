@@ -142,7 +142,7 @@ class Analysis:
         """Who could answer each gap and nominally covered need, ties from the run's network measurement."""
         from pzk_kit.basket.matcher import gap_matches
 
-        return gap_matches(self.data, self.network_measurement)
+        return gap_matches(self.data, self.network_measurement, self.net if self.has_ties else None)
 
     @cached_property
     def access_barriers(self) -> pd.DataFrame:
