@@ -26,7 +26,7 @@ from pzk_kit.polish import decimal, percent
 DASH = "—"
 FILE = "miary.csv"
 FORMATS = ("calkowita", "procent", "dziesietna", "wynik", "z", "lista", "tekst")
-STEPS = ("siec", "koszyk", "ewaluacja")
+STEPS = ("siec", "koszyk", "ewaluacja", "dzialania", "zespoly")
 
 
 @dataclass(frozen=True)

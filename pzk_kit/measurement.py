@@ -130,9 +130,12 @@ def as_of(data: GminaData, asked: str | None = None) -> GminaData:
 
     cooperation = cut(data.cooperation, chosen.network)
     survey = cut(data.survey, chosen.survey)
-    if cooperation is data.cooperation and survey is data.survey:
+    actions = cut(data.actions, chosen.run)  # a plan made after a later measurement is not yet known
+    cases = cut(data.cases, chosen.run)
+    if cooperation is data.cooperation and survey is data.survey and actions is data.actions \
+            and cases is data.cases:
         return data
-    result = dataclasses.replace(data, cooperation=cooperation, survey=survey)
+    result = dataclasses.replace(data, cooperation=cooperation, survey=survey, actions=actions, cases=cases)
     if getattr(data, _PUBLISHED_MARK, False):  # cutting rows adds no personal data: still published
         setattr(result, _PUBLISHED_MARK, True)
     return result

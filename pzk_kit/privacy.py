@@ -372,6 +372,8 @@ PUBLISHED_TEXT: dict[str, tuple[str, ...]] = {
     "partners": ("nazwa", "adres", "telefon", "email", "www"),
     "services": ("nazwa", "opis", "forma", "miejsce", "godziny", "kontakt", "co_zabrac", "obszar_dzialania"),
     "needs": ("zrodlo",),
+    "actions": ("dzialanie", "uwagi"),
+    "cases": ("sprawa",),  # an anonymous code by the rules; a name typed there anyway is replaced by its row
 }
 # The gmina's free-text fields: the coordinator, the signatory and the authorisation name positions, but a
 # person's name typed there stays out unless personal data are asked for, like a partner's osoba_kontaktowa.
@@ -391,7 +393,7 @@ def published(data: GminaData, *, include_personal: bool = False) -> GminaData:
         return data
     redactor = Redactor.for_gmina(data)
 
-    def clean(frame, columns, fallback):
+    def clean(frame, columns, fallback, named="nazwa"):
         if frame is None or frame.empty:
             return frame
         frame = frame.copy()
@@ -404,7 +406,7 @@ def published(data: GminaData, *, include_personal: bool = False) -> GminaData:
                     values.append(value)
                     continue
                 text = redactor(value)
-                values.append(text or (fallback(frame, index) if column == "nazwa" else None))
+                values.append(text or (fallback(frame, index) if column == named else None))
             frame[column] = pd.Series(values, index=frame.index, dtype=object)
         if PERSON_COLUMN in frame:
             frame[PERSON_COLUMN] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
@@ -418,6 +420,9 @@ def published(data: GminaData, *, include_personal: bool = False) -> GminaData:
                        lambda f, i: display_text(f.at[i, "id"]) if "id" in f else MARKER),
         services=clean(data.services, PUBLISHED_TEXT["services"], lambda f, i: MARKER),
         needs=clean(data.needs, PUBLISHED_TEXT["needs"], lambda f, i: None),
+        actions=clean(data.actions, PUBLISHED_TEXT["actions"], lambda f, i: MARKER, named="dzialanie"),
+        cases=clean(data.cases, PUBLISHED_TEXT["cases"], lambda f, i: f"sprawa z wiersza {f.at[i, 'wiersz']}",
+                    named="sprawa"),
     )
     setattr(result, _PUBLISHED_MARK, True)  # published(published(x)) is published(x), without the work again
     return result

@@ -34,7 +34,7 @@ from pzk_kit.files import atomic_file, describe_os_error
 from pzk_kit.spreadsheet_safety import csv_row
 from pzk_kit.workbook.cells import DONT_KNOW, Bad, as_text, normalize_raw, parse_pomiar, parse_teryt
 from pzk_kit.workbook.reading import GminaData, cell_checker, measurement_order
-from pzk_kit.workbook.schema import load_schema
+from pzk_kit.workbook.schema import MULTI_KINDS, load_schema
 from pzk_kit.workbook.sources import RawTable, load_tables
 from pzk_kit.workbook.templates import write_filled_workbook
 from pzk_kit.workbook.text import normalize_code
@@ -316,7 +316,7 @@ class _FormReader:
             cells = {name: _at(row, index) for name, index in columns.items()}
             if all(v is None for v in cells.values()):
                 continue
-            record: dict[str, Any] = {c.name: (() if c.kind == "multidict" else None) for c in spec.columns}
+            record: dict[str, Any] = {c.name: (() if c.kind in MULTI_KINDS else None) for c in spec.columns}
             record["partner"] = outcome.partner
             for column in spec.columns:
                 if column.name == "partner":

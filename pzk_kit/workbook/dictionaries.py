@@ -92,8 +92,30 @@ def _aliases(entry: Entry) -> list[str]:
     return [a.strip() for a in entry.extra.get("aliasy", "").split("|") if a.strip()]
 
 
+def _derived_rows(name: str) -> list[dict[str, str]] | None:
+    """Rows of a dictionary whose entries live in another data file, so each list has one home.
+
+    ``rekomendacje``: the report's rule codes (``rekomendacje.csv``), which an action plan row answers.
+    ``wskazniki``: what an action should move — the glossary's figures (``miary.csv``), the survey's factors and
+    its items; their Polish names resolve too.
+    """
+    if name == "rekomendacje":
+        return [{"kod": r["kod"], "etykieta": r["kod"], "opis": r["tytul"]} for r in read_table("rekomendacje.csv")]
+    if name == "wskazniki":
+        rows = [{"kod": r["kod"], "etykieta": r["nazwa"], "opis": r["opis"], "aliasy": r["nazwa"].split(" (")[0]}
+                for r in read_table("miary.csv")]
+        rows += [{"kod": r["kod"], "etykieta": r["nazwa"], "opis": f"Czynnik ankiety samooceny. {r['opis']}"}
+                 for r in read_table("ankieta", "czynniki.csv")]
+        rows += [{"kod": r["kod"], "etykieta": r["kod"], "opis": f"Pytanie ankiety: {r['tresc']}"}
+                 for r in read_table("ankieta", "pytania.csv")]
+        return rows
+    return None
+
+
 def _load(name: str, title: str, description: str) -> Dictionary:
-    rows = read_table("slowniki", f"{name}.csv")
+    rows = _derived_rows(name)
+    if rows is None:
+        rows = read_table("slowniki", f"{name}.csv")
     entries = tuple(
         Entry(
             code=row["kod"],

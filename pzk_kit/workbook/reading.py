@@ -35,7 +35,7 @@ from pzk_kit.workbook.cells import (
     teryt_gmina_type,
 )
 from pzk_kit.workbook.dictionaries import dictionary
-from pzk_kit.workbook.schema import ColumnSpec, SheetSpec, load_schema, match_sheet
+from pzk_kit.workbook.schema import MULTI_KINDS, ColumnSpec, SheetSpec, load_schema, match_sheet
 from pzk_kit.workbook.sources import RawTable, load_tables
 from pzk_kit.workbook.text import closest, normalize_code, sentence
 from pzk_kit.workbook.validation import Severity, ValidationReport
@@ -60,6 +60,8 @@ SHEET_ATTRIBUTES = {
     "uslugi": "services",
     "potrzeby": "needs",
     "ankieta": "survey",
+    "dzialania": "actions",
+    "zespoly": "cases",
 }
 
 
@@ -74,6 +76,8 @@ class GminaData:
     services: pd.DataFrame
     needs: pd.DataFrame
     survey: pd.DataFrame
+    actions: pd.DataFrame  # the action plan (``dzialania``)
+    cases: pd.DataFrame  # the task-team and IPUS register (``zespoly``): anonymous case codes only
     report: ValidationReport
     collected: frozenset[str] = frozenset()
     sheet_names: dict[str, str] = field(default_factory=dict)
@@ -188,7 +192,8 @@ def read_gmina(path: str | Path) -> GminaData:
     names = {name: t.source_name for name, t in tables.items()}
     data = GminaData(
         source=path, info=info, partners=frames["partnerzy"], cooperation=frames["wspolpraca"],
-        services=frames["uslugi"], needs=frames["potrzeby"], survey=frames["ankieta"], report=report,
+        services=frames["uslugi"], needs=frames["potrzeby"], survey=frames["ankieta"],
+        actions=frames["dzialania"], cases=frames["zespoly"], report=report,
         collected=frozenset(collected), sheet_names=names, field_rows=reader.field_rows,
     )
     _CrossChecks(data, names).run()
@@ -583,6 +588,12 @@ class _SheetReader:
             return text, issues
         if kind == "dict":
             return self._resolve(column, value, issues), issues
+        if kind in {"partner_refs", "service_refs"}:  # resolved against the ids by the cross-checks
+            pieces: list[str] = []
+            for piece in split_multi(value):
+                if piece not in pieces:
+                    pieces.append(piece)
+            return tuple(pieces), issues
         if kind == "multidict":
             codes: list[str] = []
             for piece in split_multi(value):
@@ -702,6 +713,14 @@ def _one_slip_apart(typed: str, known: str) -> bool:
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
+# What an empty cell means (CONTRACT §1 and the template's notes): filled in, so every later step reads one value.
+_DEFAULTS = {
+    "wspolpraca": {"pomiar": DEFAULT_MEASUREMENT},
+    "dzialania": {"status": "planowane", "pomiar": DEFAULT_MEASUREMENT},
+    "zespoly": {"rodzaj": "zespol", "status": "otwarta", "pomiar": DEFAULT_MEASUREMENT},
+}
+
+
 def _frame_columns(spec: SheetSpec) -> list[str]:
     return [*(c.name for c in spec.columns), ROW_COLUMN]
 
@@ -741,7 +760,7 @@ def _to_frame(spec: SheetSpec, parsed: dict[str, np.ndarray] | None) -> pd.DataF
             data[column.name] = _int_array(values)
         elif column.kind == "date":
             data[column.name] = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
-        elif column.kind == "multidict":
+        elif column.kind in MULTI_KINDS:
             data[column.name] = pd.Series(_tuples(values), dtype=object)
         else:
             data[column.name] = pd.Series(values, dtype=object)
@@ -749,8 +768,8 @@ def _to_frame(spec: SheetSpec, parsed: dict[str, np.ndarray] | None) -> pd.DataF
     frame = pd.DataFrame(data, index=pd.RangeIndex(n))
     if spec.name == "partnerzy":
         frame["rola"] = frame["rola"].where(frame["rola"].notna(), "partner")
-    if spec.name == "wspolpraca":
-        frame["pomiar"] = frame["pomiar"].where(frame["pomiar"].notna(), DEFAULT_MEASUREMENT)
+    for column, default in _DEFAULTS.get(spec.name, {}).items():
+        frame[column] = frame[column].where(frame[column].notna(), default)
     return frame[_frame_columns(spec)]
 
 
@@ -773,6 +792,11 @@ class _CrossChecks:
         self._duplicate_reports()
         self._unique("uslugi", ["id"], "Usługa o identyfikatorze „{0}” powtarza się")
         self._unique("ankieta", ["respondent", "pomiar"], "Respondent „{0}” ma dwie ankiety w pomiarze {1}")
+        self._unique("dzialania", ["id"], "Działanie o kodzie „{0}” powtarza się")
+        self._unique("zespoly", ["sprawa"], "Sprawa o kodzie „{0}” powtarza się")
+        self._partner_lists()
+        self._service_lists()
+        self._case_dates()
         self._leader()
         self._declarations()
         self._survey_answers()
@@ -827,6 +851,71 @@ class _CrossChecks:
         self.data.info.pop("liderzy", None)
         if leaders:
             self.data.info["lider"], self.data.info["liderzy"] = leaders[0], leaders
+
+    def _partner_lists(self) -> None:
+        """Several partner ids in one cell (who does an action, who worked on a case): each one must exist."""
+        for sheet, column in (("dzialania", "kto"), ("zespoly", "partnerzy")):
+            frame = self.data.table(sheet)
+            if frame.empty:
+                continue
+            resolved = []
+            for pieces, row in zip(frame[column], frame[ROW_COLUMN], strict=True):
+                kept: list[str] = []
+                for piece in pieces:
+                    canonical = self.resolve_partner(piece)
+                    if canonical is None:
+                        if self.ids:
+                            self._unknown_partner(piece, sheet, int(row), column, self._partner_hint(piece))
+                    elif canonical not in kept:
+                        kept.append(canonical)
+                resolved.append(tuple(kept))
+            frame[column] = pd.Series(resolved, index=frame.index, dtype=object)
+
+    def _service_lists(self) -> None:
+        """Services used in a case are ids of the ``uslugi`` sheet (never names: a name can change)."""
+        cases = self.data.cases
+        if cases.empty:
+            return
+        services = self.data.services
+        ids = {normalize_code(sid) or sid: sid for sid in services["id"] if sid is not None}
+        by_name = {normalize_code(n): sid for sid, n in zip(services["id"], services["nazwa"], strict=True) if n}
+        resolved = []
+        for pieces, row in zip(cases["uslugi"], cases[ROW_COLUMN], strict=True):
+            kept: list[str] = []
+            for piece in pieces:
+                canonical = ids.get(normalize_code(piece) or piece)
+                if canonical is None:
+                    if not ids:
+                        continue  # no basket collected: its absence is reported once, not per case
+                    if normalize_code(piece) in by_name:
+                        hint = f"To nazwa usługi — wpisz jej identyfikator „{by_name[normalize_code(piece)]}”."
+                    else:
+                        guess = closest(piece, list(ids.values()), cutoff=0.5)
+                        hint = (f"Czy chodziło o „{guess}”? " if guess else "") + \
+                            "Wpisz identyfikatory z kolumny „id” arkusza uslugi, oddzielone średnikiem."
+                    self.report.error(
+                        f"Nieznana usługa „{piece}” — nie ma jej w arkuszu „{self.sheet('uslugi')}”.",
+                        sheet=self.sheet("zespoly"), row=int(row), column="uslugi", value=piece, hint=hint,
+                    )
+                elif canonical not in kept:
+                    kept.append(canonical)
+            resolved.append(tuple(kept))
+        cases["uslugi"] = pd.Series(resolved, index=cases.index, dtype=object)
+
+    def _case_dates(self) -> None:
+        """Help cannot come before the case was reported: such a row would make the register's days negative."""
+        cases = self.data.cases
+        if cases.empty:
+            return
+        wrong = cases["data_pierwszej_uslugi"] < cases["data_zgloszenia"]
+        for code, row, reported in zip(cases.loc[wrong, "sprawa"], cases.loc[wrong, ROW_COLUMN],
+                                       cases.loc[wrong, "data_zgloszenia"], strict=True):
+            self.report.error(
+                f"Sprawa „{code}”: data pierwszej usługi jest wcześniejsza niż data zgłoszenia "
+                f"({reported.date().isoformat()}).",
+                sheet=self.sheet("zespoly"), row=int(row), column="data_pierwszej_uslugi",
+                hint="Sprawdź obie daty: pierwsza usługa może być tego samego dnia co zgłoszenie albo później.",
+            )
 
     def _unknown_partner(self, value: object, sheet: str, row: int | None, column: str, hint: str) -> None:
         """Only called when a partner list exists: without one, its absence is the single error to report."""

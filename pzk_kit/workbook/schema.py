@@ -16,8 +16,9 @@ from pzk_kit.workbook.text import normalize_code
 
 COLUMN_TYPES = {
     "text", "id", "partner_ref", "int", "scale", "date", "dict", "multidict", "pomiar", "teryt",
-    "email", "phone", "survey_item",
+    "email", "phone", "survey_item", "partner_refs", "service_refs",
 }
+MULTI_KINDS = frozenset({"multidict", "partner_refs", "service_refs"})  # cells holding several values (tuples)
 
 
 @dataclass(frozen=True)

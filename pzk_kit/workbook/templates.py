@@ -57,12 +57,17 @@ def example_row(spec: SheetSpec) -> list[str]:
 def allowed_values_text(column: ColumnSpec) -> str:
     """What the instruction sheet says is allowed in a column."""
     if column.kind in {"dict", "multidict"}:
-        labels = "; ".join(dictionary(column.dictionary).labels)
+        dic = dictionary(column.dictionary)
+        if len(dic.entries) > 20:  # rule codes, figures: the drop-down and `pzk slowniki` list them all
+            return f"wartość z listy rozwijanej ({len(dic.entries)} pozycji; pełna lista: pzk slowniki {dic.name})"
+        labels = "; ".join(dic.labels)
         return f"{labels} (kilka oddziel średnikiem)" if column.kind == "multidict" else labels
     if column.kind == "scale":
         return "; ".join(f"{e.code} – {e.label}" for e in dictionary(column.dictionary).entries)
     return {
         "partner_ref": "id partnera z arkusza „partnerzy”",
+        "partner_refs": "id partnerów z arkusza „partnerzy”, oddzielone średnikiem",
+        "service_refs": "id usług z arkusza „uslugi”, oddzielone średnikiem",
         "id": "niepowtarzalny kod",
         "date": "RRRR-MM-DD lub DD.MM.RRRR",
         "pomiar": "T0, T1, T2 …",

@@ -24,6 +24,8 @@ def _cell(column: ColumnSpec, value: Any) -> Any:
     if column.kind == "multidict":
         labels = dictionary(column.dictionary)
         return "; ".join(labels.label(code) for code in value) or None
+    if column.kind in {"partner_refs", "service_refs"}:
+        return "; ".join(value) or None
     if column.kind == "dict":
         return dictionary(column.dictionary).label(value)
     if column.kind == "date":

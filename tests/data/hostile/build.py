@@ -58,7 +58,7 @@ def hostile_rows() -> dict[str, list[list[Any]]]:
             record[1] = next_value()
     out["gmina"] = [["pole", "wartosc"], *gmina]
 
-    for name in ("partnerzy", "wspolpraca", "uslugi", "potrzeby", "ankieta"):
+    for name in ("partnerzy", "wspolpraca", "uslugi", "potrzeby", "ankieta", "dzialania", "zespoly"):
         spec = schema[name]
         columns = [c.name for c in spec.columns]
         table = [list(r) for r in rows[name]]
@@ -76,6 +76,8 @@ def hostile_rows() -> dict[str, list[list[Any]]]:
                     record[columns.index("email")] = "jan.kowalski1@gmail.com"
                 if number == 2:
                     record[columns.index("telefon")] = "601 234 567"
+            if name == "zespoly":  # case codes are ids, yet typed by people: formulas and markup reach them too
+                record[columns.index("sprawa")] = ["=Z", "+Z", "<i>Z</i>", "Z"][number % 4] + str(number)
             if name == "ankieta":
                 record[columns.index("respondent")] = ["=R", "+R", "-R", "@R", "<b>R</b>"][number % 5] + str(number)
         out[name] = [columns, *table]
