@@ -180,6 +180,17 @@ def set_language(style, language: str = "pl-PL") -> None:
     lang.set(qn("w:val"), language)
 
 
+def set_run_language(run_, language: str) -> None:
+    """Proofing language of one run (a sentence in Ukrainian among Polish ones): Word checks it in its own
+    language instead of underlining every word, and a screen reader switches voice."""
+    rpr = run_._r.get_or_add_rPr()
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), language)
+
+
 def set_default_language(document, language: str = "pl-PL") -> None:
     """The document's default proofing language (``w:docDefaults``): styles not based on Normal (tables, footers,
     headings of the default template) and text pasted in later are checked as Polish too, not as English."""

@@ -417,3 +417,21 @@ def test_docx_privacy(example, example_docx, private, tmp_path):
     for value in PERSONAL:
         assert value in shown_text, value
     assert (tmp_path / DOCX_NAME).exists()
+
+
+def test_word_catalogue_tags_the_native_sentences_with_their_language(example_docx):
+    """The sentence said in Ukrainian is proofed as Ukrainian (in English as English), the Polish ones around it
+    stay Polish."""
+    tagged, polish_runs = [], []
+    for table in example_docx.tables:
+        for row in table.rows:
+            for run_ in row.cells[-1].paragraphs[0].runs:
+                rpr = run_._r.rPr
+                lang = rpr.find(qn("w:lang")) if rpr is not None else None
+                if lang is not None:
+                    tagged.append((run_.text, lang.get(qn("w:val"))))
+                elif run_.text.startswith("Usługa także po ukraińsku"):
+                    polish_runs.append(run_.text)
+    assert "uk" in {value for _, value in tagged} <= {"uk", "en"}  # the example also serves in English
+    assert all(bool(re.search(r"[а-яіїєґ]", text)) == (value == "uk") for text, value in tagged)
+    assert polish_runs

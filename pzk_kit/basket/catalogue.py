@@ -693,6 +693,8 @@ def _service_block(document, service: CatalogueService, section: CatalogueSectio
         word.cell_text(row.cells[0], label, bold=True, size=None, breaks=True)
         word.shade(row.cells[0], word.LEAFLET_FILL)
         word.cell_text(row.cells[1], lines, size=None, breaks=True)
+        if label == _text("pole_jezyki"):
+            _tag_native_lines(row.cells[1], service.native_lines)
         for cell in row.cells:
             cell.paragraphs[0].paragraph_format.keep_with_next = keep
         word.no_split(row)
@@ -702,6 +704,15 @@ def _service_block(document, service: CatalogueService, section: CatalogueSectio
         note = document.add_paragraph()
         note.paragraph_format.space_before = Pt(2)
         word.run(note, f"{_text('takze')} {'; '.join(also)}.", italic=True, size=9.5, color=word.LEAFLET_GREY)
+
+
+def _tag_native_lines(cell, native_lines: tuple[NativeLine, ...]) -> None:
+    """The sentences in the service's other languages carry their language, as the HTML card's ``lang`` does."""
+    languages = {line.text: line.lang for line in native_lines}
+    for run_ in cell.paragraphs[0].runs:
+        lang = languages.get(run_.text)
+        if lang:
+            word.set_run_language(run_, lang)
 
 
 def _index_table(document, services: list[CatalogueService]) -> None:

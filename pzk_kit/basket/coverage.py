@@ -116,12 +116,13 @@ CAPACITY_WORDS = {"pokryta": "pokryta", "pokryta_nominalnie": "pokryta tylko nom
                   "luka": "luka (brak usługi)"}
 
 
-def capacity_display(data: GminaData) -> pd.DataFrame:
+def capacity_display(data: GminaData, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`capacity_table` for the meeting: Polish labels, "bez limitu" where a service takes everyone who
-    comes, a dash where a figure is unknown, the ratio as a Polish decimal (0,05 = 5 places per 100 people)."""
+    comes, a dash where a figure is unknown, the ratio as a Polish decimal (0,05 = 5 places per 100 people).
+    ``table``: the capacity table when the caller already has it (an analysis computes it once per report)."""
     from pzk_kit import glossary
 
-    table = capacity_table(data)
+    table = capacity_table(data) if table is None else table
     areas, groups = dictionary("obszary_potrzeb"), dictionary("grupy_docelowe")
 
     def places(row) -> str:
@@ -164,12 +165,13 @@ def single_provider_areas(data: GminaData) -> list[str]:
     return [code for code in dictionary("obszary_potrzeb").codes if providers.get(code) == 1]
 
 
-def basket_summary(data: GminaData) -> dict:
-    """The ``basket`` part of ``summary.json`` (CONTRACT §3), with exactly its field names."""
+def basket_summary(data: GminaData, capacity: pd.DataFrame | None = None) -> dict:
+    """The ``basket`` part of ``summary.json`` (CONTRACT §3), with exactly its field names (``capacity``: the
+    capacity table when the caller already has it)."""
     pairs = service_pairs(data)
     coverage = needs_coverage(data, pairs)
     missing = gaps(data, coverage)
-    capacity = capacity_table(data, pairs)
+    capacity = capacity_table(data, pairs) if capacity is None else capacity
     return {
         "services": len(data.services),
         "needs": len(data.needs),

@@ -87,13 +87,15 @@ def _inviters(data: GminaData, measurement: str | None, net=None) -> dict[str, t
     return best
 
 
-def gap_matches(data: GminaData, measurement: str | None = None, net=None) -> list[Match]:
+def gap_matches(data: GminaData, measurement: str | None = None, net=None,
+                capacity: pd.DataFrame | None = None) -> list[Match]:
     """For each gap and each nominally covered need (sheet order), the fitting members and candidates.
 
     ``measurement`` picks the network measurement whose ties say who can invite a candidate (None = the latest,
-    the kit's one rule in :mod:`pzk_kit.measurement`); ``net`` is that measurement's network if already built.
+    the kit's one rule in :mod:`pzk_kit.measurement`); ``net`` is that measurement's network and ``capacity`` the
+    capacity table, if already built (an analysis builds each once per report).
     """
-    capacity = capacity_table(data)
+    capacity = capacity_table(data) if capacity is None else capacity
     chosen = capacity[capacity["status"].isin(NEEDS_TO_MATCH)]
     if chosen.empty:
         return []

@@ -125,8 +125,13 @@ class Analysis:
     # -- the basket ---------------------------------------------------------------------------------------------
 
     @cached_property
+    def capacity_table(self) -> pd.DataFrame:
+        """Places against people per need, computed once for the summary, the report, the rule and the matcher."""
+        return basket.capacity_table(self.data)
+
+    @cached_property
     def basket_summary(self) -> dict:
-        return basket.basket_summary(self.data)
+        return basket.basket_summary(self.data, self.capacity_table)
 
     @cached_property
     def gaps(self) -> pd.DataFrame:
@@ -135,14 +140,15 @@ class Analysis:
     @cached_property
     def capacity(self) -> pd.DataFrame:
         """Places against people per need (``basket.capacity_table``), Polish labels."""
-        return basket.capacity_display(self.data)
+        return basket.capacity_display(self.data, self.capacity_table)
 
     @cached_property
     def gap_matches(self) -> list:
         """Who could answer each gap and nominally covered need, ties from the run's network measurement."""
         from pzk_kit.basket.matcher import gap_matches
 
-        return gap_matches(self.data, self.network_measurement, self.net if self.has_ties else None)
+        return gap_matches(self.data, self.network_measurement, self.net if self.has_ties else None,
+                           self.capacity_table)
 
     @cached_property
     def access_barriers(self) -> pd.DataFrame:

@@ -397,7 +397,7 @@ def _check_too_few_places(ctx: Analysis, rule: Rule) -> _Finding | None:
     """Needs covered on paper only: fewer places than people; the biggest shortfall first."""
     if not (ctx.data.has("uslugi") and ctx.data.has("potrzeby")):
         return None
-    short = basket.nominally_covered(basket.capacity_table(ctx.data))
+    short = basket.nominally_covered(ctx.capacity_table)
     if short.empty:
         return None
     matches = {(m.area, m.group): m for m in ctx.gap_matches}

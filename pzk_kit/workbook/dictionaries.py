@@ -85,7 +85,7 @@ class Dictionary:
         """Polish list of allowed labels for an error message; long lists point to ``pzk slowniki``."""
         if len(self.entries) <= limit:
             return ", ".join(f"„{label}”" for label in self.labels)
-        return f"jedna z {len(self.entries)} wartości słownika „{self.title}” (pełna lista: pzk slowniki)"
+        return f"jedna z {len(self.entries)} wartości słownika „{self.title}” (pełna lista: pzk slowniki {self.name})"
 
 
 def _aliases(entry: Entry) -> list[str]:

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pzk_kit import polish
 from pzk_kit.files import atomic_dir, atomic_file
 from pzk_kit.resources import data_path
 from pzk_kit.spreadsheet_safety import csv_row, set_cell
@@ -59,7 +60,8 @@ def allowed_values_text(column: ColumnSpec) -> str:
     if column.kind in {"dict", "multidict"}:
         dic = dictionary(column.dictionary)
         if len(dic.entries) > 20:  # rule codes, figures: the drop-down and `pzk slowniki` list them all
-            return f"wartość z listy rozwijanej ({len(dic.entries)} pozycji; pełna lista: pzk slowniki {dic.name})"
+            many = polish.count(len(dic.entries), "pozycja", "pozycje", "pozycji")
+            return f"wartość z listy rozwijanej ({many}; pełna lista: pzk slowniki {dic.name})"
         labels = "; ".join(dic.labels)
         return f"{labels} (kilka oddziel średnikiem)" if column.kind == "multidict" else labels
     if column.kind == "scale":

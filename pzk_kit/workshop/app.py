@@ -372,11 +372,10 @@ class WorkshopApp:
         from pzk_kit.basket import plots as basket_plots
         from pzk_kit.workshop.interactive import ServiceFinder
 
-        parts: list[widgets.Widget] = [_heading(text("koszyk_liczby")),
-                                       _table(basket.summary_table(basket.basket_summary(data)))]
+        summary = basket.basket_summary(data)
+        parts: list[widgets.Widget] = [_heading(text("koszyk_liczby")), _table(basket.summary_table(summary))]
         services_per_cell, _providers = basket.coverage_matrix(data)
         needs = basket.needs_coverage(data) if data.has("potrzeby") else None
-        summary = basket.basket_summary(data)
         alt = text("koszyk_pokrycie_opis", uslugi=summary["services"], pokryte=summary["needs_covered"],
                    potrzeby=summary["needs"], luki=len(summary["gaps"]))
         parts += [_heading(text("koszyk_pokrycie")),
