@@ -14,8 +14,11 @@ CONTRACT_SECTORS = [
     "mieszkalnictwo", "przedsiebiorcy",
 ]
 # Documented exception (CONTRACT §1): the target group "Wszyscy mieszkańcy" has the short code `wszyscy`.
-CODE_EXCEPTIONS = {("grupy_docelowe", "wszyscy")}
+# Short codes where the label is long ("Zespół zadaniowy i IPUS" is zespol_ipus in the register).
+CODE_EXCEPTIONS = {("grupy_docelowe", "wszyscy"), ("rodzaje_spraw", "zespol"), ("rodzaje_spraw", "zespol_ipus")}
 NUMERIC = {"poziomy_wspolpracy", "skala_zaufania"}
+# Lists whose entries live in another data file, with that file's codes (the glossary's English figure codes).
+DERIVED = {"wskazniki"}
 
 
 def test_normalize_code_examples_from_contract():
@@ -31,7 +34,7 @@ def test_sector_codes_and_core_flags_match_contract():
     assert core_sectors() == CONTRACT_SECTORS[:9]
 
 
-@pytest.mark.parametrize("name", sorted(set(load_dictionaries()) - NUMERIC))
+@pytest.mark.parametrize("name", sorted(set(load_dictionaries()) - NUMERIC - DERIVED))
 def test_every_code_is_its_normalised_label(name):
     for entry in dictionary(name).entries:
         if (name, entry.code) in CODE_EXCEPTIONS:
@@ -92,3 +95,18 @@ def test_pzk_slowniki_one_and_unknown(capsys):
     assert "kandydat" in out and "Sektory" not in out
     assert main(["slowniki", "nieistniejacy"]) == 1
     assert "Nie ma słownika" in capsys.readouterr().err
+
+
+def test_derived_lists_follow_their_data_files():
+    """The plan's drop-downs are the report's rule codes and the glossary's figures, factors and survey items:
+    one home each, so a new rule or figure can be targeted at once."""
+    from pzk_kit import glossary
+    from pzk_kit.evaluation.instrument import load_instrument
+    from pzk_kit.evaluation.recommendations import load_rules
+
+    assert dictionary("rekomendacje").codes == [rule.code for rule in load_rules()]
+    instrument = load_instrument()
+    expected = [*glossary.figures(), *(f.code for f in instrument.factors), *instrument.item_codes]
+    assert dictionary("wskazniki").codes == expected
+    assert dictionary("wskazniki").resolve("Zasięg lidera") == "leader_reach"  # the name without its bracket
+    assert dictionary("wskazniki").resolve("dialog") == "dialog"

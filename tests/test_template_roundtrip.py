@@ -17,7 +17,7 @@ from pzk_kit.workbook.dictionaries import dictionary
 from pzk_kit.workbook.reading import read_gmina
 from pzk_kit.workbook.schema import load_schema
 
-DATA_SHEETS = ["gmina", "partnerzy", "wspolpraca", "uslugi", "potrzeby", "ankieta"]
+DATA_SHEETS = ["gmina", "partnerzy", "wspolpraca", "uslugi", "potrzeby", "ankieta", "dzialania", "zespoly"]
 ITEMS = [f"q{i:02d}" for i in range(1, 31)]
 
 

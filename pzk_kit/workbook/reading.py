@@ -46,6 +46,9 @@ DEFAULT_PROJECT_NAME = "Kooperacje 3D"
 # Sheets our own template adds, and common extras users keep: never worth a warning.
 IGNORED_SHEETS = {"instrukcja", "listy", "slowniki", "readme", "czytaj", "info"}
 HEADER_SCAN_ROWS = 10
+# Sheets filled after the first measurement (the action plan, the task-team register): left empty before that,
+# as in every new workbook, they are not worth a warning.
+LATER_SHEETS = frozenset({"dzialania", "zespoly"})
 def measurement_order(label: str) -> int:
     """Sort key of a measurement label (``T0`` < ``T1`` < ``T10``): labels are validated as ``T<number>``."""
     return int(label[1:])
@@ -183,6 +186,9 @@ def read_gmina(path: str | Path) -> GminaData:
             collected.add(name)
         elif spec.required:
             report.error(f"Arkusz „{table.source_name}” nie zawiera żadnego wiersza danych.", sheet=table.source_name)
+        elif name in LATER_SHEETS:
+            report.info(f"Arkusz „{table.source_name}” jest jeszcze pusty — wypełnia się go po pierwszym pomiarze.",
+                        sheet=table.source_name)
         else:
             report.warning(
                 f"Arkusz „{table.source_name}” jest pusty (same nagłówki) — {_SKIPPED_STEPS}",
