@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +49,7 @@ VERIFIED = "data_weryfikacji"
 BULLET = "•"
 ARROW = "→"
 _TAG_START = re.compile(r"<[A-Za-z/!?%]")
+ZERO_WIDTH_JOINER = "\u200d"  # holds emoji such as a family together: kept
 _LOOK_ALIKE = str.maketrans({"<": "‹", ">": "›"})
 
 
@@ -96,6 +98,8 @@ def wording() -> dict[str, str]:
 def plain(value: object) -> str:
     """A cell as one safe line of plain text: no control characters, no line breaks, no tag-like markup."""
     text = display_text(normalize_raw(value) if isinstance(value, str) else value)
+    if not text.isprintable():  # zero-width spaces and other format characters the reader lets through
+        text = "".join(ch for ch in text if ch == ZERO_WIDTH_JOINER or unicodedata.category(ch) not in {"Cc", "Cf"})
     return text.translate(_LOOK_ALIKE) if _TAG_START.search(text) else text
 
 
