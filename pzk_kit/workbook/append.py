@@ -402,7 +402,8 @@ def _verify(path: Path, spec: SheetSpec, before: pd.DataFrame, written: list[int
     data = read_gmina(path)
     after = _rows(data.table(spec.name))
     lost = [row for row, values in _rows(before).items() if after.get(row) != values]
-    missing = [row for row in written if row not in after]
+    new_errors = [p for p in data.report.errors if p.row in written and match_sheet(p.sheet) == spec.name]
+    missing = sorted({row for row in written if row not in after} | {p.row for p in new_errors})
     if not lost and not missing:
         return
     restore()
@@ -410,8 +411,9 @@ def _verify(path: Path, spec: SheetSpec, before: pd.DataFrame, written: list[int
         raise AppendRefused(
             f"Dopisanie wierszy zmieniłoby wcześniejsze wiersze arkusza „{spec.name}” (wiersze "
             f"{', '.join(map(str, lost[:5]))}); przywrócono plik sprzed zapisu. Sprawdź go poleceniem pzk validate.")
-    problems = [p.message for p in data.report.errors if p.row in missing][:3]
-    why = (" Powód: " + " ".join(problems)) if problems else ""
+    problems = [f"wiersz {p.row}" + (f", kolumna {p.column}" if p.column else "") + f": {p.message.rstrip('.')}"
+                for p in new_errors[:3]]
+    why = (" Powód: " + "; ".join(problems) + ".") if problems else ""
     raise AppendRefused(
         f"Nowe wiersze arkusza „{spec.name}” ({', '.join(map(str, missing))}) nie dały się odczytać; przywrócono "
         f"plik sprzed zapisu.{why}")
