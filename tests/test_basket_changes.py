@@ -208,3 +208,20 @@ def test_cli_unreadable_file_is_a_clean_message(pair, tmp_path, capsys):
         assert code == 1 and out == "", err
         assert f"skoroszyt {which}" in err and "nie daje się odczytać" in err
         assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_notebook_02_shows_the_letter_when_given_the_previous_data(pair, tmp_path):
+    import nbformat
+
+    from pzk_kit.runs.runner import run_notebook
+
+    out = tmp_path / "02.ipynb"
+    run_notebook(ROOT / "notebooks" / "02_koszyk_uslug.ipynb", out,
+                 {"dane": str(pair[1]), "wyniki": str(tmp_path / "wyniki"), "poprzednie_dane": str(pair[0])},
+                 cell_timeout=120)
+    cells = nbformat.read(out, as_version=4).cells
+    assert cells[-2].source.startswith("## Zmiany w koszyku do rozesłania partnerom")
+    shown = "".join(str(o.get("data", {}).get("text/html", "")) for o in cells[-1].outputs)
+    assert "Zmienione usługi (1)" in shown and "godziny: pon.–pt. 8–15 → pon.–pt. 8–16" in shown
+    assert "Kowalski" not in shown
