@@ -123,6 +123,17 @@ def test_dictionary_labels_not_codes(pair):
     assert shown == {"grupy": ("Osoby bezrobotne", "Osoby bezrobotne, Młodzież"), "limit_miejsc": ("20", "bez limitu")}
 
 
+def test_empty_languages_mean_polish(pair):
+    old, new = (read_gmina(p) for p in pair)
+    new.services.loc[new.services["id"] == "U2", "jezyki"] = [("polski",)]
+    changes = basket_changes(old, new)
+    assert "U2" not in [e.id for e in changes.changed]
+    old.services.loc[old.services["id"] == "U1", "jezyki"] = [("ukrainski",)]
+    entry = next(e for e in basket_changes(old, new).changed if e.id == "U1")
+    assert [(c.label, c.before, c.after) for c in entry.changes if c.field == "jezyki"] == [
+        ("języki", "Ukraiński", "Polski")]
+
+
 def test_unchanged_basket_says_so_briefly(pair):
     old = read_gmina(pair[0])
     changes = basket_changes(old, old)
@@ -196,6 +207,14 @@ def test_cli_names_the_invalid_workbook(pair, tmp_path, gmina_rows, write_xlsx, 
     assert code == 1 and out == ""
     assert f"skoroszyt nowy (NOWY) „{bad}” ma błędy" in err
     assert f"pzk validate {bad}" in err and "Traceback" not in err
+
+
+def test_cli_reads_ods_and_xls_like_other_commands(capsys):
+    for old in ("gmina_przykladowa.ods", "gmina_przykladowa.xls"):
+        code, out, err = _run(capsys, ["zmiany", str(ROOT / "tests" / "data" / "formaty" / old),
+                                       str(ROOT / "data" / "przyklad" / "gmina_przykladowa_csv")])
+        assert code == 0, err
+        assert out.startswith("Temat: ") and "Gmina Przykładowa" in out.splitlines()[0]
 
 
 def test_cli_unreadable_file_is_a_clean_message(pair, tmp_path, capsys):

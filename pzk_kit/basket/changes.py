@@ -32,7 +32,7 @@ from pzk_kit.files import atomic_file
 from pzk_kit.workbook.cells import normalize_raw
 from pzk_kit.workbook.dictionaries import dictionary
 from pzk_kit.workbook.schema import MULTI_KINDS, load_schema
-from pzk_kit.workbook.service_records import reference_day
+from pzk_kit.workbook.service_records import POLISH, reference_day
 from pzk_kit.workbook.text import display_text, normalize_code
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ def _shown(name: str, value: object, providers: dict[str, str]) -> str:
     """A field's value as the letter shows it: dictionary labels, provider names; empty as „nie podano”."""
     column = load_schema()[SHEET].column(name)
     if column.kind in MULTI_KINDS or column.kind == "dict":
-        codes = _codes(value)
+        codes = _codes(value, name)
         labels = [dictionary(column.dictionary).label(code) for code in codes]
         # A single choice reads inside the sentence ("dostęp: bez skierowania"); lists keep their labels' capitals.
         text = ", ".join(label[:1].lower() + label[1:] if column.kind == "dict" else label for label in labels)
@@ -201,18 +201,19 @@ def _shown(name: str, value: object, providers: dict[str, str]) -> str:
     return text
 
 
-def _codes(value: object) -> list[str]:
+def _codes(value: object, name: str = "") -> list[str]:
     if isinstance(value, tuple | list):
-        return [display_text(v) for v in value if display_text(v)]
-    text = display_text(value)
-    return [text] if text else []
+        codes = [display_text(v) for v in value if display_text(v)]
+    else:
+        codes = [display_text(value)] if display_text(value) else []
+    return codes or ([POLISH] if name == "jezyki" else [])  # the schema: empty languages = Polish
 
 
 def _comparable(name: str, value: object) -> object:
     """What must differ for a field to count as changed: sets for multi-valued cells (order is no change)."""
     column = load_schema()[SHEET].column(name)
     if column.kind in MULTI_KINDS:
-        return frozenset(_codes(value))
+        return frozenset(_codes(value, name))
     if name == "partner":
         return display_text(value)
     return plain(value)
