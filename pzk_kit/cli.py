@@ -291,7 +291,7 @@ def cmd_zmiany(args: argparse.Namespace) -> int:
         if not data.report.ok:
             print_line(data.report.format_text(), err=True)
             shown = f'"{path}"' if " " in str(path) else str(path)
-            problem = "ma błędy" if data.collected else "nie daje się odczytać (powód wyżej)"
+            problem = "ma błędy" if data.sheet_names else "nie daje się odczytać (powód wyżej)"
             print_line(f"Nic nie porównano: skoroszyt {which} „{path}” {problem}. Sprawdź go poleceniem "
                        f"pzk validate {shown}, popraw i uruchom ponownie.", err=True)
             return EXIT_FAILURE

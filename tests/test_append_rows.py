@@ -165,3 +165,16 @@ def test_unknown_columns_and_sheets_are_refused(workbook):
     with pytest.raises(AppendRefused, match="Nie można dopisywać wierszy do arkusza „gmina”"):
         append_rows(workbook, "gmina", [{"nazwa": "x"}])
     assert append_rows(workbook, "dzialania", []).rows == ()
+
+
+def test_blank_template_takes_rows_below_its_example(tmp_path):
+    """A fresh `pzk template` is not an unreadable file: its sheets exist, only the gmina is not filled in yet."""
+    from pzk_kit.workbook.templates import write_template
+
+    for target in (tmp_path / "szablon.xlsx", tmp_path / "szablon_csv"):
+        write_template(target)
+        result = append_rows(target, "partnerzy", [{"id": "OPS", "nazwa": "Ośrodek", "sektor": "Pomoc społeczna"}])
+        assert result.rows == (3,)  # row 2 holds the template's example, which the reader leaves out
+        partners = read_gmina(target).partners
+        assert partners[["id", "nazwa", "sektor", "wiersz"]].values.tolist() == [["OPS", "Ośrodek", "pomoc_spoleczna",
+                                                                                3]]

@@ -381,7 +381,7 @@ def _read_table(path: Path, spec: SheetSpec) -> pd.DataFrame:
     from pzk_kit.workbook.reading import read_gmina
 
     data = read_gmina(path)
-    if not data.collected and data.report.errors:
+    if not data.sheet_names and data.report.errors:  # the file itself failed, not its content
         raise AppendRefused(f"Nie dopisuję do „{path.name}”: nie da się go odczytać — "
                             f"{data.report.errors[0].message} Sprawdź: pzk validate {path}")
     return data.table(spec.name)
