@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,7 +83,7 @@ class BasketChanges:
     removed: tuple[ServiceEntry, ...] = ()
     changed: tuple[ServiceEntry, ...] = ()
     renumbered: tuple[tuple[str, str], ...] = ()  # (old id, new id) of every service matched by name
-    confirmed: tuple[str, ...] = field(default=())  # ids whose only change is a newer data_weryfikacji
+    confirmed: tuple[str, ...] = ()  # ids whose only change is a newer data_weryfikacji
 
     @property
     def empty(self) -> bool:
