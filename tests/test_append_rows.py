@@ -178,3 +178,17 @@ def test_blank_template_takes_rows_below_its_example(tmp_path):
         partners = read_gmina(target).partners
         assert partners[["id", "nazwa", "sektor", "wiersz"]].values.tolist() == [["OPS", "Ośrodek", "pomoc_spoleczna",
                                                                                 3]]
+
+
+def test_workbook_with_a_chart_is_left_untouched(workbook):
+    from openpyxl.chart import BarChart, Reference
+
+    book = openpyxl.load_workbook(workbook)
+    chart = BarChart()
+    chart.add_data(Reference(book["wspolpraca"], min_col=3, min_row=1, max_row=10), titles_from_data=True)
+    book["wspolpraca"].add_chart(chart, "L2")
+    book.save(workbook)
+    original = workbook.read_bytes()
+    with pytest.raises(AppendRefused, match="zawiera wykresy lub obrazy"):
+        append_rows(workbook, "dzialania", [ACTION])
+    assert workbook.read_bytes() == original

@@ -7,6 +7,7 @@ so the rules are strict:
 - the rest of the workbook stays as it was: other sheets, styles, drop-down lists (openpyxl keeps them); a CSV
   file keeps its encoding, delimiter and line endings, and its earlier bytes are not rewritten at all;
 - ``.ods`` and ``.xls`` are refused: no library here writes them back faithfully, so the user saves as ``.xlsx``;
+- a workbook with charts or pictures is refused too: openpyxl would drop them;
 - a workbook open in Excel (its lock file ``~$name.xlsx`` beside it) is refused: Excel would overwrite our rows
   the next time the user saves;
 - text goes in as text (:mod:`pzk_kit.spreadsheet_safety`), the file is replaced in one step
@@ -19,6 +20,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +48,7 @@ from pzk_kit.workbook.text import display_text
 HEADER_SCAN_ROWS = 10  # as the reader: a title row or two may stand above the header
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 MULTI_SEPARATOR = "; "
+_DRAWING = re.compile(r"xl/drawings/drawing\d+\.xml$")  # charts and pictures; comments live in vmlDrawing files
 
 
 @dataclass(frozen=True)
@@ -130,10 +134,24 @@ def _refuse_if_open(path: Path) -> None:
                 "Zamknij go i spróbuj ponownie — inaczej przy następnym zapisie program nadpisałby dopisane wiersze.")
 
 
+def _refuse_if_drawings(path: Path) -> None:
+    """openpyxl drops charts and pictures of a workbook it saves again: such a workbook is left untouched."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # not an archive at all: reading it says what is wrong
+    if any(name.startswith(("xl/charts/", "xl/media/")) or _DRAWING.match(name) for name in names):
+        raise AppendRefused(
+            f"„{path.name}” zawiera wykresy lub obrazy, których zestaw nie umie zachować przy zapisie — nie dopisuję "
+            "do niego. Przenieś wykresy i obrazy do osobnego pliku albo dopisz wiersze ręcznie.")
+
+
 def _append_xlsx(path: Path, spec: SheetSpec, records: Sequence[dict[str, Any]]) -> AppendResult:
     import openpyxl
 
     _refuse_if_open(path)
+    _refuse_if_drawings(path)
     before = _read_table(path, spec)
     original = path.read_bytes()
     try:
