@@ -280,6 +280,31 @@ def cmd_dokumenty(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_zmiany(args: argparse.Namespace) -> int:
+    """The basket's changes between two workbooks as a letter to partners; nothing compared on bad data."""
+    from pzk_kit.basket.changes import basket_changes, changes_text, write_changes_text
+    from pzk_kit.workbook.reading import read_gmina
+
+    loaded = []
+    for which, path in (("poprzedni (STARY)", args.stary), ("nowy (NOWY)", args.nowy)):
+        data = read_gmina(path)
+        if not data.report.ok:
+            print_line(data.report.format_text(), err=True)
+            shown = f'"{path}"' if " " in str(path) else str(path)
+            problem = "ma błędy" if data.sheet_names else "nie daje się odczytać (powód wyżej)"
+            print_line(f"Nic nie porównano: skoroszyt {which} „{path}” {problem}. Sprawdź go poleceniem "
+                       f"pzk validate {shown}, popraw i uruchom ponownie.", err=True)
+            return EXIT_FAILURE
+        loaded.append(data)
+    text = changes_text(basket_changes(*loaded), loaded[1])
+    if args.out:
+        out = write_changes_text(text, Path(args.out), overwrite=args.nadpisz)
+        print_line(f"Zapisano tekst zmian w koszyku usług: {out} (do wklejenia w wiadomość e-mail do partnerów)")
+    else:
+        print_line(text.rstrip("\n"))
+    return EXIT_OK
+
+
 def cmd_ankieta(args: argparse.Namespace) -> int:
     """The survey's exact wording for online tools; without options, what the command can do."""
     from pzk_kit import texts
@@ -499,6 +524,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_out_dir(p, "folder na dokumenty (powstaje w całości albo wcale)")
     _add_overwrite(p, "zastąp istniejący folder DIR")
     p.set_defaults(handler=cmd_dokumenty)
+
+    p = sub.add_parser("zmiany", help="co zmieniło się w koszyku usług: tekst e-maila do partnerów",
+                       description="Porównuje arkusz „uslugi” dwóch wersji danych gminy (STARY i NOWY: skoroszyty "
+                       ".xlsx, .ods, .xls albo foldery CSV) i wypisuje krótki tekst do rozesłania partnerom: nowe "
+                       "usługi, usługi, których już nie ma, i zmiany w usługach (godziny, odpłatność, miejsce…), z "
+                       "realizatorem każdej. Dane osobowe nie trafiają do tekstu. Gdy któryś skoroszyt ma błędy, "
+                       "kończy się kodem 1 i niczego nie porównuje.")
+    p.add_argument("stary", metavar="STARY", help="poprzednia wersja danych gminy (skoroszyt albo folder CSV)")
+    p.add_argument("nowy", metavar="NOWY", help="aktualna wersja danych gminy (skoroszyt albo folder CSV)")
+    p.add_argument("--out", metavar="PLIK.txt", help="zapisz tekst do pliku (UTF-8) zamiast go wypisać")
+    _add_overwrite(p, "zastąp istniejący PLIK.txt")
+    p.set_defaults(handler=cmd_zmiany)
 
     p = sub.add_parser("ankieta", help="tekst ankiety samooceny do wklejenia w Microsoft Forms, Google lub LimeSurvey",
                        description="Wypisuje ankietę samooceny w dokładnym brzmieniu: tytuł, wstęp, skalę "
