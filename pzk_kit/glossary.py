@@ -172,3 +172,18 @@ def with_row_formats(frame, codes: list[str], columns: list[str], changes: tuple
     frame.attrs["miary"] = {**dict.fromkeys(columns, ROW), **frame.attrs.get("miary", {})}
     frame.attrs["zmiany"] = list(changes)
     return frame
+
+
+@cache
+def directions() -> dict[str, int]:
+    """Which way each figure should move (column ``kierunek``): 1 higher is better, -1 lower is better, 0 neither.
+
+    The action plan asks whether an action's target figure moved the right way; the direction is data, next to
+    the figure's name, so a region that reads a figure differently changes one cell, not code."""
+    from pzk_kit.resources import read_table
+
+    return {row["kod"]: int(row.get("kierunek") or 0) for row in read_table(FILE)}
+
+
+def direction(code: str) -> int:
+    return directions().get(code, 0)

@@ -157,7 +157,9 @@ def test_tabs_use_the_package_results(loaded_app, example):
     evaluation = visible_text(html_of(loaded_app.tab_boxes["ewaluacja"]))
     assert "Wypełnione ankiety samooceny: T0: 21, T1: 22." in evaluation
     assert "Wyniki ankiety samooceny" in evaluation
-    assert loaded_app.tab_boxes["ewaluacja"].children[-1].get_title(0).startswith("Ukryte wyniki")
+    children = loaded_app.tab_boxes["ewaluacja"].children
+    assert children[-2].get_title(0).startswith("Ukryte wyniki")
+    assert "Rekomendacje do planu działań" in html_of(children[-1])  # then recommendations → the plan
 
 
 def test_headings_nest_without_a_gap_h1_page_h2_tab_h3_sections(loaded_app):

@@ -203,3 +203,13 @@ class Analysis:
 
     def step_recommendations(self, step: str) -> list[Recommendation]:
         return [r for r in self.recommendations if r.step == step]
+
+    # -- the action plan --
+
+    @cached_property
+    def plan(self) -> dict:
+        """The action plan as of the run (:func:`pzk_kit.followup.plan.plan_summary`): what the report's chapter
+        and the plan's rules read, computed once with the networks this analysis already built."""
+        from pzk_kit.followup.plan import plan_summary
+
+        return plan_summary(self)

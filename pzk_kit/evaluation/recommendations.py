@@ -696,3 +696,42 @@ def recommendations_markdown(found: list[Recommendation]) -> str:
             lines.extend(f"    * {markdown_text(e)}" for e in r.evidence)
         lines.append("")
     return "\n".join(lines)
+
+
+# -- the action plan (sheet dzialania) -----------------------------------------------------------------------------
+
+
+def _check_plan_overdue(ctx: Analysis, rule: Rule) -> _Finding | None:
+    """Actions planned or under way whose deadline has passed, each with its deadline and state."""
+    from pzk_kit.followup.plan import run_actions
+    from pzk_kit.workbook.service_records import reference_day
+
+    overdue = set(ctx.plan["overdue"])
+    if not overdue:
+        return None
+    actions = run_actions(ctx)
+    statuses = dictionary("statusy_dzialan")
+    items = [{"id": a.id, "dzialanie": a.dzialanie if isinstance(a.dzialanie, str) else a.id,
+              "termin": polish.date(pd.Timestamp(a.termin).date()), "stan": statuses.label(a.status).lower()}
+             for a in actions.itertuples(index=False) if str(a.id) in overdue]
+    return _Finding({"dzien": polish.date(reference_day()), "liczba": len(items)}, items)
+
+
+def _check_no_plan(ctx: Analysis, rule: Rule) -> _Finding | None:
+    """A measurement is done and advice of priority 1 fires, but no plan answers it. The priority-1 rules are
+    asked again here (each check reads the analysis' cached figures), so this rule needs no place in the order."""
+    if ctx.data.has("dzialania") or not ctx.chosen.available:
+        return None
+    urgent = [_apply(other, finding) for other in load_rules()
+              if other.priority == 1 and other.kind not in PLAN_CHECKS
+              and (finding := CHECKS[other.kind](ctx, other)) is not None]
+    if not urgent:
+        return None
+    return _Finding({"pomiar": ctx.chosen.run, "liczba": len(urgent)}, [{"tytul": r.title} for r in urgent])
+
+
+PLAN_CHECKS: dict[str, Callable[[Analysis, Rule], _Finding | None]] = {
+    "plan_po_terminie": _check_plan_overdue,
+    "brak_planu": _check_no_plan,
+}
+CHECKS.update(PLAN_CHECKS)

@@ -28,6 +28,7 @@ from pzk_kit.evaluation.analysis import Analysis
 from pzk_kit.evaluation.instrument import load_instrument
 from pzk_kit.evaluation.recommendations import number, percent
 from pzk_kit.figures import alt_text, figure_png
+from pzk_kit.followup.plan_report import plan_chapter
 from pzk_kit.privacy import published
 from pzk_kit.resources import data_path, read_table
 from pzk_kit.runs import outputs
@@ -110,6 +111,7 @@ def build_report(data: GminaData | Analysis, *, measurement: str | None = None, 
     _network_chapter(document, facts)
     _basket_chapter(document, facts)
     _evaluation_chapter(document, facts)
+    plan_chapter(document, facts)
     _method_appendix(document, facts, day)
     return document
 

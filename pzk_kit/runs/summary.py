@@ -59,6 +59,7 @@ def summary_document(data: GminaData, parts: dict[str, Any], measurement: str | 
         "network": parts.get("network") or _network_part(data, measurement),
         "basket": parts.get("basket") or basket_summary(data),
         "evaluation": parts.get("evaluation") or EMPTY_EVALUATION,
+        "plan": parts.get("plan") or _plan_part(data, measurement),
         "warnings": summary_warnings(data),
     }
 
@@ -72,12 +73,20 @@ def build_summary(data: GminaData, measurement: str | None = None) -> dict[str, 
         "network": _network_part(data, measurement),
         "basket": basket_summary(data),
         "evaluation": evaluation_summary(seen) if seen.has("ankieta") else EMPTY_EVALUATION,
+        "plan": _plan_part(data, measurement),
     }
     return summary_document(data, parts, measurement)
 
 
 def _network_part(data: GminaData, measurement: str | None) -> dict[str, Any]:
     return network_summary(as_of(data, measurement), resolve(data, measurement).network)
+
+
+def _plan_part(data: GminaData, measurement: str | None) -> dict[str, Any]:
+    """The action plan as of the run's measurement (:func:`pzk_kit.followup.plan.plan_summary`)."""
+    from pzk_kit.followup.plan import plan_summary
+
+    return plan_summary(data, measurement)
 
 
 def write_summary(summary: dict[str, Any], out_dir: str | Path, *, overwrite: bool = True) -> Path:

@@ -391,8 +391,11 @@ class WorkshopApp:
         box.children = tuple(parts)
 
     def _evaluation_tab(self, data: GminaData, box: widgets.VBox) -> None:
+        from pzk_kit.workshop.plan_widget import PlanWidget
+
+        plan = PlanWidget(data, source_data=data).widget()  # recommendations → the action plan, survey or not
         if not data.has("ankieta"):
-            box.children = (_note(html.escape(text("ewaluacja_brak"))),)
+            box.children = (_note(html.escape(text("ewaluacja_brak"))), plan)
             return
         from pzk_kit import evaluation
         from pzk_kit.evaluation import plots as evaluation_plots
@@ -411,6 +414,7 @@ class WorkshopApp:
             _heading(text("ewaluacja_radar")),
             _figure(evaluation_plots.draw_factor_radar(evaluation.factor_scores(data)), _radar_alt(data)),
             suppressed,
+            plan,
         )
 
     def map_measurement(self, data: GminaData) -> str:
