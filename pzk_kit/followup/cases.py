@@ -207,6 +207,8 @@ def case_table(data: GminaData, measurement: str | None = None) -> pd.DataFrame:
     """One row per figure, one column per measurement with cases (up to the run's), then the change from the
     first to the last when both are shown. Counts only: no case code ever reaches it."""
     tallies = run_tallies(data, measurement)
+    if not tallies:
+        return pd.DataFrame(columns=["Miara"])
     rows = []
     for code in FIGURES:
         row = {"Miara": glossary.label(code)}
