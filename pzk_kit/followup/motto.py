@@ -215,3 +215,12 @@ def evidence_lines(rows: list[MottoRow]) -> list[str]:
         lines.append(f"{row.word}: " + " ".join(row.evidence))
         lines.extend(f"{row.word} — {definition}" for definition in row.definitions)
     return lines
+
+
+def start_text(data: GminaData, measurement: str | None = None) -> str:
+    """Why there is no motto yet and how to start the register (the notebook's and the report's words)."""
+    from pzk_kit.measurement import run_measurement
+
+    if not data.has("zespoly"):
+        return t("strona_brak_rejestru")
+    return t("strona_brak_spraw", pomiar=run_measurement(data, measurement))

@@ -13,7 +13,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from pzk_kit import polish, word
 from pzk_kit.followup.cases import run_tallies, t
-from pzk_kit.followup.motto import BETTER, HIDDEN, MIXED, SAME, SINGLE, WORSE, MottoRow, motto
+from pzk_kit.followup.motto import BETTER, HIDDEN, MIXED, SAME, SINGLE, WORSE, MottoRow, motto, start_text
 
 FILLS = {BETTER: "E3F1E4", WORSE: "F8D9D6", MIXED: "FFF2C7", SAME: "EEF2F8", SINGLE: "EEF2F8", HIDDEN: "EEEEEE"}
 MARKS = {BETTER: "✔", WORSE: "✘", MIXED: "±", SAME: "=", SINGLE: "", HIDDEN: ""}
@@ -29,8 +29,7 @@ def motto_page(document, facts) -> None:
     _chapter(document, t("strona_tytul"))
     rows = motto(data, facts.asked) if data.has("zespoly") else []
     if not rows:
-        key = "strona_brak_rejestru" if not data.has("zespoly") else "strona_brak_spraw"
-        _paragraph(document, t(key, pomiar=facts.chosen.run), after=6)
+        _paragraph(document, start_text(data, facts.asked), after=6)
         return
     tallies = run_tallies(data, facts.asked)
     first, last = tallies[0], tallies[-1]
