@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from pzk_kit.followup.cases import (
-    add_ipus_case,
     access_breakdown,
+    add_ipus_case,
     case_measures,
     case_table,
     cases_summary,
@@ -97,7 +97,7 @@ def test_two_cases_are_withheld_and_named_three_are_shown(register):
 
 def test_a_figure_resting_on_fewer_cases_than_the_measurement_is_withheld_alone(register):
     # T1 without B-5: partners filled in B-1..B-3 only (3) — shown; drop B-3 and only 2 remain
-    data = register(T0_CASES + [T1_CASES[0], T1_CASES[1], T1_CASES[3]])
+    data = register([*T0_CASES, T1_CASES[0], T1_CASES[1], T1_CASES[3]])
     t1 = cases_summary(data)["by_measurement"]["T1"]
     assert t1["cases"] == 3 and t1["days_to_first_service"] == 5.0 and t1["served_share"] == 1.0
     assert t1["partners_per_case"] is None and t1["services_per_case"] is None
