@@ -19,7 +19,8 @@ from pzk_kit.workbook.example import example_dir
 from pzk_kit.workbook.reading import read_gmina
 
 DAY = dt.date(2025, 11, 25)
-CHAPTERS = ["Karta wyników PZK", "1. Mapa współpracy", "2. Lokalny koszyk usług", "3. Ewaluacja",
+CHAPTERS = ["Karta wyników PZK", "„Kooperacyjnie znaczy szybciej, skuteczniej, łatwiej, czasem także taniej”",
+            "1. Mapa współpracy", "2. Lokalny koszyk usług", "3. Ewaluacja",
             "Jak czytać raport — metoda"]
 
 
