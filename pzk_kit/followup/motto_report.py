@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
-from matplotlib.figure import Figure
 
-from pzk_kit import glossary, polish, style, word
-from pzk_kit.figures import alt_text, describe, figure_png
+from pzk_kit import glossary, polish, word
 from pzk_kit.followup.cases import run_tallies, t
 from pzk_kit.followup.motto import BETTER, HIDDEN, MIXED, SAME, SINGLE, WORSE, MottoRow, motto, start_text
 
@@ -40,9 +38,6 @@ def motto_page(document, facts) -> None:
                            przed=first.measurement, po=last.measurement,
                            sprawy_przed=_cases(first.cases), sprawy_po=_cases(last.cases)), size=9.5, after=8)
     _tiles(document, rows)
-    if compared and not all(row.hidden for row in rows):
-        figure = draw_motto_chart(rows)
-        word.picture(document, figure_png(figure), width=Cm(16.5), alt=alt_text(figure), title=t("wykres_tytul"))
     document.add_heading(t("strona_dowody"), level=2)
     if all(row.hidden for row in rows):  # one reason for all four words: said once
         _paragraph(document, rows[0].evidence[0], size=8.5, after=4)
@@ -141,35 +136,3 @@ def _value(row: MottoRow, value: float | None) -> str:
         return f"{days} {'dzień' if value == 1 else 'dni'}"
     return glossary.fmt(row.headline.code, value)
 
-
-def draw_motto_chart(rows: list[MottoRow]) -> Figure:
-    """Four small panels, one per word: the first measurement's bar (grey) above the run's (green when it moved
-    the right way, red when the wrong way, navy otherwise); a hidden word says so instead of a bar."""
-    figure = Figure(figsize=(12, 2.3))
-    axes = figure.subplots(1, len(rows))
-    alt = []
-    for ax, row in zip(axes, rows, strict=True):
-        ax.set_title(row.word, fontsize=13, family=style.FONT, fontweight="bold", color=style.NAVY, loc="left")
-        ax.set_xticks([])
-        for side in ("top", "right", "bottom"):
-            ax.spines[side].set_visible(False)
-        if row.hidden:
-            ax.set_yticks([])
-            ax.spines["left"].set_visible(False)
-            ax.text(0.0, 0.5, t("ukryte_werdykt"), transform=ax.transAxes, fontsize=10, family=style.FONT,
-                    color="#757575", style="italic", va="center")
-            alt.append(f"{row.word}: {t('ukryte_werdykt')}")
-            continue
-        figure_row = row.headline
-        values = [figure_row.before or 0.0, figure_row.after or 0.0]
-        colour = style.NAVY if figure_row.better is None else style.GREEN if figure_row.better else style.RED
-        ax.barh([1, 0], values, color=[style.GREY, colour], edgecolor=style.EDGE, height=0.62)
-        ax.set_yticks([1, 0], [row.before, row.after], fontsize=10, family=style.FONT)
-        top = max(values) or 1.0
-        ax.set_xlim(0, top * 1.55)
-        for y, value in zip([1, 0], values, strict=True):
-            ax.text(value + top * 0.04, y, _value(row, value), va="center", fontsize=10, family=style.FONT,
-                    fontweight="bold", color=style.INK)
-        alt.append(f"{row.word}: {row.before} {_value(row, values[0])}, {row.after} {_value(row, values[1])}")
-    figure.subplots_adjust(left=0.04, right=0.99, top=0.78, bottom=0.06, wspace=0.35)
-    return describe(figure, t("wykres_opis") + " " + "; ".join(alt) + ".")
