@@ -378,3 +378,23 @@ def test_saving_a_plan_opens_an_anonymous_case_in_the_register(displayed, tmp_pa
     providers = set(data.services.set_index("id").loc[services, "partner"])
     assert set(row["partnerzy"]) == providers | {"CUS"}
     assert not back.cases.map(lambda value: "Kowalsk" in str(value)).any().any()  # never the family label
+
+
+def test_the_app_remakes_its_files_after_a_case_is_added(displayed, tmp_path):
+    from pzk_kit.workshop.app import WorkshopApp
+
+    app = WorkshopApp()
+    app.load_example()
+    keys = list(WorkshopApp.TAB_KEYS)
+    app.tabs.selected_index = keys.index("koszyk")
+    app.tabs.selected_index = keys.index("pliki")  # the files as they were before the case
+    before = app.files["skoroszyt"].content
+    app.tabs.selected_index = keys.index("koszyk")
+    app.finder.save()
+    assert "pliki" not in app.built and app.files == {}
+    app.tabs.selected_index = keys.index("pliki")  # opened again: made from the data with the new case
+    offered = app.files["skoroszyt"]
+    assert offered.content != before
+    path = tmp_path / offered.filename
+    path.write_bytes(offered.content)
+    assert read_gmina(path).cases["sprawa"].iloc[-1] == app.finder.case[1]
