@@ -46,20 +46,21 @@ T1_CASES = [
 ]
 
 
+def build_register(folder, write_csv_gmina, gmina_rows, rows: list[list[str]], *, t1_map: bool = True):
+    """A tiny gmina with the register's rows given; with a T1 map the run's measurement is T1."""
+    sheets = copy.deepcopy(gmina_rows)
+    sheets["uslugi"] = SERVICES
+    if t1_map:
+        sheets["wspolpraca"].append(["GOPS", "PUP", "3", "", "", "", "T1"])
+    sheets["zespoly"] = [HEADER, *rows]
+    data = read_gmina(write_csv_gmina(folder, sheets))
+    assert data.report.ok, data.report.format_text()
+    return data
+
+
 @pytest.fixture
 def register(tmp_path, write_csv_gmina, gmina_rows):
-    """A tiny gmina with a T1 map (so the run's measurement is T1) and the register's rows given."""
-
-    def make(rows: list[list[str]]):
-        sheets = copy.deepcopy(gmina_rows)
-        sheets["uslugi"] = SERVICES
-        sheets["wspolpraca"].append(["GOPS", "PUP", "3", "", "", "", "T1"])
-        sheets["zespoly"] = [HEADER, *rows]
-        data = read_gmina(write_csv_gmina(tmp_path / "gmina", sheets))
-        assert data.report.ok, data.report.format_text()
-        return data
-
-    return make
+    return lambda rows, **options: build_register(tmp_path / "gmina", write_csv_gmina, gmina_rows, rows, **options)
 
 
 def test_hand_computed_figures_odd_and_even_counts(register):

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
@@ -13,7 +12,7 @@ from pzk_kit.evaluation.report import write_report_docx
 from pzk_kit.followup.motto import days_after, evidence_lines, motto, motto_table
 from pzk_kit.workbook.example import example_dir
 from pzk_kit.workbook.reading import read_gmina
-from tests.test_cases import HEADER, SERVICES, T0_CASES, T1_CASES
+from tests.test_cases import T0_CASES, T1_CASES, build_register
 from tests.test_report import all_text, headings
 
 DAY = dt.date(2026, 12, 1)
@@ -23,17 +22,7 @@ HOSTILE = example_dir().parents[2].parent / "tests" / "data" / "hostile" / "gmin
 
 @pytest.fixture
 def register(tmp_path, write_csv_gmina, gmina_rows):
-    def make(rows: list[list[str]], *, t1_map: bool = True):
-        sheets = copy.deepcopy(gmina_rows)
-        sheets["uslugi"] = SERVICES
-        if t1_map:
-            sheets["wspolpraca"].append(["GOPS", "PUP", "3", "", "", "", "T1"])
-        sheets["zespoly"] = [HEADER, *rows]
-        data = read_gmina(write_csv_gmina(tmp_path / "gmina", sheets))
-        assert data.report.ok, data.report.format_text()
-        return data
-
-    return make
+    return lambda rows, **options: build_register(tmp_path / "gmina", write_csv_gmina, gmina_rows, rows, **options)
 
 
 def test_example_gmina_motto_compares_t0_with_t1():

@@ -55,9 +55,7 @@ def cases_count(n: int) -> str:
 def cases_of(data: GminaData, measurement: str) -> pd.DataFrame:
     """The register's rows of one measurement (empty ``pomiar`` was read as T0)."""
     cases = data.cases
-    if cases is None or cases.empty:
-        return cases.iloc[0:0] if cases is not None else pd.DataFrame()
-    return cases[cases["pomiar"].fillna(DEFAULT_MEASUREMENT) == measurement]
+    return cases[cases["pomiar"].fillna(DEFAULT_MEASUREMENT) == measurement] if not cases.empty else cases
 
 
 def case_measurements(data: GminaData) -> list[str]:
@@ -274,10 +272,10 @@ def next_case_code(data: GminaData, day: date) -> str:
 
 def ipus_team(data: GminaData, services: list[str]) -> tuple[str, ...]:
     """The IPUS team: the leader as coordinator, then each provider of the plan's services in their order."""
-    providers = data.services.drop_duplicates("id").set_index("id")["partner"] if not data.services.empty else {}
+    providers = dict(zip(data.services["id"], data.services["partner"], strict=True))
     team = [data.leader] if data.leader else []
     for sid in services:
-        pid = providers.get(sid) if hasattr(providers, "get") else None
+        pid = providers.get(sid)
         if isinstance(pid, str) and pid not in team:
             team.append(pid)
     return tuple(team)
