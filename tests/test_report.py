@@ -19,8 +19,9 @@ from pzk_kit.workbook.example import example_dir
 from pzk_kit.workbook.reading import read_gmina
 
 DAY = dt.date(2025, 11, 25)
-CHAPTERS = ["Karta wyników PZK", "1. Mapa współpracy", "2. Lokalny koszyk usług", "3. Ewaluacja",
-            "4. Plan działań", "Jak czytać raport — metoda"]
+CHAPTERS = ["Karta wyników PZK", "„Kooperacyjnie znaczy szybciej, skuteczniej, łatwiej, czasem także taniej”",
+            "1. Mapa współpracy", "2. Lokalny koszyk usług", "3. Ewaluacja", "4. Plan działań",
+            "Jak czytać raport — metoda"]
 NO_PLAN = [c for c in CHAPTERS if c != "4. Plan działań"]  # without the sheet: one sentence, no chapter
 
 

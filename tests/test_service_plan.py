@@ -8,6 +8,7 @@ import io
 import re
 from datetime import date
 
+import pandas as pd
 import pytest
 from docx import Document
 
@@ -344,3 +345,56 @@ def test_situation_without_a_chosen_service_is_pointed_out(gmina, tmp_path):
                        services=["U001"])
     text = _docx_text(write_plan_docx(gmina, plan, tmp_path / "ipus.docx"))
     assert "Sytuacje bez usługi w planie: Bezrobocie" in text
+
+
+def test_saving_a_plan_opens_an_anonymous_case_in_the_register(displayed, tmp_path):
+    from pzk_kit.workshop.downloads import make_file
+
+    data = read_gmina(example_dir())  # its own copy: the register grows
+    added = []
+    finder = interactive.ServiceFinder(data, on_case_added=added.append)
+    finder.widget()
+    finder.situations.value = tuple(SITUATIONS)
+    finder.group.value = GROUP
+    finder.suggest_button.click()
+    services = list(finder.plan_services)
+    finder.family_label.value = "Rodzina Kowalskich"
+    finder.save_button.click()
+    assert added == ["Z-2026-013"] and len(data.cases) == 13
+    assert "Dopisano sprawę Z-2026-013" in finder.save_status.value
+    assert "zakładce „Pliki do pobrania”" in finder.save_status.value
+    finder.save_button.click()  # the same plan again: one case, not two
+    assert len(data.cases) == 13 and "nie dopisano go drugi raz" in finder.save_status.value
+
+    offered = make_file("skoroszyt", data)  # the app's filled workbook, from the current data
+    path = tmp_path / offered.filename
+    path.write_bytes(offered.content)
+    back = read_gmina(path)
+    assert back.report.ok
+    row = back.cases.iloc[-1]
+    assert row["sprawa"] == "Z-2026-013" and row["rodzaj"] == "ipus" and row["status"] == "otwarta"
+    assert row["data_zgloszenia"] == pd.Timestamp("2026-12-01") and pd.isna(row["data_pierwszej_uslugi"])
+    assert list(row["uslugi"]) == services and row["partnerzy"][0] == "CUS" and row["pomiar"] == "T1"
+    providers = set(data.services.set_index("id").loc[services, "partner"])
+    assert set(row["partnerzy"]) == providers | {"CUS"}
+    assert not back.cases.map(lambda value: "Kowalsk" in str(value)).any().any()  # never the family label
+
+
+def test_the_app_remakes_its_files_after_a_case_is_added(displayed, tmp_path):
+    from pzk_kit.workshop.app import WorkshopApp
+
+    app = WorkshopApp()
+    app.load_example()
+    keys = list(WorkshopApp.TAB_KEYS)
+    app.tabs.selected_index = keys.index("koszyk")
+    app.tabs.selected_index = keys.index("pliki")  # the files as they were before the case
+    before = app.files["skoroszyt"].content
+    app.tabs.selected_index = keys.index("koszyk")
+    app.finder.save()
+    assert "pliki" not in app.built and app.files == {}
+    app.tabs.selected_index = keys.index("pliki")  # opened again: made from the data with the new case
+    offered = app.files["skoroszyt"]
+    assert offered.content != before
+    path = tmp_path / offered.filename
+    path.write_bytes(offered.content)
+    assert read_gmina(path).cases["sprawa"].iloc[-1] == app.finder.case[1]

@@ -213,3 +213,13 @@ class Analysis:
         from pzk_kit.followup.plan import plan_summary
 
         return plan_summary(self)
+
+    # -- the task-team register --------------------------------------------------------------------------------
+
+    @cached_property
+    def case_measures(self) -> dict:
+        """The register's figures per measurement up to the run's one and what the < 3 rule withheld
+        (``summary.json``'s ``cases`` key, :func:`pzk_kit.followup.cases.cases_summary`)."""
+        from pzk_kit.followup.cases import cases_summary
+
+        return cases_summary(self.data, self.asked)

@@ -29,6 +29,7 @@ from pzk_kit.evaluation.instrument import load_instrument
 from pzk_kit.evaluation.recommendations import number, percent
 from pzk_kit.figures import alt_text, figure_png
 from pzk_kit.followup.plan_report import plan_chapter
+from pzk_kit.followup.motto_report import motto_page
 from pzk_kit.privacy import published
 from pzk_kit.resources import data_path, read_table
 from pzk_kit.runs import outputs
@@ -108,6 +109,7 @@ def build_report(data: GminaData | Analysis, *, measurement: str | None = None, 
     document.core_properties.created = document.core_properties.modified = stamp
     _title_page(document, facts, day, include_personal)
     _scorecard(document, facts)
+    motto_page(document, facts)
     _network_chapter(document, facts)
     _basket_chapter(document, facts)
     _evaluation_chapter(document, facts)

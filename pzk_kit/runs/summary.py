@@ -15,6 +15,7 @@ from typing import Any
 from pzk_kit.basket import basket_summary
 from pzk_kit.evaluation import evaluation_summary
 from pzk_kit.files import atomic_file
+from pzk_kit.followup.cases import cases_summary
 from pzk_kit.measurement import as_of, resolve
 from pzk_kit.network import network_summary
 from pzk_kit.runs.outputs import SUMMARY_NAME
@@ -60,6 +61,7 @@ def summary_document(data: GminaData, parts: dict[str, Any], measurement: str | 
         "basket": parts.get("basket") or basket_summary(data),
         "evaluation": parts.get("evaluation") or EMPTY_EVALUATION,
         "plan": parts.get("plan") or _plan_part(data, measurement),
+        "cases": parts.get("cases") or cases_summary(data, measurement),
         "warnings": summary_warnings(data),
     }
 
@@ -74,6 +76,7 @@ def build_summary(data: GminaData, measurement: str | None = None) -> dict[str, 
         "basket": basket_summary(data),
         "evaluation": evaluation_summary(seen) if seen.has("ankieta") else EMPTY_EVALUATION,
         "plan": _plan_part(data, measurement),
+        "cases": cases_summary(data, measurement),
     }
     return summary_document(data, parts, measurement)
 

@@ -386,9 +386,17 @@ class WorkshopApp:
             parts.append(_table(gaps) if len(gaps) else _note(html.escape(text("koszyk_bez_luk"))))
         else:
             parts.append(_note(html.escape(text("koszyk_bez_potrzeb"))))
-        self.finder = ServiceFinder(data)
+        self.finder = ServiceFinder(data, on_case_added=self._case_added)
         parts.append(self.finder.widget())
         box.children = tuple(parts)
+
+    def _case_added(self, _code: str) -> None:
+        """An IPUS draft added a case to the data: the files offered so far describe the data without it, so the
+        files tab is made again (from the current data) when it is next opened."""
+        if "pliki" in self.built:
+            self.built.discard("pliki")
+            self.files = {}
+            self.tab_boxes["pliki"].children = ()
 
     def _evaluation_tab(self, data: GminaData, box: widgets.VBox) -> None:
         from pzk_kit.workshop.plan_widget import PlanWidget

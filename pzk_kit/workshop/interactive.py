@@ -266,6 +266,10 @@ def network_explorer(data: GminaData, measurement: str | None = None) -> widgets
 
 ANY_GROUP = "— dowolna grupa —"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CASE_ADDED = ("Dopisano sprawę {kod} do rejestru zespołów i IPUS (arkusz „zespoly”, rodzaj IPUS, stan otwarta) — "
+              "tylko anonimowy kod, bez oznaczenia rodziny. Skoroszyt z rejestrem pobierzesz w zakładce „Pliki do "
+              "pobrania” aplikacji; datę pierwszej usługi dopisz w nim, gdy rodzina ją dostanie.")
+CASE_KEPT = "Ten plan jest już w rejestrze zespołów i IPUS jako sprawa {kod} — nie dopisano go drugi raz."
 PLAN_CHANGED = "Plan zmienił się od przygotowania pliku — przygotuj go ponownie, aby pobrać aktualną wersję."
 
 
@@ -307,10 +311,13 @@ class ServiceFinder:
     personal is asked for or kept.
     """
 
-    def __init__(self, data: GminaData) -> None:
+    def __init__(self, data: GminaData, on_case_added=None) -> None:
         self.data = data
         self.found = find_services(data).iloc[0:0]
         self.document: tuple[str, bytes] | None = None  # file name and bytes of the plan prepared last
+        # The IPUS draft opens a case in the register (``zespoly``) once per plan; the app refreshes its files.
+        self.on_case_added = on_case_added
+        self.case: tuple[ServicePlan, str] | None = None  # the plan registered last and its case code
         areas, groups = dictionary("obszary_potrzeb"), dictionary("grupy_docelowe")
         wide = widgets.Layout(width="95%")
         self.situations = widgets.SelectMultiple(
@@ -436,8 +443,22 @@ class ServiceFinder:
         self.document = document
         note = "" if plan.services else " Nie wybrano jeszcze usług — dokument to mówi; można je dopisać ręcznie."
         self.save_status.value = (f"{download_link(*document, DOCX_MIME)} <span>Projekt planu jest gotowy: kliknij, "
-                                  f"aby zapisać go w pobranych plikach.{html.escape(note)}</span>")
+                                  f"aby zapisać go w pobranych plikach.{html.escape(note)}</span>"
+                                  f"<br><span>{html.escape(self._register(plan))}</span>")
         return document
+
+    def _register(self, plan: ServicePlan) -> str:
+        """Open the plan's case in the register (once per plan: a second click on the same plan adds nothing)."""
+        from pzk_kit.followup.cases import add_ipus_case
+        from pzk_kit.workbook.service_records import reference_day
+
+        if self.case is not None and self.case[0] == plan:
+            return CASE_KEPT.format(kod=self.case[1])
+        code = add_ipus_case(self.data, list(plan.services), reference_day())
+        self.case = (plan, code)
+        if self.on_case_added is not None:
+            self.on_case_added(code)
+        return CASE_ADDED.format(kod=code)
 
     def widget(self) -> widgets.Widget:
         self.search()
