@@ -197,3 +197,12 @@ class Analysis:
 
     def step_recommendations(self, step: str) -> list[Recommendation]:
         return [r for r in self.recommendations if r.step == step]
+
+    # -- declared vs used network --
+
+    @cached_property
+    def used_network(self):
+        """The run's map against the task-team register of the same measurement (:mod:`pzk_kit.network.used`)."""
+        from pzk_kit.network.used import compare
+
+        return compare(self.data, self.asked, self.net)

@@ -588,6 +588,9 @@ def _network_chapter(document, facts: Analysis) -> None:
         _paragraph(document, _t("siec_zmiana_opis", nowe=len(change.new_ties), utracone=len(change.lost_ties),
                                 zmiany=len(change.level_changes)), size=9.5, after=6)
     _recommendations_block(document, facts, "siec")
+    from pzk_kit.network.used_report import used_network_section
+
+    used_network_section(document, facts)
 
 
 def _response_line(facts: Analysis) -> str | None:

@@ -59,6 +59,7 @@ def summary_document(data: GminaData, parts: dict[str, Any], measurement: str | 
         "network": parts.get("network") or _network_part(data, measurement),
         "basket": parts.get("basket") or basket_summary(data),
         "evaluation": parts.get("evaluation") or EMPTY_EVALUATION,
+        "used_network": parts.get("used_network") or _used_network_part(data, measurement),
         "warnings": summary_warnings(data),
     }
 
@@ -72,12 +73,20 @@ def build_summary(data: GminaData, measurement: str | None = None) -> dict[str, 
         "network": _network_part(data, measurement),
         "basket": basket_summary(data),
         "evaluation": evaluation_summary(seen) if seen.has("ankieta") else EMPTY_EVALUATION,
+        "used_network": _used_network_part(data, measurement),
     }
     return summary_document(data, parts, measurement)
 
 
 def _network_part(data: GminaData, measurement: str | None) -> dict[str, Any]:
     return network_summary(as_of(data, measurement), resolve(data, measurement).network)
+
+
+def _used_network_part(data: GminaData, measurement: str | None) -> dict[str, Any]:
+    """The declared map against the task teams, both of the run's network measurement."""
+    from pzk_kit.network.used import declared_vs_used
+
+    return declared_vs_used(as_of(data, measurement), resolve(data, measurement).network)
 
 
 def write_summary(summary: dict[str, Any], out_dir: str | Path, *, overwrite: bool = True) -> Path:
