@@ -161,7 +161,7 @@ def test_report_section_lists_capped_with_the_rest_counted(example):
     text = _document_text(document)
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     network_end = headings.index("2. Lokalny koszyk usług")
-    assert headings.index("Mapa zgłoszona a współpraca w zespołach") < network_end
+    assert headings.index("Mapa zgłoszona a współpraca w zespołach — pomiar T1") < network_end
     assert "W pomiarze T1 rejestr zespołów liczy 7 spraw." in text
     assert "… i 9 więcej (pełna lista w zeszycie 01)." in text  # 19 paper ties, 10 printed
     assert "Z-2025-01" not in text  # case codes never printed

@@ -25,7 +25,8 @@ def used_network_section(document, facts) -> None:
     if not comparison.collected:
         report._paragraph(document, used.sentence(comparison), size=9.5, italic=True, color=word.GREY, after=6)
         return
-    document.add_heading(used._t("tytul"), level=2)
+    heading = used._t("tytul", pomiar=comparison.measurement)
+    document.add_heading(heading, level=2)
     report._paragraph(document, used._t("wstep"), after=4)
     if not comparison.cases:
         report._paragraph(document, used.sentence(comparison), italic=True, after=6)
@@ -36,7 +37,7 @@ def used_network_section(document, facts) -> None:
     layout = network_plots.compute_layout([facts.network_of(m).graph for m in facts.network_measurements])
     figure = draw_used_overlay(facts.net, comparison, pos=layout,
                                title=f"{facts.data.name} — mapa zgłoszona a zespoły\npomiar {comparison.measurement}")
-    report._chart(document, figure, used._t("rysunek", pomiar=comparison.measurement))
+    report._chart(document, figure, heading)
     report._paragraph(document, used._t("rysunek_opis"), size=8.5, italic=True, color=word.GREY, after=6)
     report._paragraph(document, used.sentence(comparison), after=6)
     tables = used.used_tables(facts.data, net=facts.net, comparison=comparison)
