@@ -104,7 +104,7 @@ def test_scorecard_values_and_ratings(example_report):
 
 def test_charts_and_codes_of_the_map(example_report):
     _, document = example_report
-    assert len(document.inline_shapes) == 3  # network map, coverage heatmap, factor bands
+    assert len(document.inline_shapes) == 4  # network map, map against task teams, coverage heatmap, factor bands
     landscape = [s for s in document.sections if s.orientation == WD_ORIENT.LANDSCAPE]
     assert len(landscape) == 1 and landscape[0].page_width > landscape[0].page_height  # the wide heatmap
     codes = table_with_header(document, "Kod")[0]
@@ -260,7 +260,7 @@ def test_every_chart_has_a_polish_text_alternative_and_a_title(example_report):
 
     data, document = example_report
     properties = [shape._inline.docPr for shape in document.inline_shapes]
-    assert len(properties) == 3
+    assert len(properties) == 4
     descriptions = [p.get("descr") or "" for p in properties]
     titles = [p.get("title") or "" for p in properties]
     assert all(len(d) > 60 for d in descriptions) and all(titles)
@@ -269,8 +269,9 @@ def test_every_chart_has_a_polish_text_alternative_and_a_title(example_report):
     assert titles[0].startswith("Mapa współpracy") and titles[0] in headings(document, 2)
     assert descriptions[0].startswith(f"Mapa współpracy ({data.name} — pomiar {measurement}): "
                                       f"{net.graph.number_of_nodes()} partnerów, {net.ties} powiązań")
-    assert descriptions[1].startswith("Pokrycie potrzeb usługami: ") and "luki (4): " in descriptions[1]
-    assert descriptions[2].startswith("Mocne strony i obszary do pracy: średnie ocen czynników w pomiarze")
+    assert descriptions[1].startswith(f"{data.name} — mapa zgłoszona a zespoły — pomiar {measurement}: 7 spraw")
+    assert descriptions[2].startswith("Pokrycie potrzeb usługami: ") and "luki (4): " in descriptions[2]
+    assert descriptions[3].startswith("Mocne strony i obszary do pracy: średnie ocen czynników w pomiarze")
     assert titles[1:] == [t for t in headings(document, 2) if t in titles[1:]]
     assert document.element.body.find(".//" + qn("wp:docPr")) is not None
 

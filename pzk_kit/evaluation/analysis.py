@@ -223,3 +223,12 @@ class Analysis:
         from pzk_kit.followup.cases import cases_summary
 
         return cases_summary(self.data, self.asked)
+
+    # -- declared vs used network --
+
+    @cached_property
+    def used_network(self):
+        """The run's map against the task-team register of the same measurement (:mod:`pzk_kit.network.used`)."""
+        from pzk_kit.network.used import compare
+
+        return compare(self.data, self.asked, self.net)

@@ -567,6 +567,21 @@ def _check_hidden_groups(ctx: Analysis, rule: Rule) -> _Finding | None:
     return _Finding({"pomiar": measurement, "liczba": len(items)}, items)
 
 
+# -- the declared map against the task teams ---------------------------------------------------------------------
+
+MIN_CASES = 3  # fewer cases say nothing about which ties work (the register's < 3 rule)
+
+
+def _check_paper_ties(ctx: Analysis, rule: Rule) -> _Finding | None:
+    """Close ties on the map never used in a case, when the register is big enough for that to mean something."""
+    comparison = ctx.used_network
+    paper = comparison.paper
+    if comparison.cases < MIN_CASES or len(paper) < int(_parameter(rule, 3)):
+        return None
+    items = [{"a": a, "b": b, "poziom": comparison.declared[(a, b)]} for a, b in paper]
+    return _Finding({"pomiar": comparison.measurement, "sprawy": comparison.cases, "liczba": len(items)}, items)
+
+
 CHECKS: dict[str, Callable[[Analysis, Rule], _Finding | None]] = {
     "brak_arkusza": _check_missing_sheet,
     "brak_lidera": _check_no_leader,
@@ -597,6 +612,7 @@ CHECKS: dict[str, Callable[[Analysis, Rule], _Finding | None]] = {
     "jeden_pomiar": _check_single_measurement,
     "niska_frekwencja": _check_turnout,
     "ukryte_grupy": _check_hidden_groups,
+    "tylko_na_papierze": _check_paper_ties,
 }
 
 

@@ -28,8 +28,8 @@ from pzk_kit.evaluation.analysis import Analysis
 from pzk_kit.evaluation.instrument import load_instrument
 from pzk_kit.evaluation.recommendations import number, percent
 from pzk_kit.figures import alt_text, figure_png
-from pzk_kit.followup.plan_report import plan_chapter
 from pzk_kit.followup.motto_report import motto_page
+from pzk_kit.followup.plan_report import plan_chapter
 from pzk_kit.privacy import published
 from pzk_kit.resources import data_path, read_table
 from pzk_kit.runs import outputs
@@ -592,6 +592,9 @@ def _network_chapter(document, facts: Analysis) -> None:
         _paragraph(document, _t("siec_zmiana_opis", nowe=len(change.new_ties), utracone=len(change.lost_ties),
                                 zmiany=len(change.level_changes)), size=9.5, after=6)
     _recommendations_block(document, facts, "siec")
+    from pzk_kit.network.used_report import used_network_section
+
+    used_network_section(document, facts)
 
 
 def _response_line(facts: Analysis) -> str | None:

@@ -284,8 +284,12 @@ def _draw_graph(
     shrink: float = 1.0,
     focus: str | None = None,
     message_at_centre: bool = False,
+    skip_ties: Collection[frozenset] = frozenset(),
 ) -> _Drawn:
-    """One panel of a map; shared by the single map, the T0/T1 pair and the ego network so they read alike."""
+    """One panel of a map; shared by the single map, the T0/T1 pair and the ego network so they read alike.
+
+    Ties in ``skip_ties`` still size the circles but are left for the caller to draw in a style of its own.
+    """
     colours = sector_colours()
     nodes = sorted(graph.nodes, key=node_key)
     n = len(nodes)
@@ -308,7 +312,7 @@ def _draw_graph(
     alpha = 0.9 if n <= 60 else 0.55
     edges = sorted(
         ((_edge_key(a, b) in new_ties or highlight in (a, b), tie_level(d), node_key(a), node_key(b), a, b)
-         for a, b, d in graph.edges(data=True)),
+         for a, b, d in graph.edges(data=True) if _edge_key(a, b) not in skip_ties),
     )
     segments, widths, colours_of_edges = [], [], []
     for emphasised, level, _, _, a, b in edges:
@@ -481,7 +485,11 @@ def _circle_key(legend, orig_handle, xdescent, ydescent, width, height, fontsize
     return Ellipse(xy=(width / 2 - xdescent, height / 2 - ydescent), width=side, height=side)
 
 
-def _legend_entries(drawn: list[_Drawn], new_label: str | None = None) -> tuple[list, list[str], list[int]]:
+Overlay = tuple[str, list[tuple[Artist, str]]]  # a legend section of lines drawn over a map: header, (key, label)
+
+
+def _legend_entries(drawn: list[_Drawn], new_label: str | None = None,
+                    overlay: Overlay | None = None) -> tuple[list, list[str], list[int]]:
     colours = sector_colours()
     handles: list = []
     labels: list[str] = []
@@ -532,11 +540,17 @@ def _legend_entries(drawn: list[_Drawn], new_label: str | None = None) -> tuple[
         if any(d.highlight for d in drawn):
             handles.append(Line2D([], [], color=ACCENT, linewidth=3.2, solid_capstyle="round"))
             labels.append("powiązania wybranego partnera")
+    if overlay is not None and overlay[1]:
+        header(overlay[0])
+        for handle, label in overlay[1]:
+            handles.append(handle)
+            labels.append(label)
     return handles, labels, headers
 
 
-def _add_legend(target: Figure | Axes, drawn: list[_Drawn], new_label: str | None = None) -> None:
-    handles, labels, headers = _legend_entries(drawn, new_label)
+def _add_legend(target: Figure | Axes, drawn: list[_Drawn], new_label: str | None = None,
+                overlay: Overlay | None = None) -> None:
+    handles, labels, headers = _legend_entries(drawn, new_label, overlay)
     if not handles:
         return
     options = {"handler_map": {_CandidateHandle: HandlerPatch(patch_func=_circle_key)}, "frameon": False,
@@ -599,12 +613,16 @@ def draw_network(
     ax: Axes | None = None,
     title: str | None = None,
     highlight: str | None = None,
+    skip_ties: Collection[frozenset] = frozenset(),
+    overlay: Overlay | None = None,
 ) -> Figure:
     """The map the room talks about: who is in, which sectors, who works with whom and how closely.
 
     ``pos`` is a shared layout from :func:`compute_layout` (so filters and measurements do not move anybody);
     ``highlight`` is a partner id whose ties are drawn in the accent colour, e.g. the one picked in the widget.
-    Given ``ax``, the map goes into the caller's figure and that figure is returned.
+    Given ``ax``, the map goes into the caller's figure and that figure is returned. A picture that draws lines
+    of its own over the map (:mod:`pzk_kit.network.used_plots`) names the ties it redraws in ``skip_ties``
+    (``frozenset({a, b})`` each) and its legend section in ``overlay``.
     """
     own = ax is None
     if own:
@@ -613,10 +631,10 @@ def draw_network(
     else:
         fig = _figure_of(ax)
     drawn = _draw_graph(ax, graph, complete_layout(graph, pos), leader=leader, highlight=highlight,
-                        message_at_centre=pos is None)
+                        message_at_centre=pos is None, skip_ties=frozenset(skip_ties))
     ax.set_title(title if title is not None else _default_title(graph), fontsize=TITLE_SIZE, fontweight="bold",
                  loc="left", wrap=True)
-    _add_legend(fig if own else ax, [drawn])
+    _add_legend(fig if own else ax, [drawn], overlay=overlay)
     _put_caption(fig, ax, _caption(drawn), own)
     if own:
         describe(fig, network_alt(graph, leader=leader, title=title))

@@ -62,6 +62,7 @@ def summary_document(data: GminaData, parts: dict[str, Any], measurement: str | 
         "evaluation": parts.get("evaluation") or EMPTY_EVALUATION,
         "plan": parts.get("plan") or _plan_part(data, measurement),
         "cases": parts.get("cases") or cases_summary(data, measurement),
+        "used_network": parts.get("used_network") or _used_network_part(data, measurement),
         "warnings": summary_warnings(data),
     }
 
@@ -77,6 +78,7 @@ def build_summary(data: GminaData, measurement: str | None = None) -> dict[str, 
         "evaluation": evaluation_summary(seen) if seen.has("ankieta") else EMPTY_EVALUATION,
         "plan": _plan_part(data, measurement),
         "cases": cases_summary(data, measurement),
+        "used_network": _used_network_part(data, measurement),
     }
     return summary_document(data, parts, measurement)
 
@@ -90,6 +92,13 @@ def _plan_part(data: GminaData, measurement: str | None) -> dict[str, Any]:
     from pzk_kit.followup.plan import plan_summary
 
     return plan_summary(data, measurement)
+
+
+def _used_network_part(data: GminaData, measurement: str | None) -> dict[str, Any]:
+    """The declared map against the task teams, both of the run's network measurement."""
+    from pzk_kit.network.used import declared_vs_used
+
+    return declared_vs_used(as_of(data, measurement), resolve(data, measurement).network)
 
 
 def write_summary(summary: dict[str, Any], out_dir: str | Path, *, overwrite: bool = True) -> Path:
