@@ -324,3 +324,30 @@ def test_widget_download_parses_back_with_the_new_rows(data, sheets, write_csv_g
     # copying the same advice again adds nothing
     add_to_plan(gmina, plan.plan_rows_from_recommendations(gmina, codes=[proposed[0]]), source_data=gmina)
     assert len(gmina.actions) == len(again.actions)
+
+
+def test_proposals_written_into_the_gminas_own_workbook_only_when_asked(tmp_path):
+    """Notebook 03's ``dopisz_do_planu``: the proposals land in the user's workbook (read back with their row
+    numbers), never in the bundled example, and a workbook open in Excel is left alone."""
+    from pzk_kit.workbook.example import write_example_workbook
+
+    book = write_example_workbook(tmp_path / "gmina.xlsx")
+    data = read_gmina(book)
+    rows = plan.plan_rows_from_recommendations(data, measurement="T1")
+    assert rows and all(row["pomiar"] == "T1" for row in rows)
+    assert "dopisz_do_planu = True" in plan.write_proposals(book, rows, enabled=False)
+    assert "wbudowanego przykładu" in plan.write_proposals("", rows)
+    assert "Nie ma nowych propozycji" in plan.write_proposals(book, [])
+    before = len(data.actions)
+    message = plan.write_proposals(book, rows)
+    assert message.startswith(f"Dopisano {len(rows)} wiersz") and "„gmina.xlsx”" in message
+    again = read_gmina(book)
+    assert again.report.ok, again.report.format_text()
+    assert len(again.actions) == before + len(rows)
+    assert list(again.actions["id"][before:]) == [row["id"] for row in rows]
+    assert set(again.actions["rekomendacja"][before:]) == {row["rekomendacja"] for row in rows}
+    # copying again adds nothing: every recommendation of T1 is now answered
+    assert plan.plan_rows_from_recommendations(again, measurement="T1") == []
+    (tmp_path / "~$gmina.xlsx").write_text("lock")
+    refused = plan.write_proposals(book, rows)
+    assert "Excel" in refused and len(read_gmina(book).actions) == before + len(rows)

@@ -408,3 +408,26 @@ def proposals_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
                           "Odpowiada na": r["rekomendacja"], "Wskaźnik": r["miara"] or "", "Stan": r["status"],
                           "Po pomiarze": r["pomiar"]} for r in rows],
                         columns=["Nr", "Działanie", "Kto", "Odpowiada na", "Wskaźnik", "Stan", "Po pomiarze"])
+
+
+def write_proposals(path: object, rows: list[dict[str, Any]], *, enabled: bool = True) -> str:
+    """Add the proposed rows to the ``dzialania`` sheet of the gmina's own workbook; the Polish sentence saying
+    what happened. Notebook 03 calls it only when asked (``dopisz_do_planu``): the file is the user's, so the
+    write is atomic and checked by reading it back (:func:`pzk_kit.workbook.append.append_rows`), a workbook open
+    in Excel is refused, and the bundled example is never written to."""
+    from pzk_kit.errors import PzkError
+    from pzk_kit.workbook.append import append_rows
+
+    if not enabled:
+        return _t("dopisz_wylaczone")
+    if not path:
+        return _t("dopisz_przyklad")
+    if not rows:
+        return _t("dopisz_nic")
+    try:
+        result = append_rows(path, "dzialania", rows)
+    except PzkError as error:
+        return str(error)
+    numbers = ", ".join(str(n) for n in result.rows)
+    return _t("dopisano", wiersze=polish.count(len(result.rows), "wiersz", "wiersze", "wierszy"),
+              plik=result.path.name, numery=numbers)

@@ -899,8 +899,11 @@ class _CrossChecks:
                         guess = closest(piece, list(ids.values()), cutoff=0.5)
                         hint = (f"Czy chodziło o „{guess}”? " if guess else "") + \
                             "Wpisz identyfikatory z kolumny „id” arkusza uslugi, oddzielone średnikiem."
-                    self.report.error(
-                        f"Nieznana usługa „{piece}” — nie ma jej w arkuszu „{self.sheet('uslugi')}”.",
+                    # A warning, not an error: a service closed since (removed from the basket) stays in the
+                    # history of the cases that used it, and the register must not stop the whole run.
+                    self.report.warning(
+                        f"Nieznana usługa „{piece}” — nie ma jej w arkuszu „{self.sheet('uslugi')}” (usunięta "
+                        "z koszyka albo literówka); sprawa liczy się bez niej.",
                         sheet=self.sheet("zespoly"), row=int(row), column="uslugi", value=piece, hint=hint,
                     )
                 elif canonical not in kept:
