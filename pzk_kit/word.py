@@ -172,18 +172,16 @@ def set_font(style, name: str = FONT, *, east_asia: bool = False) -> None:
 
 def set_language(style, language: str = "pl-PL") -> None:
     """Proofing language, so Word's spell-checker checks Polish instead of flagging every word."""
-    rpr = style.element.get_or_add_rPr()
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), language)
+    _set_lang(style.element.get_or_add_rPr(), language)
 
 
 def set_run_language(run_, language: str) -> None:
     """Proofing language of one run (a sentence in Ukrainian among Polish ones): Word checks it in its own
     language instead of underlining every word, and a screen reader switches voice."""
-    rpr = run_._r.get_or_add_rPr()
+    _set_lang(run_._r.get_or_add_rPr(), language)
+
+
+def _set_lang(rpr, language: str) -> None:
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -288,6 +286,21 @@ def cell_text(cell, lines: list[str] | str, *, bold_first: bool = False, size: f
             paragraph = cell.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(1)
         run(paragraph, line, bold=bold or (bold_first and k == 0), size=size, color=color)
+
+
+def facts_table(document, rows: list[tuple[str, str]], widths: tuple | list):
+    """Label–value pairs in a light two-column table (the label shaded): easier to scan than a paragraph of
+    numbers."""
+    grid = document.add_table(rows=len(rows), cols=2)
+    grid.style = "Table Grid"
+    grid.alignment = 1
+    for row, (label, value) in zip(grid.rows, rows, strict=True):
+        no_split(row)
+        cell_text(row.cells[0], label, size=9, color=NAVY, bold=True)
+        shade(row.cells[0], HEADER_FILL)
+        cell_text(row.cells[1], value, size=9)
+    set_widths(grid, widths)
+    return grid
 
 
 def table(document, headers: tuple[str, ...] | list[str], widths: tuple | list, rows: int, *,

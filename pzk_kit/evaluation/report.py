@@ -534,15 +534,7 @@ def _recommendations_block(document, facts: Analysis, step: str) -> None:
 
 def _facts_table(document, rows: list[tuple[str, str]]) -> None:
     """Label–value pairs in a light two-column table: easier to scan than a paragraph of numbers."""
-    grid = document.add_table(rows=len(rows), cols=2)
-    grid.style = "Table Grid"
-    grid.alignment = 1
-    for row, (label, value) in zip(grid.rows, rows, strict=True):
-        word.no_split(row)
-        word.cell_text(row.cells[0], label, size=9, color=word.NAVY, bold=True)
-        word.shade(row.cells[0], word.HEADER_FILL)
-        word.cell_text(row.cells[1], value, size=9)
-    word.set_widths(grid, [Cm(6.0), Cm(11.4)])
+    word.facts_table(document, rows, [Cm(6.0), Cm(11.4)])
     _paragraph(document, after=2)
 
 

@@ -70,15 +70,7 @@ def _counts(document, facts: Analysis, plan: dict) -> None:
             (_t("etykieta_po_terminie"), str(len(plan["overdue"])))]
     rows += [(_t("etykieta_stan", stan=statuses.label(code)), str(count))
              for code, count in plan["by_status"].items() if count]
-    grid = document.add_table(rows=len(rows), cols=2)
-    grid.style = "Table Grid"
-    grid.alignment = 1
-    for row, (label, value) in zip(grid.rows, rows, strict=True):
-        word.no_split(row)
-        word.cell_text(row.cells[0], label, size=9, color=word.NAVY, bold=True)
-        word.shade(row.cells[0], word.HEADER_FILL)
-        word.cell_text(row.cells[1], value, size=9)
-    word.set_widths(grid, [Cm(8.0), Cm(4.0)])
+    word.facts_table(document, rows, [Cm(8.0), Cm(4.0)])
     _paragraph(document, "", after=2)
 
 
