@@ -78,7 +78,7 @@ def test_summary_key_lists_measurements_up_to_the_run(register):
     summary = cases_summary(data)
     assert list(summary["by_measurement"]) == ["T0", "T1"] and summary["suppressed"] == []
     assert list(cases_summary(data, "T0")["by_measurement"]) == ["T0"]  # T1 does not exist for a T0 run
-    assert build_summary(data)["cases"] == summary
+    assert build_summary(data)["evaluation"]["cases"] == summary
 
 
 def test_two_cases_are_withheld_and_named_three_are_shown(register):

@@ -374,3 +374,26 @@ def test_a_region_without_results_says_so_instead_of_empty_tables(batch_out):
     page = render_regional_html(header, [], [{"gmina": "zepsuta", "etap": "walidacja", "komunikat": "Brak arkusza"}])
     assert read_page(page).tables == {} and read_page(page).images == []
     assert "Żadna gmina nie ma jeszcze wyników" in page and "Brak arkusza" in page
+
+
+def test_follow_up_columns_of_the_region_come_from_the_evaluation_part():
+    """``podsumowanie.csv``'s plan and register columns: the example's plan (9 actions, 3 done, 4 overdue on the
+    pinned day), its latest register measurement (T1: 7 cases, median 6 days, 16 % of used services need a
+    referral or a decision) and the map against the teams (19 paper ties, 6 undeclared); a result of an older
+    version, without these parts, gives empty cells."""
+    from pzk_kit.runs.batch import FOLLOW_UP_COLUMNS, _follow_up_cells
+    from pzk_kit.runs.regional import column_groups, column_labels
+    from pzk_kit.runs.summary import build_summary
+    from pzk_kit.workbook.example import example_dir
+    from pzk_kit.workbook.reading import read_gmina
+
+    evaluation = build_summary(read_gmina(example_dir()))["evaluation"]
+    cells = dict(zip(FOLLOW_UP_COLUMNS, _follow_up_cells(evaluation), strict=True))
+    assert cells == {"dzialania": 9, "dzialania_zrealizowane": 0.3333, "dzialania_po_terminie": 4,
+                     "pomiar_spraw": "T1", "sprawy": 7, "dni_do_pierwszej_uslugi": 6.0,
+                     "uslugi_ze_skierowaniem_lub_decyzja": 0.16, "powiazania_tylko_na_papierze": 19,
+                     "wspolpraca_niezgloszona": 6}
+    assert _follow_up_cells({"respondents": {}, "factors": {}, "suppressed": []}) == [None] * 9
+    groups = {g.key: g.columns for g in column_groups(["gmina", *FOLLOW_UP_COLUMNS, "ostrzezenia"])}
+    assert groups["petla"] == FOLLOW_UP_COLUMNS
+    assert all(column in column_labels() for column in FOLLOW_UP_COLUMNS)

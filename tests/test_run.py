@@ -60,7 +60,7 @@ def test_summary_json_is_exactly_the_contract(example_run):
     assert set(summary["network"]) == NETWORK_KEYS
     assert set(summary["basket"]) == {"services", "needs", "needs_covered", "gaps", "single_provider_areas",
                                       "needs_nominally_covered", "capacity"}
-    assert set(summary["evaluation"]) == {"respondents", "factors", "suppressed"}
+    assert set(summary["evaluation"]) == {"respondents", "factors", "suppressed", "plan", "cases", "used_network"}
     # the example's known figures (hand-checked in test_network / test_basket / test_evaluation)
     assert summary["network"]["measurement"] == "T1"  # the latest measurement, as every output of the run
     assert (summary["network"]["partners"], summary["network"]["ties"]) == (27, 71)

@@ -86,8 +86,8 @@ def test_cases_of_another_measurement_are_ignored(tiny_data):
     # a prebuilt network decides the measurement, as Analysis passes it
     assert used.declared_vs_used(tiny_data, net=build_network(tiny_data, "T0"))["cases"] == 1
     assert Analysis(tiny_data, "T0").used_network.as_summary()["paper_ties"] == [["GOPS", "MOK"]]
-    assert build_summary(tiny_data, "T0")["used_network"]["undeclared_ties"] == [["PUP", "SP1"]]
-    assert build_summary(tiny_data)["used_network"]["used_ties"] == 4
+    assert build_summary(tiny_data, "T0")["evaluation"]["used_network"]["undeclared_ties"] == [["PUP", "SP1"]]
+    assert build_summary(tiny_data)["evaluation"]["used_network"]["used_ties"] == 4
 
 
 def test_tables_name_partners_levels_and_reporters_never_case_codes(tiny_data):

@@ -499,7 +499,8 @@ def summary_rows(out_dir: Path, names: list[str],
               "skladowe", "izolowani", "wzajemnosc", "odsetek_odpowiedzi", "wzajemnosc_odpowiadajacych",
               "centralizacja", "zasieg_lidera", "sredni_poziom", "brakujace_sektory", "uslugi", "potrzeby",
               "potrzeby_pokryte", "potrzeby_pokryte_nominalnie", "luki", "obszary_z_jednym_dostawca",
-              "pomiar_ankiety", "respondenci", *[f"czynnik_{f.code}" for f in factors], "ostrzezenia"]
+              "pomiar_ankiety", "respondenci", *[f"czynnik_{f.code}" for f in factors], *FOLLOW_UP_COLUMNS,
+              "ostrzezenia"]
     rows = []
     identity = {r.folder: r for r in (gmina_results(out_dir, names) if results is None else results)}
     for name, summary in _summaries(out_dir, names):
@@ -520,9 +521,31 @@ def summary_rows(out_dir: Path, names: list[str],
             basket["services"], basket["needs"], basket["needs_covered"], basket.get("needs_nominally_covered"),
             len(basket["gaps"]),
             len(basket["single_provider_areas"]), latest, respondents.get(latest) if latest else None,
-            *scores, len(summary.get("warnings", [])),
+            *scores, *_follow_up_cells(evaluation), len(summary.get("warnings", [])),
         ])
     return header, rows
+
+
+FOLLOW_UP_COLUMNS = ("dzialania", "dzialania_zrealizowane", "dzialania_po_terminie", "pomiar_spraw", "sprawy",
+                     "dni_do_pierwszej_uslugi", "uslugi_ze_skierowaniem_lub_decyzja", "powiazania_tylko_na_papierze",
+                     "wspolpraca_niezgloszona")
+
+
+def _follow_up_cells(evaluation: dict[str, Any]) -> list[Any]:
+    """The follow-up loop of one gmina (``evaluation.plan``, ``.cases``, ``.used_network``): the plan's progress,
+    the register's latest measurement (its figures None where fewer than 3 cases hide them) and the declared map
+    against the teams. Results written before 0.3 have none of these: empty cells."""
+    plan, cases, used = evaluation.get("plan"), evaluation.get("cases"), evaluation.get("used_network")
+    cells: list[Any] = [None, None, None] if not plan else [
+        plan["actions"], plan["done_share"] if plan["actions"] else None,
+        len(plan["overdue"]) if plan["actions"] else None]
+    measured = (cases or {}).get("by_measurement") or {}
+    latest = list(measured)[-1] if measured else None
+    figures = measured.get(latest, {}) if latest else {}
+    cells += [latest, figures.get("cases"), figures.get("days_to_first_service"), figures.get("formal_access_share")]
+    compared = bool(used and used.get("cases"))
+    cells += [len(used["paper_ties"]) if compared else None, len(used["undeclared_ties"]) if compared else None]
+    return cells
 
 
 def write_regional_summary(out_dir: Path, names: list[str]) -> tuple[Path, Path]:

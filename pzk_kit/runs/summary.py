@@ -59,11 +59,20 @@ def summary_document(data: GminaData, parts: dict[str, Any], measurement: str | 
         "gmina": gmina_part(data),
         "network": parts.get("network") or _network_part(data, measurement),
         "basket": parts.get("basket") or basket_summary(data),
-        "evaluation": parts.get("evaluation") or EMPTY_EVALUATION,
-        "plan": parts.get("plan") or _plan_part(data, measurement),
-        "cases": parts.get("cases") or cases_summary(data, measurement),
-        "used_network": parts.get("used_network") or _used_network_part(data, measurement),
+        "evaluation": {**(parts.get("evaluation") or EMPTY_EVALUATION), **followup_part(data, measurement)},
         "warnings": summary_warnings(data),
+    }
+
+
+def followup_part(data: GminaData, measurement: str | None = None) -> dict[str, Any]:
+    """The follow-up loop inside ``evaluation`` (the model's step 3 evaluates the partnership over time): the
+    action plan, the task-team register's figures and the declared map against the teams. Nested there so the
+    document's top level stays exactly the contract's (CONTRACT §3), as the extra fields of ``gmina`` and
+    ``basket`` do; computed from the data as of the run in both ways to the document."""
+    return {
+        "plan": _plan_part(data, measurement),
+        "cases": cases_summary(data, measurement),
+        "used_network": _used_network_part(data, measurement),
     }
 
 
@@ -76,9 +85,6 @@ def build_summary(data: GminaData, measurement: str | None = None) -> dict[str, 
         "network": _network_part(data, measurement),
         "basket": basket_summary(data),
         "evaluation": evaluation_summary(seen) if seen.has("ankieta") else EMPTY_EVALUATION,
-        "plan": _plan_part(data, measurement),
-        "cases": cases_summary(data, measurement),
-        "used_network": _used_network_part(data, measurement),
     }
     return summary_document(data, parts, measurement)
 
