@@ -398,3 +398,19 @@ def test_the_app_remakes_its_files_after_a_case_is_added(displayed, tmp_path):
     path = tmp_path / offered.filename
     path.write_bytes(offered.content)
     assert read_gmina(path).cases["sprawa"].iloc[-1] == app.finder.case[1]
+
+
+def test_in_a_notebook_the_saved_case_is_spelled_out_to_copy_into_the_workbook(displayed):
+    """Notebook 02 has no files tab: the status names the row to add to the ``zespoly`` sheet, cell by cell."""
+    data = read_gmina(example_dir())
+    finder = interactive.ServiceFinder(data)
+    finder.widget()
+    finder.situations.value = tuple(SITUATIONS)
+    finder.group.value = GROUP
+    finder.suggest_button.click()
+    finder.save_button.click()
+    row = data.cases.iloc[-1]
+    status = finder.save_status.value
+    assert "Pliki do pobrania" not in status
+    assert (f"sprawa {row['sprawa']}, rodzaj IPUS, data_zgloszenia 2026-12-01, partnerzy "
+            f"{'; '.join(row['partnerzy'])}, uslugi {'; '.join(row['uslugi'])}, status Otwarta, pomiar T1") in status

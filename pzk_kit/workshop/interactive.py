@@ -269,6 +269,11 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 CASE_ADDED = ("Dopisano sprawę {kod} do rejestru zespołów i IPUS (arkusz „zespoly”, rodzaj IPUS, stan otwarta) — "
               "tylko anonimowy kod, bez oznaczenia rodziny. Skoroszyt z rejestrem pobierzesz w zakładce „Pliki do "
               "pobrania” aplikacji; datę pierwszej usługi dopisz w nim, gdy rodzina ją dostanie.")
+# In a notebook there is no files tab: the row is spelled out to copy into the workbook's sheet.
+CASE_ADDED_HERE = ("Dopisano sprawę {kod} do rejestru zespołów i IPUS w tym zeszycie (tylko anonimowy kod, bez "
+                   "oznaczenia rodziny). Aby została w skoroszycie gminy, dopisz w arkuszu „zespoly” wiersz: "
+                   "sprawa {kod}, rodzaj IPUS, data_zgloszenia {dzien}, partnerzy {partnerzy}, uslugi {uslugi}, "
+                   "status Otwarta, pomiar {pomiar}.")
 CASE_KEPT = "Ten plan jest już w rejestrze zespołów i IPUS jako sprawa {kod} — nie dopisano go drugi raz."
 PLAN_CHANGED = "Plan zmienił się od przygotowania pliku — przygotuj go ponownie, aby pobrać aktualną wersję."
 
@@ -458,7 +463,11 @@ class ServiceFinder:
         self.case = (plan, code)
         if self.on_case_added is not None:
             self.on_case_added(code)
-        return CASE_ADDED.format(kod=code)
+            return CASE_ADDED.format(kod=code)
+        row = self.data.cases.iloc[-1]
+        return CASE_ADDED_HERE.format(kod=code, dzien=row["data_zgloszenia"].date().isoformat(),
+                                      partnerzy="; ".join(row["partnerzy"]) or "—",
+                                      uslugi="; ".join(row["uslugi"]) or "—", pomiar=row["pomiar"])
 
     def widget(self) -> widgets.Widget:
         self.search()
