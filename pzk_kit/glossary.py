@@ -8,7 +8,8 @@ label and the printed form. A label names exactly one figure, so the same words 
 
 Formats (column ``format``): ``calkowita`` (``27``), ``procent`` (``28 %``: a share 0–1 shown as a whole
 percent, a non-breaking space before the sign), ``dziesietna`` and ``wynik`` (two decimals with a comma:
-``0,82``, ``3,30``), ``z`` (``11 z 15``), ``lista`` (items joined by commas), ``tekst`` (as given). The band
+``0,82``, ``3,30``), ``liczba`` (a count that may be a half, such as a median of days: ``21``,
+``4,5``), ``z`` (``11 z 15``), ``lista`` (items joined by commas), ``tekst`` (as given). The band
 names of the evaluation ("mocna strona" / "do obserwacji" / "wymaga uwagi") come from the survey instrument's
 metadata, the one place they are defined, through :func:`bands`.
 """
@@ -21,11 +22,11 @@ from dataclasses import dataclass
 from functools import cache
 
 # The printed forms are pzk_kit.polish's; glossary.decimal and glossary.percent stay importable for callers.
-from pzk_kit.polish import decimal, percent
+from pzk_kit.polish import decimal, percent, trimmed
 
 DASH = "—"
 FILE = "miary.csv"
-FORMATS = ("calkowita", "procent", "dziesietna", "wynik", "z", "lista", "tekst")
+FORMATS = ("calkowita", "procent", "dziesietna", "liczba", "wynik", "z", "lista", "tekst")
 STEPS = ("siec", "koszyk", "ewaluacja", "dzialania", "zespoly")
 
 
@@ -102,6 +103,8 @@ def fmt(code: str, value: object, *, of: object = None) -> str:
         return decimal(value)
     if kind == "z" and of is not None:
         return f"{int(value)} z {int(of)}"
+    if kind == "liczba":  # a count that may be a half (a median of days): 21, 4,5 — never 21,00
+        return trimmed(value)
     if float(value) == int(value):
         return str(int(value))
     return decimal(value)
@@ -117,6 +120,7 @@ def change(code: str, delta: float | None) -> str:
     size = abs(float(delta))
     kind = figure(code).format
     shown = (f"{round(size * 100):.0f} pkt proc." if kind == "procent"
+             else trimmed(size) if kind == "liczba"
              else decimal(size) if kind in ("dziesietna", "wynik") or size != int(size) else str(int(size)))
     return f"{arrow} {sign}{shown}"
 

@@ -121,7 +121,7 @@ def test_case_table_is_polish_and_shows_no_codes(register):
     assert list(frame.columns) == ["Miara", "T0", "T1", "Zmiana"]
     rows = {row["Miara"]: list(row)[1:] for _, row in frame.iterrows()}
     assert rows["Sprawy w rejestrze zespołów"] == ["2", "5", "▲ +3"]
-    assert rows["Dni od zgłoszenia do pierwszej usługi (mediana)"] == ["ukryte (< 3 sprawy)", "4,50", "—"]
+    assert rows["Dni od zgłoszenia do pierwszej usługi (mediana)"] == ["ukryte (< 3 sprawy)", "4,5", "—"]
     assert rows["Sprawy z udzieloną pierwszą usługą"][1] == "80\u00a0%"
     text = frame.to_string()
     assert not any(code in text for code in ("A-1", "A-2", "B-1", "B-5"))

@@ -30,11 +30,12 @@ def test_example_gmina_motto_compares_t0_with_t1():
     assert [row.word for row in rows] == ["Szybciej", "Łatwiej", "Skuteczniej", "Taniej"]
     assert all(row.before == "T0" and row.after == "T1" for row in rows)
     by = {row.key: row for row in rows}
-    assert by["szybciej"].verdict == "Szybciej: pierwsza usługa po 6 dniach zamiast 21 (mediana; 6 i 5 spraw)"
+    assert by["szybciej"].verdict == ("Szybciej: pierwsza usługa po 6 dniach zamiast 21 "
+                                      "(mediana; T1: 6 spraw, T0: 5 spraw)")
     assert (by["szybciej"].headline.before, by["szybciej"].headline.after) == (21.0, 6.0)
     assert by["szybciej"].outcome == "lepiej"
     assert by["latwiej"].verdict == ("Łatwiej: skierowania lub decyzji wymaga 16\u00a0% użytych usług zamiast "
-                                     "60\u00a0% (7 i 5 spraw)")
+                                     "60\u00a0% (T1: 7 spraw, T0: 5 spraw)")
     assert by["taniej"].verdict.startswith("Taniej: odpłatnych lub częściowo odpłatnych jest 0\u00a0%")
     # one case still waits for its first service and services per case fell: honestly only partly better
     assert by["skuteczniej"].outcome == "czesciowo"
@@ -46,14 +47,15 @@ def test_example_gmina_motto_compares_t0_with_t1():
     assert any("Mniej znaczy szybciej" in line for line in evidence_lines(rows))
     table = motto_table(rows)
     assert list(table.columns) == ["Obietnica", "Miara", "T0", "T1", "Zmiana", "Co to znaczy"]
-    assert table.iloc[0]["T0"] == "21,00" and table.iloc[0]["Zmiana"] == "▼ −15,00"
+    assert table.iloc[0]["T0"] == "21" and table.iloc[0]["Zmiana"] == "▼ −15"
 
 
 def test_hand_computed_small_register(register):
     rows = {row.key: row for row in motto(register(T0_CASES + T1_CASES))}
-    assert rows["szybciej"].verdict == "Szybciej: pierwsza usługa po 4,5 dnia zamiast 10 (mediana; 4 i 3 sprawy)"
+    assert rows["szybciej"].verdict == ("Szybciej: pierwsza usługa po 4,5 dnia zamiast 10 "
+                                        "(mediana; T1: 4 sprawy, T0: 3 sprawy)")
     assert rows["latwiej"].verdict == ("Trudniej: skierowania lub decyzji wymaga 60\u00a0% użytych usług zamiast "
-                                       "40\u00a0% (4 i 3 sprawy)")  # B-4 used no service
+                                       "40\u00a0% (T1: 4 sprawy, T0: 3 sprawy)")  # B-4 used no service
     assert rows["latwiej"].outcome == "gorzej" and rows["taniej"].outcome == "lepiej"
     assert rows["skuteczniej"].outcome == "gorzej"  # 80 % served (100 %), 1,25 services (1,67), 1,5 partners (2)
 
@@ -71,7 +73,7 @@ def test_motto_is_hidden_when_the_first_measurement_has_two_cases(register):
 def test_one_measurement_gives_its_values_without_a_comparison(register):
     rows = motto(register(T0_CASES, t1_map=False))
     assert all(row.before is None and row.outcome == "jeden" for row in rows)
-    assert rows[0].verdict == ("Pierwsza usługa po 10 dniach (mediana; 3 sprawy); porównanie pokaże kolejny "
+    assert rows[0].verdict == ("Pierwsza usługa po 10 dniach (mediana; T0: 3 sprawy); porównanie pokaże kolejny "
                                "pomiar")
     assert list(motto_table(rows).columns) == ["Obietnica", "Miara", "T0", "Co to znaczy"]
 
@@ -90,7 +92,7 @@ def test_motto_page_of_the_example_follows_the_scorecard(tmp_path):
     document = _report(example_dir(), tmp_path)
     assert headings(document, 1)[:2] == ["Karta wyników PZK", TITLE]
     text = all_text(document)
-    assert "Szybciej: pierwsza usługa po 6 dniach zamiast 21 (mediana; 6 i 5 spraw)" in text
+    assert "Szybciej: pierwsza usługa po 6 dniach zamiast 21 (mediana; T1: 6 spraw, T0: 5 spraw)" in text
     assert "T0: 21 dni  →  T1: 6 dni" in text and "▼ −15 dni" in text
     assert "Na czym to opieramy" in text and "mniej niż 3 sprawach jest ukryty" in text
     assert not any(code in text for code in ("Z-2024-01", "Z-2025-07"))

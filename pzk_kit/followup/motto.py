@@ -145,10 +145,10 @@ def _value(key: str, value: float | None) -> str:
 
 
 def _case_numbers(key: str, code: str, before: CaseTally | None, after: CaseTally) -> str:
-    """``6 i 5 spraw``: the cases the headline rests on, the run's first (the noun agrees with the last)."""
-    numbers = [after.base(code)] + ([before.base(code)] if before is not None else [])
-    noun = cases_count(numbers[-1]).split(" ", 1)[1]
-    return f"{' i '.join(str(n) for n in numbers)} {noun}"
+    """``T1: 6 spraw, T0: 5 spraw``: the cases the headline rests on, each with its measurement, the run's first
+    (a bare "6 i 5 spraw" left the reader to guess which number belongs to which side)."""
+    sides = [after] + ([before] if before is not None else [])
+    return ", ".join(f"{side.measurement}: {cases_count(side.base(code))}" for side in sides)
 
 
 def _part(figure: MottoFigure, outcome: str) -> str:
