@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 EXAMPLE_XLSX = Path(__file__).resolve().parents[1] / "data" / "przyklad" / "gmina_przykladowa.xlsx"
 NOTEBOOK_REPORTS = ["01_mapowanie_partnerow.html", "02_koszyk_uslug.html", "03_ewaluacja.html"]
 REPORTS = [*NOTEBOOK_REPORTS, "katalog_uslug.html"]
-CHARTS = {"01_mapowanie_partnerow.html": 4, "02_koszyk_uslug.html": 3, "03_ewaluacja.html": 3}
+CHARTS = {"01_mapowanie_partnerow.html": 5, "02_koszyk_uslug.html": 3, "03_ewaluacja.html": 3}
 NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
 PROJECTOR = {"width": 1024, "height": 900}
 

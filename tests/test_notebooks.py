@@ -193,8 +193,9 @@ def test_evaluation_notebook_writes_recommendations_and_the_council_report(examp
     saved = json.loads((wyniki / "rekomendacje.json").read_text(encoding="utf-8"))
     assert [r["code"] for r in saved] == [r.code for r in recommendations(read_gmina(example_dir()))]
     report = Document(str(wyniki / "raport.docx"))
-    assert [p.text for p in report.paragraphs if p.style.name == "Heading 1"][:2] == [
-        "Karta wyników PZK", "1. Mapa współpracy"]
+    assert [p.text for p in report.paragraphs if p.style.name == "Heading 1"][:3] == [
+        "Karta wyników PZK", "„Kooperacyjnie znaczy szybciej, skuteczniej, łatwiej, czasem także taniej”",
+        "1. Mapa współpracy"]
     text = outputs_text(nbformat.read(out, as_version=4))
     assert "Zaproście do PZK brakujące sektory: Sport" in text
     # batch runs leave the explorer out and say where it works (pzk_kit.workshop.interactive.headless)

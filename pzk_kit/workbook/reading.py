@@ -170,7 +170,7 @@ def read_gmina(path: str | Path) -> GminaData:
                     f"Brakuje wymaganego arkusza „{name}”.",
                     hint=f"Dodaj arkusz (lub plik {name}.csv): {spec.description}",
                 )
-            elif tables:
+            elif tables and name not in LATER_SHEETS:  # a workbook before its first measurement has no plan yet
                 report.info(f"Arkusz „{name}” nie został jeszcze zebrany — {_SKIPPED_STEPS}")
             if name != "gmina":
                 frames[name] = _empty_frame(spec)
