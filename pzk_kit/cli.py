@@ -294,7 +294,7 @@ def cmd_zmiany(args: argparse.Namespace) -> int:
             problem = "ma błędy" if data.sheet_names else "nie daje się odczytać (powód wyżej)"
             print_line(f"Nic nie porównano: skoroszyt {which} „{path}” {problem}. Sprawdź go poleceniem "
                        f"pzk validate {shown}, popraw i uruchom ponownie.", err=True)
-            return EXIT_FAILURE
+            return EXIT_INVALID  # as every command refusing invalid data (run, dokumenty, formularze)
         loaded.append(data)
     text = changes_text(basket_changes(*loaded), loaded[1])
     if args.out:
@@ -530,7 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
                        ".xlsx, .ods, .xls albo foldery CSV) i wypisuje krótki tekst do rozesłania partnerom: nowe "
                        "usługi, usługi, których już nie ma, i zmiany w usługach (godziny, odpłatność, miejsce…), z "
                        "realizatorem każdej. Dane osobowe nie trafiają do tekstu. Gdy któryś skoroszyt ma błędy, "
-                       "kończy się kodem 1 i niczego nie porównuje.")
+                       "kończy się kodem 2 i niczego nie porównuje.")
     p.add_argument("stary", metavar="STARY", help="poprzednia wersja danych gminy (skoroszyt albo folder CSV)")
     p.add_argument("nowy", metavar="NOWY", help="aktualna wersja danych gminy (skoroszyt albo folder CSV)")
     p.add_argument("--out", metavar="PLIK.txt", help="zapisz tekst do pliku (UTF-8) zamiast go wypisać")

@@ -204,7 +204,7 @@ def test_cli_names_the_invalid_workbook(pair, tmp_path, gmina_rows, write_xlsx, 
     broken["uslugi"] = [HEADER, ["U1", "NIKT", "Usługa", "Ubóstwo", "Wszyscy mieszkańcy", "", "", "", "", "", ""]]
     bad = write_xlsx(tmp_path / "zly.xlsx", broken)
     code, out, err = _run(capsys, ["zmiany", str(pair[0]), str(bad)])
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""  # invalid data: 2, as pzk run and pzk dokumenty
     assert f"skoroszyt nowy (NOWY) „{bad}” ma błędy" in err
     assert f"pzk validate {bad}" in err and "Traceback" not in err
 
@@ -224,7 +224,7 @@ def test_cli_unreadable_file_is_a_clean_message(pair, tmp_path, capsys):
     for argv, which in (([str(junk), str(pair[1])], "poprzedni (STARY)"), ([str(pair[0]), str(missing)],
                                                                           "nowy (NOWY)")):
         code, out, err = _run(capsys, ["zmiany", *argv])
-        assert code == 1 and out == "", err
+        assert code == 2 and out == "", err
         assert f"skoroszyt {which}" in err and "nie daje się odczytać" in err
         assert "Traceback" not in err
 
